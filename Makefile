@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make               build vaddr.ko (out of tree) and userspace/vaddrctl
+# make check         host unit tests + the VM suite; ends with "N passed, M failed"
+# make check T=NAME  one VM test (tests/vm/NAME.sh) only
+# make deps          install what building and testing need (Debian 12, root)
+#
+# KDIR defaults to the running kernel's build directory; where there is none
+# (a kernel without module support), to the newest installed Debian headers.
+
+KRELEASE ?= $(shell uname -r)
+ifeq ($(origin KDIR),undefined)
+KDIR := $(shell tests/harness/kdir.sh $(KRELEASE))
+endif
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+
+.PHONY: all module vaddrctl check deps clean kdir
+
+all: module vaddrctl
+
+kdir:
+	@test -n "$(KDIR)" || { echo "no kernel build directory: run 'make deps'" >&2; exit 1; }
+	@echo "KDIR=$(KDIR)"
+
+module: kdir
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+vaddrctl:
+	$(MAKE) -C userspace
+
+deps:
+	tests/harness/deps.sh install
+
+check:
+	KDIR="$(KDIR)" T="$(T)" tests/harness/check.sh
+
+clean:
+	-test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C userspace clean
+	$(MAKE) -C tests/tools clean
+	rm -rf build

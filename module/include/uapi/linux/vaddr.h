@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR MIT) */
+/*
+ * vaddr: per-domain source addresses for the processes of a host.
+ *
+ * This header is the only definition of the generic netlink protocol
+ * spoken between the vaddr module and vaddrctl.
+ *
+ * Family "vaddr" (VADDR_GENL_NAME), version VADDR_GENL_VERSION. Every
+ * request works on the table of the sender's network namespace. Changes
+ * need CAP_NET_ADMIN in the user namespace owning that network namespace.
+ * Every rejection carries an extended ACK message, and the offending
+ * attribute where there is one.
+ *
+ * VADDR_CMD_DOMAIN_NEW: create a domain.
+ *   VADDR_A_DOMAIN: NUL-terminated name of at most 253 bytes: dot-separated
+ *                   labels of 1 to 63 lowercase letters, digits, '-' or
+ *                   '_' (required)
+ *   VADDR_A_ADDR4:  4 bytes, network order
+ *   VADDR_A_ADDR6:  16 bytes, network order
+ *   At least one address is required. The IPv4 address must be unicast
+ *   (not 0/8, 127/8, multicast or broadcast), the IPv6 address global
+ *   unicast (not ::, ::1, multicast, link-local or v4-mapped), and neither
+ *   may belong to another domain.
+ *
+ * VADDR_CMD_DOMAIN_DEL: delete a domain and every uid and cgroup mapped
+ * to it.
+ *   VADDR_A_DOMAIN (required)
+ *
+ * VADDR_CMD_DOMAIN_GET: with VADDR_A_DOMAIN, that domain; as a dump, all
+ * domains. Each reply carries VADDR_A_DOMAIN, VADDR_A_ADDR4 and
+ * VADDR_A_ADDR6 when set, VADDR_A_NR_UIDS and VADDR_A_NR_CGROUPS (u32).
+ * Any user may read the list of domains.
+ *
+ * VADDR_CMD_UID_ADD: map a uid to a domain.
+ *   VADDR_A_UID: u32, in the sender's user namespace (required)
+ *   VADDR_A_DOMAIN (required)
+ * VADDR_CMD_UID_DEL: VADDR_A_UID (required).
+ * VADDR_CMD_UID_GET: dump only; one message per mapping with VADDR_A_UID
+ *   (as seen from the sender's user namespace) and VADDR_A_DOMAIN. uids
+ *   that have no mapping in the sender's user namespace are not listed.
+ *
+ * VADDR_CMD_CGROUP_ADD: map a cgroup v2 directory to a domain.
+ *   VADDR_A_CGROUP_ID: u64, the cgroup id (the file handle of the
+ *                      directory on cgroupfs, see name_to_handle_at(2);
+ *                      required); only cgroups the sender can see
+ *   VADDR_A_DOMAIN (required)
+ * VADDR_CMD_CGROUP_DEL: VADDR_A_CGROUP_ID (required).
+ * VADDR_CMD_CGROUP_GET: dump only; VADDR_A_CGROUP_ID and VADDR_A_DOMAIN.
+ *
+ * VADDR_CMD_FLUSH: remove every domain and mapping of the namespace.
+ *
+ * VADDR_CMD_STATS_GET: dump only; one message per domain with
+ *   VADDR_A_DOMAIN and VADDR_A_STATS, a nest of u64 VADDR_STAT_* counters.
+ *
+ * Reading uid and cgroup mappings and counters needs CAP_NET_ADMIN like
+ * changes do; the list of domains is public.
+ *
+ * Dumps may span many messages; each message carries VADDR_A_GENERATION,
+ * the table's generation, and a dump that saw the table change sets
+ * NLM_F_DUMP_INTR on its messages, so the reader can start over.
+ *
+ * Multicast group "events" (VADDR_MCGRP_EVENTS, CAP_NET_ADMIN): every
+ * successful change is announced as a message with the request's command
+ * and the attributes of what changed (a deleted domain's as they were).
+ * uids in events are as seen from the user namespace that owns the
+ * network namespace.
+ *
+ * Attributes and commands are only ever appended; numbers never change.
+ */
+#ifndef _UAPI_LINUX_VADDR_H
+#define _UAPI_LINUX_VADDR_H
+
+#define VADDR_GENL_NAME		"vaddr"
+#define VADDR_GENL_VERSION	1
+#define VADDR_MCGRP_EVENTS	"events"
+
+/* Longest domain name, without the terminating NUL (RFC 1035). */
+#define VADDR_DOMAIN_MAX	253
+
+enum vaddr_cmd {
+	VADDR_CMD_UNSPEC,
+	VADDR_CMD_DOMAIN_NEW,
+	VADDR_CMD_DOMAIN_DEL,
+	VADDR_CMD_DOMAIN_GET,
+	VADDR_CMD_UID_ADD,
+	VADDR_CMD_UID_DEL,
+	VADDR_CMD_UID_GET,
+	VADDR_CMD_CGROUP_ADD,
+	VADDR_CMD_CGROUP_DEL,
+	VADDR_CMD_CGROUP_GET,
+	VADDR_CMD_FLUSH,
+	VADDR_CMD_STATS_GET,
+
+	__VADDR_CMD_MAX
+};
+#define VADDR_CMD_MAX (__VADDR_CMD_MAX - 1)
+
+enum vaddr_attr {
+	VADDR_A_UNSPEC,
+	VADDR_A_PAD,
+	VADDR_A_DOMAIN,		/* string */
+	VADDR_A_ADDR4,		/* binary, 4 bytes, network order */
+	VADDR_A_ADDR6,		/* binary, 16 bytes, network order */
+	VADDR_A_UID,		/* u32 */
+	VADDR_A_CGROUP_ID,	/* u64 */
+	VADDR_A_NR_UIDS,	/* u32 */
+	VADDR_A_NR_CGROUPS,	/* u32 */
+	VADDR_A_STATS,		/* nest, VADDR_STAT_* */
+	VADDR_A_GENERATION,	/* u32, table generation */
+
+	__VADDR_A_MAX
+};
+#define VADDR_A_MAX (__VADDR_A_MAX - 1)
+
+/*
+ * Per-domain counters. "bound" counts sockets auto-bound at connect; each
+ * "skip" counts connects of the domain's sockets that were left alone, by
+ * reason.
+ */
+enum vaddr_stat {
+	VADDR_STAT_UNSPEC,
+	VADDR_STAT_PAD,
+	VADDR_STAT_BOUND4,		/* auto-bound to the IPv4 address */
+	VADDR_STAT_BOUND6,		/* auto-bound to the IPv6 address */
+	VADDR_STAT_SKIP_BOUND,		/* program bound an address or port */
+	VADDR_STAT_SKIP_LOOPBACK,	/* destination is loopback */
+	VADDR_STAT_SKIP_SCOPE,		/* multicast, broadcast, link-local */
+	VADDR_STAT_SKIP_NO_ADDR,	/* domain has no address of the family */
+	VADDR_STAT_SKIP_ADDR_GONE,	/* address not configured on the host */
+	VADDR_STAT_SKIP_KERNEL,		/* kernel socket */
+
+	__VADDR_STAT_MAX
+};
+#define VADDR_STAT_MAX (__VADDR_STAT_MAX - 1)
+
+#endif /* _UAPI_LINUX_VADDR_H */
