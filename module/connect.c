@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Auto-bind at connect.
+ *
+ * Loadable modules cannot register LSM hooks, so vaddr puts kretprobes on
+ * the protocol connect functions. Each of them runs with the socket locked
+ * by its owner, right after the kernel's own cgroup connect hook
+ * (BPF_CGROUP_INET{4,6}_CONNECT, the one whose bpf_bind() does what vaddr
+ * does) and before the route and the source port are chosen:
+ *
+ * tcp_v4_connect: called by __inet_stream_connect() for connect() and for
+ *	sendto(MSG_FASTOPEN) (tcp_sendmsg_fastopen()), with sk_state
+ *	TCP_CLOSE, and by tcp_v6_connect() for a v4-mapped destination once
+ *	it has refused v6-only sockets. It routes from inet_saddr.
+ * tcp_v6_connect: the same for IPv6 destinations. It routes from
+ *	sk_v6_rcv_saddr.
+ * __ip4_datagram_connect: called by ip4_datagram_connect() (UDP, UDP-Lite,
+ *	ICMP datagram sockets) after inet_autobind() gave the socket a port,
+ *	and by __ip6_datagram_connect() for v4-mapped destinations. It routes
+ *	from inet_saddr, then sets inet_rcv_saddr and rehashes the socket.
+ * __ip6_datagram_connect: called by ip6_datagram_connect() (UDPv6, ICMPv6
+ *	datagram sockets). It routes from np->saddr, then sets
+ *	sk_v6_rcv_saddr and rehashes the socket.
+ *
+ * The entry handler gives an unbound socket of a mapped owner its domain's
+ * address, in the fields the function routes from. Stream sockets have no
+ * port yet and sit in no hash table, so vaddr sets every address field as
+ * __inet_bind()/__inet6_bind() do with IP_BIND_ADDRESS_NO_PORT; datagram
+ * sockets are already hashed by port, so vaddr sets only the source and
+ * lets the function set the receive address and rehash, as it does for an
+ * address it picked itself. SOCK_BINDADDR_LOCK and ipv6only are left as
+ * they are: the address is the kernel's choice made differently, not the
+ * program's, so a disconnect or a failed connect clears it and the next
+ * connect chooses anew. When the connect fails, the return handler takes
+ * the address back if the function left it in place, so a failed connect
+ * leaves the socket as it found it. Everything here runs in atomic
+ * context: lookups are RCU, counters per CPU, nothing sleeps.
+ */
+#include <linux/kprobes.h>
+#include <linux/ptrace.h>
+#include <net/addrconf.h>
+#include <net/inet_sock.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/l3mdev.h>
+#include <net/route.h>
+#include <net/transp_v6.h>
+
+#include "vaddr.h"
+
+/* What the entry handler set, for the return handler to take back. */
+struct vaddr_undo {
+	struct sock *sk;
+	bool stream;
+	bool v6;
+	__be32 addr4;
+	struct in6_addr addr6;
+};
+
+static bool vaddr_dgram_supported(const struct sock *sk)
+{
+	if (sk->sk_type != SOCK_DGRAM)
+		return false;
+	switch (sk->sk_protocol) {
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		return true;
+	}
+	return false;
+}
+
+static bool vaddr_sk_v6_bound(const struct sock *sk)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6)
+		return !ipv6_addr_any(&sk->sk_v6_rcv_saddr) ||
+		       !ipv6_addr_any(&inet6_sk(sk)->saddr);
+#endif
+	return false;
+}
+
+/*
+ * Whether the program chose the source itself. Stream sockets are bound
+ * when they have an address or a port. Datagram sockets always have a port
+ * here (inet_autobind()), so only a port the program asked for counts.
+ */
+static bool vaddr_sk_bound(const struct sock *sk, bool stream)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	if (inet->inet_rcv_saddr || inet->inet_saddr || vaddr_sk_v6_bound(sk))
+		return true;
+	if (stream)
+		return inet->inet_num;
+	return sk->sk_userlocks & (SOCK_BINDADDR_LOCK | SOCK_BINDPORT_LOCK);
+}
+
+/* Is @addr a local address for this socket, as __inet_bind() checks? */
+static bool vaddr_local4(const struct sock *sk, __be32 addr)
+{
+	struct net *net = sock_net(sk);
+	u32 tb_id;
+
+	tb_id = l3mdev_fib_table_by_index(net, sk->sk_bound_dev_if) ? :
+		RT_TABLE_LOCAL;
+	return inet_addr_type_table(net, addr, tb_id) == RTN_LOCAL;
+}
+
+/* Is @addr a usable local address for this socket, as __inet6_bind() checks? */
+static bool vaddr_local6(const struct sock *sk, const struct in6_addr *addr)
+{
+	struct net *net = sock_net(sk);
+	struct net_device *dev = NULL;
+
+	if (sk->sk_bound_dev_if) {
+		dev = dev_get_by_index_rcu(net, sk->sk_bound_dev_if);
+		if (!dev)
+			return false;
+	}
+	return ipv6_chk_addr(net, addr, dev, 0);
+}
+
+static enum vaddr_stat vaddr_verdict4(const struct sock *sk,
+				      const struct vaddr_domain *d,
+				      __be32 daddr, bool stream)
+{
+	if (sk->sk_kern_sock)
+		return VADDR_STAT_SKIP_KERNEL;
+	if (vaddr_sk_bound(sk, stream))
+		return VADDR_STAT_SKIP_BOUND;
+	if (ipv4_is_loopback(daddr) || ipv4_is_zeronet(daddr))
+		return VADDR_STAT_SKIP_LOOPBACK;
+	if (ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr))
+		return VADDR_STAT_SKIP_SCOPE;
+	if (!d->has4)
+		return VADDR_STAT_SKIP_NO_ADDR;
+	if (!vaddr_local4(sk, d->addr4))
+		return VADDR_STAT_SKIP_ADDR_GONE;
+	return VADDR_STAT_BOUND4;
+}
+
+static enum vaddr_stat vaddr_verdict6(const struct sock *sk,
+				      const struct vaddr_domain *d,
+				      int daddr_type, bool stream)
+{
+	if (sk->sk_kern_sock)
+		return VADDR_STAT_SKIP_KERNEL;
+	if (vaddr_sk_bound(sk, stream))
+		return VADDR_STAT_SKIP_BOUND;
+	if (daddr_type == IPV6_ADDR_ANY || (daddr_type & IPV6_ADDR_LOOPBACK))
+		return VADDR_STAT_SKIP_LOOPBACK;
+	if (daddr_type & (IPV6_ADDR_MULTICAST | IPV6_ADDR_LINKLOCAL))
+		return VADDR_STAT_SKIP_SCOPE;
+	if (!d->has6)
+		return VADDR_STAT_SKIP_NO_ADDR;
+	if (!vaddr_local6(sk, &d->addr6))
+		return VADDR_STAT_SKIP_ADDR_GONE;
+	return VADDR_STAT_BOUND6;
+}
+
+static void vaddr_bind4(struct sock *sk, __be32 addr, bool stream)
+{
+	struct inet_sock *inet = inet_sk(sk);
+
+	inet->inet_saddr = addr;
+	if (!stream)
+		return;
+	inet->inet_rcv_saddr = addr;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6) {
+		ipv6_addr_set_v4mapped(addr, &sk->sk_v6_rcv_saddr);
+		ipv6_addr_set_v4mapped(addr, &inet6_sk(sk)->saddr);
+	}
+#endif
+	sk_dst_reset(sk);
+}
+
+static void vaddr_unbind4(struct sock *sk, __be32 addr, bool stream)
+{
+	struct inet_sock *inet = inet_sk(sk);
+
+	if (inet->inet_saddr != addr)
+		return;
+	if (stream) {
+		/* With a port, the function has hashed the address: keep it. */
+		if (!inet->inet_num)
+			inet_reset_saddr(sk);
+	} else if (!inet->inet_rcv_saddr) {
+		inet->inet_saddr = 0;
+	}
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+static void vaddr_bind6(struct sock *sk, const struct in6_addr *addr,
+			bool stream)
+{
+	struct inet_sock *inet = inet_sk(sk);
+
+	inet6_sk(sk)->saddr = *addr;
+	if (!stream)
+		return;
+	sk->sk_v6_rcv_saddr = *addr;
+	/* As __inet6_bind(): no IPv4 address matches this socket. */
+	inet->inet_rcv_saddr = LOOPBACK4_IPV6;
+	inet->inet_saddr = LOOPBACK4_IPV6;
+	sk_dst_reset(sk);
+}
+
+static void vaddr_unbind6(struct sock *sk, const struct in6_addr *addr,
+			  bool stream)
+{
+	struct ipv6_pinfo *np = inet6_sk(sk);
+
+	if (!ipv6_addr_equal(&np->saddr, addr))
+		return;
+	if (stream) {
+		if (!inet_sk(sk)->inet_num)
+			inet_reset_saddr(sk);
+	} else if (ipv6_addr_any(&sk->sk_v6_rcv_saddr)) {
+		np->saddr = in6addr_any;
+	}
+}
+#endif
+
+/* Entry of tcp_v4_connect() and __ip4_datagram_connect(). */
+static int vaddr_connect4(struct kretprobe_instance *ri, struct pt_regs *regs,
+			  bool stream)
+{
+	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	const struct sockaddr_in *usin =
+		(const struct sockaddr_in *)regs_get_kernel_argument(regs, 1);
+	int addr_len = (int)regs_get_kernel_argument(regs, 2);
+	struct vaddr_undo *undo = (struct vaddr_undo *)ri->data;
+	enum vaddr_stat verdict;
+	struct vaddr_domain *d;
+
+	if (!static_branch_unlikely(&vaddr_active))
+		return 1;
+	/* The function's own checks; it fails right after them otherwise. */
+	if (addr_len < (int)sizeof(*usin) || usin->sin_family != AF_INET)
+		return 1;
+	if (!stream && !vaddr_dgram_supported(sk))
+		return 1;
+
+	rcu_read_lock();
+	d = vaddr_sock_domain(sk);
+	if (!d) {
+		rcu_read_unlock();
+		return 1;
+	}
+	verdict = vaddr_verdict4(sk, d, usin->sin_addr.s_addr, stream);
+	vaddr_count(d, verdict);
+	if (verdict == VADDR_STAT_BOUND4) {
+		undo->sk = sk;
+		undo->stream = stream;
+		undo->v6 = false;
+		undo->addr4 = d->addr4;
+		vaddr_bind4(sk, undo->addr4, stream);
+	}
+	rcu_read_unlock();
+	return verdict != VADDR_STAT_BOUND4;
+}
+
+/* Entry of tcp_v6_connect() and __ip6_datagram_connect(). */
+static int vaddr_connect6(struct kretprobe_instance *ri, struct pt_regs *regs,
+			  bool stream)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	const struct sockaddr_in6 *usin =
+		(const struct sockaddr_in6 *)regs_get_kernel_argument(regs, 1);
+	int addr_len = (int)regs_get_kernel_argument(regs, 2);
+	struct vaddr_undo *undo = (struct vaddr_undo *)ri->data;
+	enum vaddr_stat verdict;
+	struct vaddr_domain *d;
+	int type;
+
+	if (!static_branch_unlikely(&vaddr_active))
+		return 1;
+	/*
+	 * IPv4 and v4-mapped destinations go on to tcp_v4_connect() or
+	 * __ip4_datagram_connect(), whose probe handles them.
+	 */
+	if (addr_len < SIN6_LEN_RFC2133 || usin->sin6_family != AF_INET6)
+		return 1;
+	type = ipv6_addr_type(&usin->sin6_addr);
+	if (type & IPV6_ADDR_MAPPED)
+		return 1;
+	if (!stream && !vaddr_dgram_supported(sk))
+		return 1;
+
+	rcu_read_lock();
+	d = vaddr_sock_domain(sk);
+	if (!d) {
+		rcu_read_unlock();
+		return 1;
+	}
+	verdict = vaddr_verdict6(sk, d, type, stream);
+	vaddr_count(d, verdict);
+	if (verdict == VADDR_STAT_BOUND6) {
+		undo->sk = sk;
+		undo->stream = stream;
+		undo->v6 = true;
+		undo->addr6 = d->addr6;
+		vaddr_bind6(sk, &undo->addr6, stream);
+	}
+	rcu_read_unlock();
+	return verdict != VADDR_STAT_BOUND6;
+#else
+	return 1;
+#endif
+}
+
+/* Return of a connect that vaddr bound: take the address back on error. */
+static int vaddr_connect_return(struct kretprobe_instance *ri,
+				struct pt_regs *regs)
+{
+	struct vaddr_undo *undo = (struct vaddr_undo *)ri->data;
+
+	if (!IS_ERR_VALUE(regs_return_value(regs)))
+		return 0;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (undo->v6) {
+		vaddr_unbind6(undo->sk, &undo->addr6, undo->stream);
+		return 0;
+	}
+#endif
+	vaddr_unbind4(undo->sk, undo->addr4, undo->stream);
+	return 0;
+}
+
+static int vaddr_tcp4_entry(struct kretprobe_instance *ri,
+			    struct pt_regs *regs)
+{
+	return vaddr_connect4(ri, regs, true);
+}
+
+static int vaddr_dgram4_entry(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	return vaddr_connect4(ri, regs, false);
+}
+
+static int vaddr_tcp6_entry(struct kretprobe_instance *ri,
+			    struct pt_regs *regs)
+{
+	return vaddr_connect6(ri, regs, true);
+}
+
+static int vaddr_dgram6_entry(struct kretprobe_instance *ri,
+			      struct pt_regs *regs)
+{
+	return vaddr_connect6(ri, regs, false);
+}
+
+#define VADDR_PROBE(sym, entry) {				\
+	.kp.symbol_name = sym,					\
+	.entry_handler = entry,					\
+	.handler = vaddr_connect_return,			\
+	.data_size = sizeof(struct vaddr_undo),			\
+}
+
+static struct kretprobe vaddr_probes[] = {
+	VADDR_PROBE("tcp_v4_connect", vaddr_tcp4_entry),
+	VADDR_PROBE("__ip4_datagram_connect", vaddr_dgram4_entry),
+#if IS_ENABLED(CONFIG_IPV6)
+	VADDR_PROBE("tcp_v6_connect", vaddr_tcp6_entry),
+	VADDR_PROBE("__ip6_datagram_connect", vaddr_dgram6_entry),
+#endif
+};
+
+static struct kretprobe *vaddr_probe_ptrs[ARRAY_SIZE(vaddr_probes)];
+
+int vaddr_connect_init(void)
+{
+	int i, err;
+
+	for (i = 0; i < ARRAY_SIZE(vaddr_probes); i++) {
+		/*
+		 * An instance lives from entry to return of a connect that
+		 * vaddr bound; none of these functions waits for the network,
+		 * so a few per CPU are plenty.
+		 */
+		vaddr_probes[i].maxactive = 16 + 4 * num_possible_cpus();
+		err = register_kretprobe(&vaddr_probes[i]);
+		if (err) {
+			pr_err("cannot attach to %s (error %d)\n",
+			       vaddr_probes[i].kp.symbol_name, err);
+			goto err_unwind;
+		}
+		vaddr_probe_ptrs[i] = &vaddr_probes[i];
+	}
+	return 0;
+
+err_unwind:
+	if (i)
+		unregister_kretprobes(vaddr_probe_ptrs, i);
+	return err;
+}
+
+void vaddr_connect_exit(void)
+{
+	int i;
+
+	unregister_kretprobes(vaddr_probe_ptrs, ARRAY_SIZE(vaddr_probe_ptrs));
+	for (i = 0; i < ARRAY_SIZE(vaddr_probes); i++)
+		if (vaddr_probes[i].nmissed)
+			pr_info("%s: %d connects missed\n",
+				vaddr_probes[i].kp.symbol_name,
+				vaddr_probes[i].nmissed);
+}

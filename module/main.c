@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vaddr: every outgoing connection of a hosted domain leaves from that
+ * domain's own address.
+ */
+#include <linux/module.h>
+#include <net/genetlink.h>
+
+#include "vaddr.h"
+
+static int __init vaddr_init(void)
+{
+	int err;
+
+	err = vaddr_table_init();
+	if (err)
+		return err;
+	err = vaddr_genl_init();
+	if (err)
+		goto err_table;
+	err = vaddr_connect_init();
+	if (err)
+		goto err_genl;
+	pr_info("version " VADDR_VERSION " loaded\n");
+	return 0;
+
+err_genl:
+	vaddr_genl_exit();
+err_table:
+	vaddr_table_exit();
+	return err;
+}
+
+static void __exit vaddr_exit(void)
+{
+	/* Hooks first: after this no connect can reach a table. */
+	vaddr_connect_exit();
+	vaddr_genl_exit();
+	vaddr_table_exit();
+}
+
+module_init(vaddr_init);
+module_exit(vaddr_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("vaddr developers");
+MODULE_DESCRIPTION("Per-domain source addresses for the processes of a host");
+MODULE_VERSION(VADDR_VERSION);
+MODULE_ALIAS_GENL_FAMILY(VADDR_GENL_NAME);

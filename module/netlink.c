@@ -1,0 +1,715 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "vaddr" generic netlink family. uapi/linux/vaddr.h documents every
+ * command; this file checks requests, applies them to the sender's
+ * namespace under vaddr_net.lock and announces each change.
+ */
+#include <linux/cgroup.h>
+#include <linux/ctype.h>
+#include <linux/uidgid.h>
+#include <net/genetlink.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+
+#include "vaddr.h"
+
+static struct genl_family vaddr_genl_family;
+
+enum {
+	VADDR_MCGRP_EVENTS_IDX,
+};
+
+static const struct genl_multicast_group vaddr_mcgrps[] = {
+	[VADDR_MCGRP_EVENTS_IDX] = {
+		.name = VADDR_MCGRP_EVENTS,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+#define VADDR_NAME_POLICY { .type = NLA_NUL_STRING, .len = VADDR_DOMAIN_MAX }
+
+static const struct nla_policy vaddr_domain_new_policy[VADDR_A_MAX + 1] = {
+	[VADDR_A_DOMAIN] = VADDR_NAME_POLICY,
+	[VADDR_A_ADDR4] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
+	[VADDR_A_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+};
+
+static const struct nla_policy vaddr_domain_policy[VADDR_A_MAX + 1] = {
+	[VADDR_A_DOMAIN] = VADDR_NAME_POLICY,
+};
+
+static const struct nla_policy vaddr_uid_policy[VADDR_A_MAX + 1] = {
+	[VADDR_A_UID] = { .type = NLA_U32 },
+	[VADDR_A_DOMAIN] = VADDR_NAME_POLICY,
+};
+
+static const struct nla_policy vaddr_cgroup_policy[VADDR_A_MAX + 1] = {
+	[VADDR_A_CGROUP_ID] = { .type = NLA_U64 },
+	[VADDR_A_DOMAIN] = VADDR_NAME_POLICY,
+};
+
+/* No attributes at all. */
+static const struct nla_policy vaddr_empty_policy[VADDR_A_MAX + 1] = {};
+
+/*
+ * A required attribute: when it is missing, say which in the extack, both
+ * as text and as the missing-attribute type, and evaluate to true.
+ */
+#define VADDR_MISSING(info, type, msg) ({				\
+	bool __missing = !(info)->attrs[type];				\
+									\
+	if (__missing) {						\
+		NL_SET_ERR_MSG((info)->extack, msg);			\
+		NL_SET_ERR_ATTR_MISS((info)->extack, NULL, type);	\
+	}								\
+	__missing;							\
+})
+
+static struct vaddr_net *vaddr_info_net(struct genl_info *info)
+{
+	return vaddr_net(genl_info_net(info));
+}
+
+static struct user_namespace *vaddr_sender_userns(const struct sk_buff *skb)
+{
+	return sk_user_ns(NETLINK_CB(skb).sk);
+}
+
+/* Dot-separated labels of 1-63 characters out of [a-z0-9_-]. */
+static int vaddr_check_name(const struct nlattr *attr,
+			    struct netlink_ext_ack *extack)
+{
+	const char *name = nla_data(attr);
+	size_t label = 0;
+	const char *p;
+
+	for (p = name; *p; p++) {
+		if (*p == '.') {
+			if (!label)
+				goto bad;
+			label = 0;
+		} else if (islower(*p) || isdigit(*p) || *p == '-' ||
+			   *p == '_') {
+			if (++label > 63)
+				goto bad;
+		} else {
+			goto bad;
+		}
+	}
+	if (label)
+		return 0;
+bad:
+	NL_SET_ERR_MSG_ATTR(extack, attr,
+			    "domain name must be dot-separated labels of 1 to 63 lowercase letters, digits, '-' or '_'");
+	return -EINVAL;
+}
+
+static int vaddr_check_addr4(const struct nlattr *attr,
+			     struct netlink_ext_ack *extack)
+{
+	__be32 a = nla_get_in_addr(attr);
+
+	if (ipv4_is_zeronet(a) || ipv4_is_loopback(a) ||
+	    ipv4_is_multicast(a) || ipv4_is_lbcast(a)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "IPv4 address must be a unicast address");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int vaddr_check_addr6(const struct nlattr *attr,
+			     struct netlink_ext_ack *extack)
+{
+	struct in6_addr a = nla_get_in6_addr(attr);
+	int type = ipv6_addr_type(&a);
+
+	if (type == IPV6_ADDR_ANY ||
+	    (type & (IPV6_ADDR_LOOPBACK | IPV6_ADDR_MULTICAST |
+		     IPV6_ADDR_MAPPED | IPV6_ADDR_LINKLOCAL))) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "IPv6 address must be a global unicast address");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The domain named by VADDR_A_DOMAIN, or an error set in extack. */
+static struct vaddr_domain *vaddr_attr_domain(struct vaddr_table *t,
+					      struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[VADDR_A_DOMAIN];
+	struct vaddr_domain *d;
+
+	if (VADDR_MISSING(info, VADDR_A_DOMAIN, "missing domain name"))
+		return ERR_PTR(-EINVAL);
+	d = vaddr_domain_find(t, nla_data(attr));
+	if (!d) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "unknown domain");
+		return ERR_PTR(-ENOENT);
+	}
+	return d;
+}
+
+static int vaddr_put_domain(struct sk_buff *skb, const struct vaddr_domain *d)
+{
+	if (nla_put_string(skb, VADDR_A_DOMAIN, d->name) ||
+	    (d->has4 && nla_put_in_addr(skb, VADDR_A_ADDR4, d->addr4)) ||
+	    (d->has6 && nla_put_in6_addr(skb, VADDR_A_ADDR6, &d->addr6)) ||
+	    nla_put_u32(skb, VADDR_A_NR_UIDS, d->nr_uids) ||
+	    nla_put_u32(skb, VADDR_A_NR_CGROUPS, d->nr_cgroups))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int vaddr_put_stats(struct sk_buff *skb, const struct vaddr_domain *d)
+{
+	struct vaddr_stats sum;
+	struct nlattr *nest;
+	int i;
+
+	vaddr_stats_sum(d, &sum);
+	nest = nla_nest_start(skb, VADDR_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = VADDR_STAT_PAD + 1; i <= VADDR_STAT_MAX; i++) {
+		if (nla_put_u64_64bit(skb, i, sum.count[i], VADDR_STAT_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * What one message says about an object: a domain (with its counters for
+ * VADDR_CMD_STATS_GET), or a uid or cgroup mapping.
+ */
+struct vaddr_obj {
+	const struct vaddr_domain *domain;
+	bool stats;
+	bool has_uid;
+	u32 uid;
+	bool has_cgroup;
+	u64 cgroup;
+};
+
+static int vaddr_fill(struct sk_buff *skb, u32 portid, u32 seq, int flags,
+		      u8 cmd, const struct vaddr_obj *obj,
+		      struct netlink_callback *cb)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &vaddr_genl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb) {
+		genl_dump_check_consistent(cb, hdr);
+		if (nla_put_u32(skb, VADDR_A_GENERATION, cb->seq))
+			goto cancel;
+	}
+	if (obj->has_uid && nla_put_u32(skb, VADDR_A_UID, obj->uid))
+		goto cancel;
+	if (obj->has_cgroup &&
+	    nla_put_u64_64bit(skb, VADDR_A_CGROUP_ID, obj->cgroup, VADDR_A_PAD))
+		goto cancel;
+	if (obj->domain) {
+		if (obj->has_uid || obj->has_cgroup) {
+			if (nla_put_string(skb, VADDR_A_DOMAIN,
+					   obj->domain->name))
+				goto cancel;
+		} else if (vaddr_put_domain(skb, obj->domain)) {
+			goto cancel;
+		}
+		if (obj->stats && vaddr_put_stats(skb, obj->domain))
+			goto cancel;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/* Announce a change to the "events" group of the namespace. */
+static void vaddr_notify(struct genl_info *info, u8 cmd,
+			 const struct vaddr_obj *obj)
+{
+	struct net *net = genl_info_net(info);
+	struct sk_buff *skb;
+
+	if (!genl_has_listeners(&vaddr_genl_family, net,
+				VADDR_MCGRP_EVENTS_IDX))
+		return;
+	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!skb)
+		return;
+	if (vaddr_fill(skb, 0, 0, 0, cmd, obj, NULL)) {
+		nlmsg_free(skb);
+		return;
+	}
+	genlmsg_multicast_netns(&vaddr_genl_family, net, skb, 0,
+				VADDR_MCGRP_EVENTS_IDX, GFP_KERNEL);
+}
+
+static int vaddr_nl_domain_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr **attrs = info->attrs;
+	struct netlink_ext_ack *extack = info->extack;
+	struct vaddr_net *vn = vaddr_info_net(info);
+	const struct in6_addr *addr6 = NULL;
+	const __be32 *addr4 = NULL;
+	struct vaddr_obj obj = {};
+	struct vaddr_table *t;
+	const char *name;
+	int err;
+
+	if (VADDR_MISSING(info, VADDR_A_DOMAIN, "missing domain name"))
+		return -EINVAL;
+	err = vaddr_check_name(attrs[VADDR_A_DOMAIN], extack);
+	if (err)
+		return err;
+	name = nla_data(attrs[VADDR_A_DOMAIN]);
+	if (attrs[VADDR_A_ADDR4]) {
+		err = vaddr_check_addr4(attrs[VADDR_A_ADDR4], extack);
+		if (err)
+			return err;
+		addr4 = nla_data(attrs[VADDR_A_ADDR4]);
+	}
+	if (attrs[VADDR_A_ADDR6]) {
+		err = vaddr_check_addr6(attrs[VADDR_A_ADDR6], extack);
+		if (err)
+			return err;
+		addr6 = nla_data(attrs[VADDR_A_ADDR6]);
+	}
+	if (!addr4 && !addr6) {
+		NL_SET_ERR_MSG(extack,
+			       "a domain needs an IPv4 or an IPv6 address");
+		return -EINVAL;
+	}
+
+	mutex_lock(&vn->lock);
+	t = vaddr_table_get(vn);
+	err = -EEXIST;
+	if (vaddr_domain_find(t, name)) {
+		NL_SET_ERR_MSG_ATTR(extack, attrs[VADDR_A_DOMAIN],
+				    "domain already exists");
+		goto out;
+	}
+	err = -EADDRINUSE;
+	if (addr4 && vaddr_domain_by_addr4(t, *addr4)) {
+		NL_SET_ERR_MSG_ATTR(extack, attrs[VADDR_A_ADDR4],
+				    "IPv4 address already belongs to another domain");
+		goto out;
+	}
+	if (addr6 && vaddr_domain_by_addr6(t, addr6)) {
+		NL_SET_ERR_MSG_ATTR(extack, attrs[VADDR_A_ADDR6],
+				    "IPv6 address already belongs to another domain");
+		goto out;
+	}
+	err = vaddr_domain_add(t, name, addr4, addr6);
+	if (err)
+		goto out;
+	vaddr_net_changed(vn);
+	obj.domain = vaddr_domain_find(t, name);
+	vaddr_notify(info, VADDR_CMD_DOMAIN_NEW, &obj);
+out:
+	mutex_unlock(&vn->lock);
+	return err;
+}
+
+static int vaddr_nl_domain_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vaddr_net *vn = vaddr_info_net(info);
+	struct vaddr_obj obj = {};
+	struct vaddr_domain *d;
+	struct vaddr_table *t;
+
+	mutex_lock(&vn->lock);
+	t = vaddr_table_get(vn);
+	d = vaddr_attr_domain(t, info);
+	if (IS_ERR(d)) {
+		mutex_unlock(&vn->lock);
+		return PTR_ERR(d);
+	}
+	obj.domain = d;
+	vaddr_notify(info, VADDR_CMD_DOMAIN_DEL, &obj);
+	vaddr_domain_del(t, d);
+	vaddr_net_changed(vn);
+	mutex_unlock(&vn->lock);
+	return 0;
+}
+
+static int vaddr_nl_domain_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vaddr_net *vn = vaddr_info_net(info);
+	struct vaddr_obj obj = {};
+	struct vaddr_domain *d;
+	struct sk_buff *msg;
+	int err;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&vn->lock);
+	d = vaddr_attr_domain(vaddr_table_get(vn), info);
+	if (IS_ERR(d)) {
+		err = PTR_ERR(d);
+	} else {
+		obj.domain = d;
+		err = vaddr_fill(msg, info->snd_portid, info->snd_seq, 0,
+				 VADDR_CMD_DOMAIN_GET, &obj, NULL);
+	}
+	mutex_unlock(&vn->lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * Dumps. cb->args[0] is the key to resume from, cb->args[1] is set once
+ * the last entry went out. Each call takes the writer lock so that every
+ * message is consistent; the generation marks dumps that saw a change.
+ */
+enum vaddr_dump_kind {
+	VADDR_DUMP_DOMAINS,
+	VADDR_DUMP_STATS,
+	VADDR_DUMP_UIDS,
+	VADDR_DUMP_CGROUPS,
+};
+
+static int vaddr_dump(struct sk_buff *skb, struct netlink_callback *cb,
+		      enum vaddr_dump_kind kind, u8 cmd)
+{
+	struct vaddr_net *vn = vaddr_net(sock_net(skb->sk));
+	struct user_namespace *userns = vaddr_sender_userns(cb->skb);
+	unsigned long index = cb->args[0];
+	struct vaddr_obj obj = {};
+	struct vaddr_domain *d;
+	struct vaddr_table *t;
+	struct xarray *xa;
+	int err = 0;
+
+	if (cb->args[1])
+		return 0;
+	mutex_lock(&vn->lock);
+	cb->seq = vn->generation;
+	t = vaddr_table_get(vn);
+	xa = kind == VADDR_DUMP_UIDS ? &t->uids :
+	     kind == VADDR_DUMP_CGROUPS ? &t->cgroups : &t->domains;
+	obj.stats = kind == VADDR_DUMP_STATS;
+	xa_for_each_start(xa, index, d, cb->args[0]) {
+		obj.domain = d;
+		if (kind == VADDR_DUMP_UIDS) {
+			/* A uid the reader cannot name is not its business. */
+			if (!kuid_has_mapping(userns, KUIDT_INIT(index)))
+				continue;
+			obj.has_uid = true;
+			obj.uid = from_kuid(userns, KUIDT_INIT(index));
+		} else if (kind == VADDR_DUMP_CGROUPS) {
+			obj.has_cgroup = true;
+			obj.cgroup = index;
+		}
+		err = vaddr_fill(skb, NETLINK_CB(cb->skb).portid,
+				 cb->nlh->nlmsg_seq, NLM_F_MULTI, cmd, &obj, cb);
+		if (err)
+			break;
+	}
+	mutex_unlock(&vn->lock);
+	cb->args[0] = index;
+	if (!err)
+		cb->args[1] = 1;
+	return skb->len;
+}
+
+static int vaddr_nl_domain_dump(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	return vaddr_dump(skb, cb, VADDR_DUMP_DOMAINS, VADDR_CMD_DOMAIN_GET);
+}
+
+static int vaddr_nl_stats_dump(struct sk_buff *skb,
+			       struct netlink_callback *cb)
+{
+	return vaddr_dump(skb, cb, VADDR_DUMP_STATS, VADDR_CMD_STATS_GET);
+}
+
+static int vaddr_nl_uid_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return vaddr_dump(skb, cb, VADDR_DUMP_UIDS, VADDR_CMD_UID_GET);
+}
+
+static int vaddr_nl_cgroup_dump(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	return vaddr_dump(skb, cb, VADDR_DUMP_CGROUPS, VADDR_CMD_CGROUP_GET);
+}
+
+/* Events name uids as the user namespace owning the network namespace does. */
+static u32 vaddr_event_uid(struct genl_info *info, kuid_t kuid)
+{
+	return from_kuid_munged(genl_info_net(info)->user_ns, kuid);
+}
+
+static int vaddr_attr_uid(struct sk_buff *skb, struct genl_info *info,
+			  kuid_t *kuid)
+{
+	struct nlattr *attr = info->attrs[VADDR_A_UID];
+
+	if (VADDR_MISSING(info, VADDR_A_UID, "missing uid"))
+		return -EINVAL;
+	*kuid = make_kuid(vaddr_sender_userns(skb), nla_get_u32(attr));
+	if (!uid_valid(*kuid)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "uid is not mapped in the sender's user namespace");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int vaddr_nl_uid_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vaddr_net *vn = vaddr_info_net(info);
+	struct vaddr_obj obj = { .has_uid = true };
+	struct vaddr_domain *d;
+	struct vaddr_table *t;
+	kuid_t kuid;
+	int err;
+
+	err = vaddr_attr_uid(skb, info, &kuid);
+	if (err)
+		return err;
+	obj.uid = vaddr_event_uid(info, kuid);
+
+	mutex_lock(&vn->lock);
+	t = vaddr_table_get(vn);
+	d = vaddr_attr_domain(t, info);
+	if (IS_ERR(d)) {
+		err = PTR_ERR(d);
+		goto out;
+	}
+	err = vaddr_uid_add(t, kuid, d);
+	if (err == -EEXIST)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VADDR_A_UID],
+				    "uid is already mapped to a domain");
+	if (err)
+		goto out;
+	vaddr_net_changed(vn);
+	obj.domain = d;
+	vaddr_notify(info, VADDR_CMD_UID_ADD, &obj);
+out:
+	mutex_unlock(&vn->lock);
+	return err;
+}
+
+static int vaddr_nl_uid_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vaddr_net *vn = vaddr_info_net(info);
+	struct vaddr_obj obj = { .has_uid = true };
+	kuid_t kuid;
+	int err;
+
+	err = vaddr_attr_uid(skb, info, &kuid);
+	if (err)
+		return err;
+	obj.uid = vaddr_event_uid(info, kuid);
+
+	mutex_lock(&vn->lock);
+	err = vaddr_uid_del(vaddr_table_get(vn), kuid);
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VADDR_A_UID],
+				    "uid is not mapped");
+	if (!err) {
+		vaddr_net_changed(vn);
+		vaddr_notify(info, VADDR_CMD_UID_DEL, &obj);
+	}
+	mutex_unlock(&vn->lock);
+	return err;
+}
+
+static int vaddr_attr_cgroup(struct genl_info *info, u64 *id)
+{
+	struct nlattr *attr = info->attrs[VADDR_A_CGROUP_ID];
+	struct cgroup *cgrp;
+
+	if (VADDR_MISSING(info, VADDR_A_CGROUP_ID, "missing cgroup id"))
+		return -EINVAL;
+	*id = nla_get_u64(attr);
+	/* Only cgroups the sender can see in its cgroup namespace. */
+	cgrp = cgroup_get_from_id(*id);
+	if (IS_ERR(cgrp)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "no cgroup v2 directory with this id");
+		return -ENOENT;
+	}
+	cgroup_put(cgrp);
+	return 0;
+}
+
+static int vaddr_nl_cgroup_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vaddr_net *vn = vaddr_info_net(info);
+	struct vaddr_obj obj = { .has_cgroup = true };
+	struct vaddr_domain *d;
+	struct vaddr_table *t;
+	int err;
+
+	err = vaddr_attr_cgroup(info, &obj.cgroup);
+	if (err)
+		return err;
+
+	mutex_lock(&vn->lock);
+	t = vaddr_table_get(vn);
+	d = vaddr_attr_domain(t, info);
+	if (IS_ERR(d)) {
+		err = PTR_ERR(d);
+		goto out;
+	}
+	err = vaddr_cgroup_add(t, obj.cgroup, d);
+	if (err == -EEXIST)
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[VADDR_A_CGROUP_ID],
+				    "cgroup is already mapped to a domain");
+	if (err)
+		goto out;
+	vaddr_net_changed(vn);
+	obj.domain = d;
+	vaddr_notify(info, VADDR_CMD_CGROUP_ADD, &obj);
+out:
+	mutex_unlock(&vn->lock);
+	return err;
+}
+
+static int vaddr_nl_cgroup_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[VADDR_A_CGROUP_ID];
+	struct vaddr_net *vn = vaddr_info_net(info);
+	struct vaddr_obj obj = { .has_cgroup = true };
+	int err;
+
+	/* The cgroup may be gone already; its mapping can still go. */
+	if (VADDR_MISSING(info, VADDR_A_CGROUP_ID, "missing cgroup id"))
+		return -EINVAL;
+	obj.cgroup = nla_get_u64(attr);
+
+	mutex_lock(&vn->lock);
+	err = vaddr_cgroup_del(vaddr_table_get(vn), obj.cgroup);
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "cgroup is not mapped");
+	if (!err) {
+		vaddr_net_changed(vn);
+		vaddr_notify(info, VADDR_CMD_CGROUP_DEL, &obj);
+	}
+	mutex_unlock(&vn->lock);
+	return err;
+}
+
+static int vaddr_nl_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vaddr_net *vn = vaddr_info_net(info);
+	struct vaddr_obj obj = {};
+	struct vaddr_table *t;
+
+	t = vaddr_table_alloc();
+	if (!t)
+		return -ENOMEM;
+	mutex_lock(&vn->lock);
+	vaddr_table_replace(vn, t);
+	vaddr_net_changed(vn);
+	vaddr_notify(info, VADDR_CMD_FLUSH, &obj);
+	mutex_unlock(&vn->lock);
+	return 0;
+}
+
+#define VADDR_OP(_cmd, _policy, _flags)				\
+	.cmd = _cmd,						\
+	.policy = _policy,					\
+	.maxattr = VADDR_A_MAX,					\
+	.flags = _flags
+
+static const struct genl_ops vaddr_genl_ops[] = {
+	{
+		VADDR_OP(VADDR_CMD_DOMAIN_NEW, vaddr_domain_new_policy,
+			 GENL_UNS_ADMIN_PERM),
+		.doit = vaddr_nl_domain_new,
+	},
+	{
+		VADDR_OP(VADDR_CMD_DOMAIN_DEL, vaddr_domain_policy,
+			 GENL_UNS_ADMIN_PERM),
+		.doit = vaddr_nl_domain_del,
+	},
+	{
+		/* The list of domains is public, like their DNS records. */
+		VADDR_OP(VADDR_CMD_DOMAIN_GET, vaddr_domain_policy, 0),
+		.doit = vaddr_nl_domain_get,
+		.dumpit = vaddr_nl_domain_dump,
+	},
+	{
+		VADDR_OP(VADDR_CMD_UID_ADD, vaddr_uid_policy,
+			 GENL_UNS_ADMIN_PERM),
+		.doit = vaddr_nl_uid_add,
+	},
+	{
+		VADDR_OP(VADDR_CMD_UID_DEL, vaddr_uid_policy,
+			 GENL_UNS_ADMIN_PERM),
+		.doit = vaddr_nl_uid_del,
+	},
+	{
+		VADDR_OP(VADDR_CMD_UID_GET, vaddr_empty_policy,
+			 GENL_UNS_ADMIN_PERM),
+		.dumpit = vaddr_nl_uid_dump,
+	},
+	{
+		VADDR_OP(VADDR_CMD_CGROUP_ADD, vaddr_cgroup_policy,
+			 GENL_UNS_ADMIN_PERM),
+		.doit = vaddr_nl_cgroup_add,
+	},
+	{
+		VADDR_OP(VADDR_CMD_CGROUP_DEL, vaddr_cgroup_policy,
+			 GENL_UNS_ADMIN_PERM),
+		.doit = vaddr_nl_cgroup_del,
+	},
+	{
+		VADDR_OP(VADDR_CMD_CGROUP_GET, vaddr_empty_policy,
+			 GENL_UNS_ADMIN_PERM),
+		.dumpit = vaddr_nl_cgroup_dump,
+	},
+	{
+		VADDR_OP(VADDR_CMD_FLUSH, vaddr_empty_policy,
+			 GENL_UNS_ADMIN_PERM),
+		.doit = vaddr_nl_flush,
+	},
+	{
+		VADDR_OP(VADDR_CMD_STATS_GET, vaddr_empty_policy,
+			 GENL_UNS_ADMIN_PERM),
+		.dumpit = vaddr_nl_stats_dump,
+	},
+};
+
+static struct genl_family vaddr_genl_family __ro_after_init = {
+	.name = VADDR_GENL_NAME,
+	.version = VADDR_GENL_VERSION,
+	.maxattr = VADDR_A_MAX,
+	.netnsok = true,
+	.parallel_ops = true,
+	.resv_start_op = VADDR_CMD_MAX + 1,
+	.ops = vaddr_genl_ops,
+	.n_ops = ARRAY_SIZE(vaddr_genl_ops),
+	.mcgrps = vaddr_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(vaddr_mcgrps),
+	.module = THIS_MODULE,
+};
+
+int vaddr_genl_init(void)
+{
+	return genl_register_family(&vaddr_genl_family);
+}
+
+void vaddr_genl_exit(void)
+{
+	genl_unregister_family(&vaddr_genl_family);
+}

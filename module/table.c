@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The table of one network namespace: domains, uid and cgroup mappings.
+ *
+ * Readers (the connect hooks) take no lock: they reach the table through
+ * vaddr_net.table under RCU and look a socket's owner up in the xarrays,
+ * which are RCU-safe. Writers hold vaddr_net.lock. A domain taken out of a
+ * live table is freed after a grace period; a table that is replaced or
+ * flushed is freed whole, after a grace period, from a workqueue.
+ */
+#include <linux/cgroup.h>
+#include <linux/jhash.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <net/ipv6.h>
+#include <net/sock.h>
+
+#include "vaddr.h"
+
+DEFINE_STATIC_KEY_FALSE(vaddr_active);
+
+static struct workqueue_struct *vaddr_wq;
+
+/* Names are kept NUL-padded, so the whole array is the key. */
+static const struct rhashtable_params vaddr_names_params = {
+	.head_offset = offsetof(struct vaddr_domain, node),
+	.key_offset = offsetof(struct vaddr_domain, name),
+	.key_len = sizeof_field(struct vaddr_domain, name),
+	.automatic_shrinking = true,
+};
+
+struct vaddr_table *vaddr_table_alloc(void)
+{
+	struct vaddr_table *t;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
+	if (!t)
+		return NULL;
+	if (rhashtable_init(&t->names, &vaddr_names_params)) {
+		kfree(t);
+		return NULL;
+	}
+	xa_init_flags(&t->domains, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
+	xa_init_flags(&t->uids, XA_FLAGS_ACCOUNT);
+	xa_init_flags(&t->cgroups, XA_FLAGS_ACCOUNT);
+	return t;
+}
+
+static void vaddr_domain_free(struct vaddr_domain *d)
+{
+	vaddr_stats_free(d->stats);
+	kfree(d);
+}
+
+static void vaddr_domain_free_rcu(struct rcu_head *head)
+{
+	vaddr_domain_free(container_of(head, struct vaddr_domain, rcu));
+}
+
+static void vaddr_table_destroy(struct vaddr_table *t)
+{
+	struct vaddr_domain *d;
+	unsigned long id;
+
+	xa_destroy(&t->uids);
+	xa_destroy(&t->cgroups);
+	xa_for_each(&t->domains, id, d)
+		vaddr_domain_free(d);
+	xa_destroy(&t->domains);
+	rhashtable_destroy(&t->names);
+	kfree(t);
+}
+
+static void vaddr_table_free_work(struct work_struct *work)
+{
+	vaddr_table_destroy(container_of(to_rcu_work(work), struct vaddr_table,
+					 free_work));
+}
+
+/* Free a table once no reader can see it any more. */
+void vaddr_table_free_deferred(struct vaddr_table *t)
+{
+	INIT_RCU_WORK(&t->free_work, vaddr_table_free_work);
+	queue_rcu_work(vaddr_wq, &t->free_work);
+}
+
+struct vaddr_table *vaddr_table_get(struct vaddr_net *vn)
+{
+	return rcu_dereference_protected(vn->table,
+					 lockdep_is_held(&vn->lock));
+}
+
+struct vaddr_domain *vaddr_domain_find(struct vaddr_table *t,
+				       const char *name)
+{
+	char key[sizeof_field(struct vaddr_domain, name)] = {};
+
+	strscpy(key, name, sizeof(key));
+	return rhashtable_lookup_fast(&t->names, key, vaddr_names_params);
+}
+
+struct vaddr_domain *vaddr_domain_by_addr4(struct vaddr_table *t,
+					   __be32 addr)
+{
+	struct vaddr_domain *d;
+	unsigned long id;
+
+	xa_for_each(&t->domains, id, d)
+		if (d->has4 && d->addr4 == addr)
+			return d;
+	return NULL;
+}
+
+struct vaddr_domain *vaddr_domain_by_addr6(struct vaddr_table *t,
+					   const struct in6_addr *addr)
+{
+	struct vaddr_domain *d;
+	unsigned long id;
+
+	xa_for_each(&t->domains, id, d)
+		if (d->has6 && ipv6_addr_equal(&d->addr6, addr))
+			return d;
+	return NULL;
+}
+
+/* The caller has checked that the name and the addresses are free. */
+int vaddr_domain_add(struct vaddr_table *t, const char *name,
+		     const __be32 *addr4, const struct in6_addr *addr6)
+{
+	struct vaddr_domain *d;
+	int err;
+
+	d = kzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
+	if (!d)
+		return -ENOMEM;
+	d->stats = vaddr_stats_alloc();
+	if (!d->stats) {
+		kfree(d);
+		return -ENOMEM;
+	}
+	strscpy(d->name, name, sizeof(d->name));
+	if (addr4) {
+		d->has4 = true;
+		d->addr4 = *addr4;
+	}
+	if (addr6) {
+		d->has6 = true;
+		d->addr6 = *addr6;
+	}
+
+	err = xa_alloc(&t->domains, &d->id, d, xa_limit_32b,
+		       GFP_KERNEL_ACCOUNT);
+	if (err)
+		goto err_free;
+	err = rhashtable_insert_fast(&t->names, &d->node, vaddr_names_params);
+	if (err)
+		goto err_erase;
+	return 0;
+
+err_erase:
+	xa_erase(&t->domains, d->id);
+err_free:
+	vaddr_domain_free(d);
+	return err;
+}
+
+static void vaddr_erase_domain_entries(struct xarray *xa,
+				       const struct vaddr_domain *d,
+				       unsigned long *nr)
+{
+	struct vaddr_domain *entry;
+	unsigned long index;
+
+	xa_for_each(xa, index, entry) {
+		if (entry == d) {
+			xa_erase(xa, index);
+			WRITE_ONCE(*nr, *nr - 1);
+		}
+	}
+}
+
+/* Remove a domain and its mappings; readers may still hold it. */
+void vaddr_domain_del(struct vaddr_table *t, struct vaddr_domain *d)
+{
+	if (d->nr_uids)
+		vaddr_erase_domain_entries(&t->uids, d, &t->nr_uids);
+	if (d->nr_cgroups)
+		vaddr_erase_domain_entries(&t->cgroups, d, &t->nr_cgroups);
+	rhashtable_remove_fast(&t->names, &d->node, vaddr_names_params);
+	xa_erase(&t->domains, d->id);
+	call_rcu(&d->rcu, vaddr_domain_free_rcu);
+}
+
+static int vaddr_map_add(struct xarray *xa, unsigned long key,
+			 struct vaddr_domain *d, unsigned long *nr)
+{
+	int err;
+
+	err = xa_insert(xa, key, d, GFP_KERNEL_ACCOUNT);
+	if (err)
+		return err == -EBUSY ? -EEXIST : err;
+	WRITE_ONCE(*nr, *nr + 1);
+	return 0;
+}
+
+static int vaddr_map_del(struct xarray *xa, unsigned long key,
+			 unsigned long *nr, bool uid)
+{
+	struct vaddr_domain *d;
+
+	d = xa_erase(xa, key);
+	if (!d)
+		return -ENOENT;
+	WRITE_ONCE(*nr, *nr - 1);
+	if (uid)
+		d->nr_uids--;
+	else
+		d->nr_cgroups--;
+	return 0;
+}
+
+int vaddr_uid_add(struct vaddr_table *t, kuid_t uid, struct vaddr_domain *d)
+{
+	int err;
+
+	err = vaddr_map_add(&t->uids, __kuid_val(uid), d, &t->nr_uids);
+	if (!err)
+		d->nr_uids++;
+	return err;
+}
+
+int vaddr_uid_del(struct vaddr_table *t, kuid_t uid)
+{
+	return vaddr_map_del(&t->uids, __kuid_val(uid), &t->nr_uids, true);
+}
+
+int vaddr_cgroup_add(struct vaddr_table *t, u64 id, struct vaddr_domain *d)
+{
+	int err;
+
+	err = vaddr_map_add(&t->cgroups, id, d, &t->nr_cgroups);
+	if (!err)
+		d->nr_cgroups++;
+	return err;
+}
+
+int vaddr_cgroup_del(struct vaddr_table *t, u64 id)
+{
+	return vaddr_map_del(&t->cgroups, id, &t->nr_cgroups, false);
+}
+
+/*
+ * Publish @t as the namespace's table and free the old one after a grace
+ * period. Readers see either the old table or the new one, never a mix.
+ */
+void vaddr_table_replace(struct vaddr_net *vn, struct vaddr_table *t)
+{
+	struct vaddr_table *old = vaddr_table_get(vn);
+
+	rcu_assign_pointer(vn->table, t);
+	vaddr_table_free_deferred(old);
+}
+
+/* Account a change: new generation for dumps, static key for the hooks. */
+void vaddr_net_changed(struct vaddr_net *vn)
+{
+	struct vaddr_table *t = vaddr_table_get(vn);
+	bool active = t->nr_uids || t->nr_cgroups;
+
+	vn->generation++;
+	if (active == vn->active)
+		return;
+	vn->active = active;
+	if (active)
+		static_branch_inc(&vaddr_active);
+	else
+		static_branch_dec(&vaddr_active);
+}
+
+/*
+ * The domain of a socket: its nearest mapped cgroup ancestor, else its
+ * owner's uid. Called under rcu_read_lock().
+ */
+struct vaddr_domain *vaddr_sock_domain(struct sock *sk)
+{
+	struct vaddr_table *t;
+	struct cgroup *cgrp;
+	struct vaddr_domain *d;
+
+	t = rcu_dereference(vaddr_net(sock_net(sk))->table);
+	if (!t)
+		return NULL;
+	if (READ_ONCE(t->nr_cgroups)) {
+		for (cgrp = sock_cgroup_ptr(&sk->sk_cgrp_data); cgrp;
+		     cgrp = cgroup_parent(cgrp)) {
+			d = xa_load(&t->cgroups, cgroup_id(cgrp));
+			if (d)
+				return d;
+		}
+	}
+	if (!READ_ONCE(t->nr_uids))
+		return NULL;
+	return xa_load(&t->uids, __kuid_val(sk->sk_uid));
+}
+
+static int __net_init vaddr_net_init(struct net *net)
+{
+	struct vaddr_net *vn = vaddr_net(net);
+
+	mutex_init(&vn->lock);
+	/* Dumps treat a zero sequence as "not checked". */
+	vn->generation = 1;
+	RCU_INIT_POINTER(vn->table, vaddr_table_alloc());
+	return rcu_access_pointer(vn->table) ? 0 : -ENOMEM;
+}
+
+static void __net_exit vaddr_net_exit(struct net *net)
+{
+	struct vaddr_net *vn = vaddr_net(net);
+	struct vaddr_table *t;
+
+	mutex_lock(&vn->lock);
+	t = vaddr_table_get(vn);
+	RCU_INIT_POINTER(vn->table, NULL);
+	if (vn->active)
+		static_branch_dec(&vaddr_active);
+	vn->active = false;
+	mutex_unlock(&vn->lock);
+	vaddr_table_free_deferred(t);
+}
+
+unsigned int vaddr_net_id __read_mostly;
+
+static struct pernet_operations vaddr_net_ops = {
+	.init = vaddr_net_init,
+	.exit = vaddr_net_exit,
+	.id = &vaddr_net_id,
+	.size = sizeof(struct vaddr_net),
+};
+
+int vaddr_table_init(void)
+{
+	int err;
+
+	vaddr_wq = alloc_workqueue("vaddr", 0, 0);
+	if (!vaddr_wq)
+		return -ENOMEM;
+	err = register_pernet_subsys(&vaddr_net_ops);
+	if (err)
+		destroy_workqueue(vaddr_wq);
+	return err;
+}
+
+void vaddr_table_exit(void)
+{
+	unregister_pernet_subsys(&vaddr_net_ops);
+	/* Let pending frees queue their work, then drain it. */
+	rcu_barrier();
+	destroy_workqueue(vaddr_wq);
+}

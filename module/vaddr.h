@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vaddr: per-domain source addresses. Internal declarations shared by the
+ * module's files.
+ */
+#ifndef _VADDR_H
+#define _VADDR_H
+
+#include <linux/in6.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/rhashtable-types.h>
+#include <linux/static_key.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <uapi/linux/vaddr.h>
+
+struct sock;
+struct netlink_ext_ack;
+
+struct vaddr_stats {
+	u64 count[VADDR_STAT_MAX + 1];
+};
+
+/*
+ * A domain and its addresses. Readers reach it under RCU through a uid or
+ * cgroup mapping and only read addr4/addr6/has4/has6 and bump stats; all
+ * other fields belong to writers, who hold vaddr_net.lock.
+ */
+struct vaddr_domain {
+	struct rhash_head node;		/* in vaddr_table.names */
+	struct rcu_head rcu;
+	u32 id;				/* index in vaddr_table.domains */
+	u32 nr_uids;
+	u32 nr_cgroups;
+	bool has4;
+	bool has6;
+	__be32 addr4;
+	struct in6_addr addr6;
+	struct vaddr_stats __percpu *stats;
+	char name[VADDR_DOMAIN_MAX + 1];
+};
+
+/*
+ * One namespace's table. The mappings are xarrays: an RCU lookup costs a
+ * walk of at most a few fixed levels whatever the size, dense uid ranges
+ * take about ten bytes per mapping, and dumps resume from a key.
+ */
+struct vaddr_table {
+	struct xarray domains;		/* id -> domain */
+	struct rhashtable names;	/* name -> domain, writers only */
+	struct xarray uids;		/* kuid value -> domain */
+	struct xarray cgroups;		/* cgroup id -> domain */
+	unsigned long nr_uids;
+	unsigned long nr_cgroups;
+	struct rcu_work free_work;
+};
+
+struct vaddr_net {
+	struct vaddr_table __rcu *table;
+	struct mutex lock;		/* serializes every change */
+	u32 generation;			/* bumped by every change */
+	bool active;			/* counted in vaddr_active */
+};
+
+/* Enabled while any namespace has a uid or cgroup mapping. */
+DECLARE_STATIC_KEY_FALSE(vaddr_active);
+
+extern unsigned int vaddr_net_id;
+
+static inline struct vaddr_net *vaddr_net(const struct net *net)
+{
+	return net_generic(net, vaddr_net_id);
+}
+
+/* table.c */
+int vaddr_table_init(void);
+void vaddr_table_exit(void);
+struct vaddr_table *vaddr_table_alloc(void);
+void vaddr_table_free_deferred(struct vaddr_table *t);
+struct vaddr_table *vaddr_table_get(struct vaddr_net *vn);
+void vaddr_table_replace(struct vaddr_net *vn, struct vaddr_table *t);
+struct vaddr_domain *vaddr_domain_find(struct vaddr_table *t,
+				       const char *name);
+struct vaddr_domain *vaddr_domain_by_addr4(struct vaddr_table *t,
+					   __be32 addr);
+struct vaddr_domain *vaddr_domain_by_addr6(struct vaddr_table *t,
+					   const struct in6_addr *addr);
+int vaddr_domain_add(struct vaddr_table *t, const char *name,
+		     const __be32 *addr4, const struct in6_addr *addr6);
+void vaddr_domain_del(struct vaddr_table *t, struct vaddr_domain *d);
+int vaddr_uid_add(struct vaddr_table *t, kuid_t uid, struct vaddr_domain *d);
+int vaddr_uid_del(struct vaddr_table *t, kuid_t uid);
+int vaddr_cgroup_add(struct vaddr_table *t, u64 id, struct vaddr_domain *d);
+int vaddr_cgroup_del(struct vaddr_table *t, u64 id);
+void vaddr_net_changed(struct vaddr_net *vn);
+struct vaddr_domain *vaddr_sock_domain(struct sock *sk);
+
+/* stats.c */
+struct vaddr_stats __percpu *vaddr_stats_alloc(void);
+void vaddr_stats_free(struct vaddr_stats __percpu *stats);
+void vaddr_stats_sum(const struct vaddr_domain *d, struct vaddr_stats *sum);
+
+static inline void vaddr_count(struct vaddr_domain *d, enum vaddr_stat stat)
+{
+	this_cpu_inc(d->stats->count[stat]);
+}
+
+/* netlink.c */
+int vaddr_genl_init(void);
+void vaddr_genl_exit(void);
+
+/* connect.c */
+int vaddr_connect_init(void);
+void vaddr_connect_exit(void);
+
+#endif /* _VADDR_H */
