@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vaddrctl domain add|del|show: domains and their virtual addresses.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "print.h"
+#include "vaddrctl.h"
+
+static int domain_usage(void)
+{
+	return cmd_usage(domain_cmds, "domain");
+}
+
+/* "addr A [addr A6]": at most one address of each family, at least one. */
+static int parse_addrs(int argc, char **argv, struct addr *a4, struct addr *a6)
+{
+	for (; argc; argc -= 2, argv += 2) {
+		struct addr a, *slot;
+
+		if (!is_keyword(argv[0], "addr"))
+			return fail("expected 'addr', got '%s'", argv[0]);
+		if (argc < 2)
+			return domain_usage();
+		if (parse_addr(argv[1], &a))
+			return fail("%s", parse_err());
+		slot = a.family == AF_INET ? a4 : a6;
+		if (slot->family)
+			return fail("two %s addresses: a domain has at most one of each family",
+				    a.family == AF_INET ? "IPv4" : "IPv6");
+		*slot = a;
+	}
+	if (!a4->family && !a6->family)
+		return fail("a domain needs an address: 'addr ADDR'");
+	return 0;
+}
+
+static int domain_add(int argc, char **argv)
+{
+	char name[VADDR_DOMAIN_MAX + 1];
+	struct addr a4 = {}, a6 = {};
+	struct nlmsghdr *nlh;
+
+	if (argc < 1)
+		return domain_usage();
+	if (parse_domain(argv[0], name))
+		return fail("%s", parse_err());
+	if (parse_addrs(argc - 1, argv + 1, &a4, &a6))
+		return -1;
+	nlh = nl_msg(VADDR_CMD_DOMAIN_NEW);
+	if (!nlh)
+		return -1;
+	mnl_attr_put_strz(nlh, VADDR_A_DOMAIN, name);
+	if (a4.family)
+		mnl_attr_put(nlh, VADDR_A_ADDR4, sizeof(a4.v4), &a4.v4);
+	if (a6.family)
+		mnl_attr_put(nlh, VADDR_A_ADDR6, sizeof(a6.v6), &a6.v6);
+	return nl_request(nlh, NULL, NULL);
+}
+
+/* The request of a command taking a domain name and nothing else. */
+static struct nlmsghdr *domain_msg(uint8_t cmd, int argc, char **argv)
+{
+	char name[VADDR_DOMAIN_MAX + 1];
+	struct nlmsghdr *nlh;
+
+	if (no_more_args(argc - 1, argv + 1))
+		return NULL;
+	if (parse_domain(argv[0], name)) {
+		fail("%s", parse_err());
+		return NULL;
+	}
+	nlh = nl_msg(cmd);
+	if (nlh)
+		mnl_attr_put_strz(nlh, VADDR_A_DOMAIN, name);
+	return nlh;
+}
+
+static int domain_del(int argc, char **argv)
+{
+	struct nlmsghdr *nlh;
+
+	if (argc < 1)
+		return domain_usage();
+	nlh = domain_msg(VADDR_CMD_DOMAIN_DEL, argc, argv);
+	return nlh ? nl_request(nlh, NULL, NULL) : -1;
+}
+
+static int domain_cb(const nl_attrs tb, void *data)
+{
+	struct domains *ds = data;
+	struct domain *d;
+
+	if (!tb[VADDR_A_DOMAIN])
+		return -EBADMSG;
+	d = array_grow(ds->v, ds->n, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	ds->v = d;
+	d = memset(&d[ds->n++], 0, sizeof(*d));
+	snprintf(d->name, sizeof(d->name), "%s",
+		 mnl_attr_get_str(tb[VADDR_A_DOMAIN]));
+	if (tb[VADDR_A_ADDR4])
+		inet_ntop(AF_INET, mnl_attr_get_payload(tb[VADDR_A_ADDR4]),
+			  d->addr4, sizeof(d->addr4));
+	if (tb[VADDR_A_ADDR6])
+		inet_ntop(AF_INET6, mnl_attr_get_payload(tb[VADDR_A_ADDR6]),
+			  d->addr6, sizeof(d->addr6));
+	if (tb[VADDR_A_NR_UIDS])
+		d->nr_uids = mnl_attr_get_u32(tb[VADDR_A_NR_UIDS]);
+	if (tb[VADDR_A_NR_CGROUPS])
+		d->nr_cgroups = mnl_attr_get_u32(tb[VADDR_A_NR_CGROUPS]);
+	return 0;
+}
+
+static void domains_reset(void *data)
+{
+	struct domains *ds = data;
+
+	ds->n = 0;
+}
+
+static int domain_cmp(const void *a, const void *b)
+{
+	const struct domain *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+/* Every domain, sorted by name. */
+int domains_get(struct domains *ds)
+{
+	struct nl_dump d = {
+		.cmd = VADDR_CMD_DOMAIN_GET,
+		.cb = domain_cb,
+		.reset = domains_reset,
+		.data = ds,
+	};
+
+	if (nl_dump(&d))
+		return -1;
+	ds->gen = d.gen;
+	if (ds->n)
+		qsort(ds->v, ds->n, sizeof(*ds->v), domain_cmp);
+	return 0;
+}
+
+void domains_free(struct domains *ds)
+{
+	free(ds->v);
+	ds->v = NULL;
+	ds->n = 0;
+}
+
+static const char *addr_or_null(const char *addr)
+{
+	return addr[0] ? addr : NULL;
+}
+
+static void domains_print(const struct domains *ds)
+{
+	struct {
+		int name, addr4, addr6, users, cgroups;
+	} w = { 6, 4, 4, 5, 7 };	/* the headers */
+	const struct domain *d;
+
+	for (d = ds->v; d < ds->v + ds->n; d++) {
+		w.name = print_width(w.name, d->name);
+		w.addr4 = print_width(w.addr4, addr_or_null(d->addr4));
+		w.addr6 = print_width(w.addr6, addr_or_null(d->addr6));
+		w.users = print_u64_width(w.users, d->nr_uids);
+		w.cgroups = print_u64_width(w.cgroups, d->nr_cgroups);
+	}
+	if (ds->n)
+		print_text("%-*s  %-*s  %-*s  %*s  %*s\n", w.name, "DOMAIN",
+			   w.addr4, "IPV4", w.addr6, "IPV6", w.users, "USERS",
+			   w.cgroups, "CGROUPS");
+	print_open_array(NULL);
+	for (d = ds->v; d < ds->v + ds->n; d++) {
+		print_open_object(NULL);
+		print_str(PRINT_ANY, "domain", -w.name, d->name);
+		print_text("  ");
+		print_str(PRINT_ANY, "addr4", -w.addr4, addr_or_null(d->addr4));
+		print_text("  ");
+		print_str(PRINT_ANY, "addr6", -w.addr6, addr_or_null(d->addr6));
+		print_text("  ");
+		print_u64(PRINT_ANY, "nr_users", w.users, d->nr_uids);
+		print_text("  ");
+		print_u64(PRINT_ANY, "nr_cgroups", w.cgroups, d->nr_cgroups);
+		print_text("\n");
+		print_close_object();
+	}
+	print_close_array();
+}
+
+static int domain_show(int argc, char **argv)
+{
+	struct domains ds = {};
+	struct nlmsghdr *nlh;
+	int err;
+
+	if (!argc) {
+		err = domains_get(&ds);
+	} else {
+		nlh = domain_msg(VADDR_CMD_DOMAIN_GET, argc, argv);
+		err = nlh ? nl_request(nlh, domain_cb, &ds) : -1;
+	}
+	if (!err)
+		domains_print(&ds);
+	domains_free(&ds);
+	return err;
+}
+
+const struct cmd domain_cmds[] = {
+	{ "add", domain_add, NULL, "NAME addr ADDR [addr ADDR]" },
+	{ "del", domain_del, NULL, "NAME" },
+	{ "show", domain_show, NULL, "[NAME]" },
+	{}
+};

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The generic netlink side of vaddrctl: one libmnl socket, opened on first
+ * use, talking to the "vaddr" family of <linux/vaddr.h>.
+ *
+ * Every public function prints what went wrong (the kernel's extack as
+ * "Error: <message>.") and returns -1, or returns 0.
+ */
+#ifndef VADDRCTL_NL_H
+#define VADDRCTL_NL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <libmnl/libmnl.h>
+#include <linux/vaddr.h>
+
+/* A message's attributes, validated against their UAPI types. */
+typedef const struct nlattr *nl_attrs[VADDR_A_MAX + 1];
+
+/* Called with each reply message; returns 0 or a negative errno. */
+typedef int (*nl_msg_cb)(const nl_attrs tb, void *data);
+
+/* The table generation a dump saw; an empty dump sees none. */
+struct nl_gen {
+	bool seen;
+	uint32_t value;
+};
+
+struct nl_dump {
+	uint8_t cmd;
+	nl_msg_cb cb;
+	void (*reset)(void *data);	/* drop what cb kept: starting over */
+	void *data;
+	struct nl_gen gen;		/* out */
+};
+
+/* A request for cmd in a send buffer, to which the caller adds attributes. */
+struct nlmsghdr *nl_msg(uint8_t cmd);
+
+/* Send it and wait for the ack, calling cb (if any) for each reply. */
+int nl_request(struct nlmsghdr *nlh, nl_msg_cb cb, void *data);
+
+/* Dump d->cmd, starting over while the table changes under the dump. */
+int nl_dump(struct nl_dump *d);
+
+bool nl_gen_differ(const struct nl_gen *a, const struct nl_gen *b);
+void nl_close(void);
+
+#endif

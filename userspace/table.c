@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vaddrctl show and flush: the whole table of the namespace. show joins
+ * three dumps (domains, uids, cgroups) into one view per domain.
+ */
+#include <string.h>
+
+#include "print.h"
+#include "vaddrctl.h"
+
+#define TABLE_TRIES	8
+
+struct table {
+	struct domains domains;
+	struct maps users;
+	struct maps cgroups;
+};
+
+static void table_free(struct table *t)
+{
+	domains_free(&t->domains);
+	maps_free(&t->users);
+	maps_free(&t->cgroups);
+}
+
+/* Each dump is consistent; together only if they saw the same generation. */
+static bool table_consistent(const struct table *t)
+{
+	return !nl_gen_differ(&t->domains.gen, &t->users.gen) &&
+	       !nl_gen_differ(&t->domains.gen, &t->cgroups.gen) &&
+	       !nl_gen_differ(&t->users.gen, &t->cgroups.gen);
+}
+
+static int table_get(struct table *t)
+{
+	int i;
+
+	for (i = 0; i < TABLE_TRIES; i++) {
+		if (domains_get(&t->domains) ||
+		    maps_get(&t->users, VADDR_CMD_UID_GET) ||
+		    maps_get(&t->cgroups, VADDR_CMD_CGROUP_GET))
+			return -1;
+		if (table_consistent(t))
+			return 0;
+		table_free(t);
+	}
+	return fail("the table kept changing while it was read, try again");
+}
+
+/*
+ * In m, sorted by domain, the mappings of domain start at the returned
+ * index and end at the new *pos.
+ */
+static size_t maps_run(const struct maps *m, size_t *pos, const char *domain)
+{
+	size_t first;
+
+	while (*pos < m->n && strcmp(m->v[*pos].domain, domain) < 0)
+		(*pos)++;
+	first = *pos;
+	while (*pos < m->n && !strcmp(m->v[*pos].domain, domain))
+		(*pos)++;
+	return first;
+}
+
+/* Text lists the addresses a domain has; JSON always has both keys. */
+static void show_addr(const char *key, const char *addr)
+{
+	if (addr[0])
+		print_text("\t%-7s%s\n", "addr", addr);
+	print_str(PRINT_JSON, key, 0, addr[0] ? addr : NULL);
+}
+
+static void show_maps(const char *key, const char *word, const struct maps *m,
+		      size_t *pos, const char *domain,
+		      void (*print)(const struct map *, int))
+{
+	size_t i = maps_run(m, pos, domain);
+
+	print_open_array(key);
+	for (; i < *pos; i++) {
+		print_open_object(NULL);
+		print_text("\t%-7s", word);
+		print(&m->v[i], 0);
+		print_text("\n");
+		print_close_object();
+	}
+	print_close_array();
+}
+
+static void show_domain(const struct table *t, const struct domain *d,
+			size_t *user, size_t *cgroup)
+{
+	print_open_object(NULL);
+	print_text("domain ");
+	print_str(PRINT_ANY, "domain", 0, d->name);
+	print_text("\n");
+	show_addr("addr4", d->addr4);
+	show_addr("addr6", d->addr6);
+	show_maps("users", "user", &t->users, user, d->name, user_print);
+	show_maps("cgroups", "cgroup", &t->cgroups, cgroup, d->name,
+		  cgroup_print);
+	print_close_object();
+}
+
+int do_show(int argc, char **argv)
+{
+	struct table t = {};
+	size_t i, user = 0, cgroup = 0;
+
+	if (no_more_args(argc, argv))
+		return -1;
+	if (table_get(&t)) {
+		table_free(&t);
+		return -1;
+	}
+	users_resolve(&t.users);
+	cgroups_resolve(&t.cgroups);
+	maps_sort_by_domain(&t.users);
+	maps_sort_by_domain(&t.cgroups);
+	print_open_array(NULL);
+	for (i = 0; i < t.domains.n; i++) {
+		if (i)
+			print_text("\n");
+		show_domain(&t, &t.domains.v[i], &user, &cgroup);
+	}
+	print_close_array();
+	table_free(&t);
+	return 0;
+}
+
+int do_flush(int argc, char **argv)
+{
+	struct nlmsghdr *nlh;
+
+	if (no_more_args(argc, argv))
+		return -1;
+	nlh = nl_msg(VADDR_CMD_FLUSH);
+	return nlh ? nl_request(nlh, NULL, NULL) : -1;
+}

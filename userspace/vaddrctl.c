@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vaddrctl: configure vaddr, the per-domain source addresses of a host.
+ *
+ *	vaddrctl [-j [-p]] [-n NETNS] OBJECT COMMAND [ARGS]
+ *
+ * Global options, then one word per level of the dispatch table below.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <getopt.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "parse.h"
+#include "print.h"
+#include "vaddrctl.h"
+
+#define NETNS_RUN_DIR	"/run/netns"
+
+static int do_help(int argc, char **argv);
+
+static const struct cmd objects[] = {
+	{ "domain", NULL, domain_cmds, NULL },
+	{ "user", NULL, user_cmds, NULL },
+	{ "cgroup", NULL, cgroup_cmds, NULL },
+	{ "show", do_show, NULL, "" },
+	{ "stats", do_stats, NULL, "" },
+	{ "flush", do_flush, NULL, "" },
+	{ "help", do_help, NULL, "" },
+	{}
+};
+
+int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("vaddrctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
+/* Room for element n of v: the capacity is the next power of two. */
+void *array_grow(void *v, size_t n, size_t size)
+{
+	if (n & (n - 1))
+		return v;
+	return reallocarray(v, n ? 2 * n : 1, size);
+}
+
+/* One line per command; *lead starts the first line, rest the others. */
+static void cmd_lines(FILE *f, const struct cmd *cmds, const char *object,
+		      const char **lead, const char *rest)
+{
+	const struct cmd *c;
+
+	for (c = cmds; c->name; c++) {
+		if (c->sub) {
+			cmd_lines(f, c->sub, c->name, lead, rest);
+			continue;
+		}
+		fprintf(f, "%s%s%s%s%s%s\n", *lead, object ? object : "",
+			object ? " " : "", c->name, *c->args ? " " : "",
+			c->args);
+		*lead = rest;
+	}
+}
+
+int cmd_usage(const struct cmd *cmds, const char *object)
+{
+	const char *lead = "Usage: vaddrctl ";
+
+	cmd_lines(stderr, cmds, object, &lead, "       vaddrctl ");
+	return -1;
+}
+
+int cmd_run(const struct cmd *cmds, const char *object, int argc,
+	    char **argv)
+{
+	const struct cmd *c;
+
+	if (argc < 1)
+		return cmd_usage(cmds, object);
+	for (c = cmds; c->name; c++) {
+		if (!is_keyword(argv[0], c->name))
+			continue;
+		if (c->sub)
+			return cmd_run(c->sub, c->name, argc - 1, argv + 1);
+		return c->fn(argc - 1, argv + 1);
+	}
+	if (!object)
+		return fail("unknown command '%s', see 'vaddrctl help'",
+			    argv[0]);
+	fail("unknown command '%s %s'", object, argv[0]);
+	return cmd_usage(cmds, object);
+}
+
+/* Words left after a complete command are an error, not ignored. */
+int no_more_args(int argc, char **argv)
+{
+	return argc ? fail("unexpected argument '%s'", argv[0]) : 0;
+}
+
+/* argv: keyword VALUE, and nothing after. */
+int expect_keyword(int argc, char **argv, const char *keyword)
+{
+	if (!is_keyword(argv[0], keyword))
+		return fail("expected '%s', got '%s'", keyword, argv[0]);
+	return no_more_args(argc - 2, argv + 2);
+}
+
+static void help(FILE *f)
+{
+	const char *lead = "  vaddrctl ";
+
+	fputs("Usage: vaddrctl [-j [-p]] [-n NETNS] [COMMAND]\n\nCommands:\n", f);
+	cmd_lines(f, objects, NULL, &lead, lead);
+	fputs("\n"
+	      "Without a command, vaddrctl runs 'show'.\n"
+	      "ADDR is an IPv4 or IPv6 address; a domain has at most one of each.\n"
+	      "NAME is a domain name (a-z, 0-9, '-', '_', '.'), taken in lowercase.\n"
+	      "USER is a user name; digits only are a uid.\n"
+	      "PATH is a cgroup v2 directory; digits only are a cgroup id.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -j, --json         JSON output\n"
+	      "  -p, --pretty       indented JSON output\n"
+	      "  -n, --netns NETNS  work in network namespace " NETNS_RUN_DIR "/NETNS\n"
+	      "  -V, --version      print the version\n"
+	      "  -h, --help         print this help\n", f);
+}
+
+static int do_help(int argc, char **argv)
+{
+	if (no_more_args(argc, argv))
+		return -1;
+	help(stdout);
+	return 0;
+}
+
+/* Like ip -n: the socket, opened later, belongs to the namespace. */
+static int netns_enter(const char *name)
+{
+	char path[PATH_MAX];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail("cannot open network namespace '%s': %s", name,
+			    strerror(errno));
+	err = setns(fd, CLONE_NEWNET);
+	if (err)
+		fail("cannot enter network namespace '%s': %s", name,
+		     strerror(errno));
+	close(fd);
+	return err;
+}
+
+static const struct option options[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "pretty", no_argument, NULL, 'p' },
+	{ "netns", required_argument, NULL, 'n' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{}
+};
+
+/* Global options; 1 when they were all there was to do, -1 on error. */
+static int parse_options(int argc, char **argv)
+{
+	bool json = false, pretty = false;
+	const char *netns = NULL;
+	int opt;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+:jpn:Vh", options, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			json = true;
+			break;
+		case 'p':
+			json = pretty = true;
+			break;
+		case 'n':
+			netns = optarg;
+			break;
+		case 'V':
+			printf("vaddrctl %s\n", VADDR_VERSION);
+			return 1;
+		case 'h':
+			help(stdout);
+			return 1;
+		case ':':
+			return fail("option '%s' needs an argument",
+				    argv[optind - 1]);
+		default:
+			return optopt ?
+			       fail("unknown option '-%c', see 'vaddrctl help'",
+				    optopt) :
+			       fail("unknown option '%s', see 'vaddrctl help'",
+				    argv[optind - 1]);
+		}
+	}
+	print_init(stdout, json, pretty);
+	return netns ? netns_enter(netns) : 0;
+}
+
+int main(int argc, char **argv)
+{
+	int err = parse_options(argc, argv);
+
+	if (!err) {
+		argc -= optind;
+		argv += optind;
+		err = argc ? cmd_run(objects, NULL, argc, argv) :
+			     do_show(0, argv);
+		nl_close();
+	}
+	if (fflush(stdout) || ferror(stdout))
+		err = fail("cannot write the output");
+	return err < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}

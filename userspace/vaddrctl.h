@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vaddrctl: what the command files share. Every handler and helper that can
+ * fail prints why and returns -1; main() turns that into exit status 1.
+ */
+#ifndef VADDRCTL_H
+#define VADDRCTL_H
+
+#include <arpa/inet.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nl.h"
+
+/* A command word: a handler, or the table of the words that follow it. */
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const struct cmd *sub;
+	const char *args;		/* synopsis of the handler's arguments */
+};
+
+int cmd_run(const struct cmd *cmds, const char *object, int argc,
+	    char **argv);
+int cmd_usage(const struct cmd *cmds, const char *object);
+int no_more_args(int argc, char **argv);
+int expect_keyword(int argc, char **argv, const char *keyword);
+
+__attribute__((format(printf, 1, 2)))
+int fail(const char *fmt, ...);
+void *array_grow(void *v, size_t n, size_t size);
+
+/* domain.c */
+struct domain {
+	char name[VADDR_DOMAIN_MAX + 1];
+	char addr4[INET_ADDRSTRLEN];	/* "" when the domain has none */
+	char addr6[INET6_ADDRSTRLEN];
+	uint32_t nr_uids;
+	uint32_t nr_cgroups;
+};
+
+struct domains {
+	struct domain *v;
+	size_t n;
+	struct nl_gen gen;
+};
+
+extern const struct cmd domain_cmds[];
+int domains_get(struct domains *ds);
+void domains_free(struct domains *ds);
+
+/*
+ * map.c: a uid or cgroup mapping, with the name found for its key: the
+ * user name of a uid, the path of a cgroup.
+ */
+struct map {
+	uint64_t key;
+	char *domain;
+	char *name;			/* NULL when none was found */
+};
+
+struct maps {
+	struct map *v;
+	size_t n;
+	struct nl_gen gen;
+};
+
+int maps_get(struct maps *m, uint8_t cmd);
+void maps_sort_by_domain(struct maps *m);
+int map_key_cmp(const void *a, const void *b);
+void maps_free(struct maps *m);
+
+/* user.c */
+extern const struct cmd user_cmds[];
+void users_resolve(struct maps *users);
+void user_print(const struct map *u, int width);
+
+/* cgroup.c */
+extern const struct cmd cgroup_cmds[];
+void cgroups_resolve(struct maps *cgroups);
+void cgroup_print(const struct map *c, int width);
+
+/* table.c */
+int do_show(int argc, char **argv);
+int do_flush(int argc, char **argv);
+
+/* stats.c */
+int do_stats(int argc, char **argv);
+
+#endif
