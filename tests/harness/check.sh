@@ -1,0 +1,114 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# What `make check` runs: dependencies, builds, host unit tests, the VM suite.
+# Progress and diagnostics are "# " lines; then one TAP stream of everything
+# and, as the very last line, "N passed, M failed". Exit 1 when M > 0.
+#
+# Env: KDIR (from the Makefile), T (test names, empty: all of tests/vm),
+# VADDR_KO (test this prebuilt module instead of building vaddr.ko).
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+logs=$repo/build/logs
+tap=$repo/build/check.tap
+mkdir -p "$logs"
+: >"$tap"
+cd "$repo" || exit 1
+
+say() { echo "# $*"; }
+record() { echo "$*" >>"$tap"; }
+
+# The end of LOG as diagnostics in the TAP stream.
+record_tail() {
+	tail -n "${2:-15}" "$1" | sed 's/^/# | /' >>"$tap"
+}
+
+summary() {
+	local pass fail
+	pass=$(grep -c '^ok ' "$tap")
+	fail=$(grep -c '^not ok ' "$tap")
+	echo "1..$((pass + fail))"
+	awk '/^(ok|not ok) - / { n++; sub(/ - /, " " n " - ") } { print }' "$tap"
+	echo "$pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+	exit
+}
+
+# (a) Dependencies: install them when we can, else say how.
+if ! "$here/deps.sh" check >"$logs/deps.log"; then
+	if [ "$(id -u)" -eq 0 ] && [ -f /etc/debian_version ]; then
+		say "installing missing packages (log: build/logs/deps-install.log)"
+		if ! "$here/deps.sh" install >"$logs/deps-install.log" 2>&1; then
+			record "not ok - dependencies: apt-get install failed"
+			record_tail "$logs/deps-install.log"
+			summary
+		fi
+		# There may have been no kernel headers before.
+		[ -d "${KDIR:-}" ] || KDIR=$("$here/kdir.sh")
+	else
+		record "not ok - dependencies installed"
+		sed 's/^/# /' "$logs/deps.log" >>"$tap"
+		summary
+	fi
+fi
+export KDIR
+
+# (b) Builds; a failure is a failed test and skips the VM run.
+build() {
+	local name=$1
+	shift
+	say "build: $name"
+	if "$@" >"$logs/build-$name.log" 2>&1; then
+		record "ok - build: $name"
+	else
+		record "not ok - build: $name"
+		record_tail "$logs/build-$name.log"
+		return 1
+	fi
+}
+built=1
+if [ -n "${VADDR_KO:-}" ]; then
+	say "build: module skipped, testing VADDR_KO=$VADDR_KO"
+else
+	build module make module W=1 KCFLAGS=-Werror || built=
+fi
+build vaddrctl make vaddrctl || built=
+build tools make -C tests/tools || built=
+
+# (c) Host unit tests, when userspace has them; their TAP numbers are dropped.
+if grep -q '^test:' userspace/Makefile 2>/dev/null; then
+	say "unit tests: make -C userspace test"
+	make -s -C userspace test >"$logs/unit.log" 2>&1
+	rc=$?
+	sed -nE 's/^(ok|not ok) [0-9]+ - /\1 - unit: /p' "$logs/unit.log" >>"$tap"
+	if [ "$rc" -ne 0 ]; then
+		grep -q '^not ok' "$logs/unit.log" ||
+			record "not ok - unit: make -C userspace test exited with status $rc"
+		record_tail "$logs/unit.log"
+	fi
+fi
+
+# (d) The VM suite.
+if [ -z "$built" ]; then
+	say "VM run skipped: a build failed"
+	summary
+fi
+read -ra names <<<"${T:-}"
+say "vm: ${names[*]:-all tests}"
+"$here/vm.sh" "${names[@]}"
+rc=$?
+out=$repo/build/vm/out
+[ -f "$out/results" ] && cat "$out/results" >>"$tap"
+[ -f "$out/times" ] && say "vm: test times: $(paste -sd' ' "$out/times")"
+if [ "$rc" -eq 2 ]; then
+	record "not ok - vm: could not start (see the '# vm:' lines above)"
+elif [ "$rc" -ne 0 ]; then
+	record "not ok - vm: guest ran to completion"
+elif grep -q '^not ok' "$out/results"; then
+	say "guest kernel log, last 25 lines (all: build/vm/out/dmesg; per test: build/vm/out/NAME.log):"
+	tail -n 25 "$out/dmesg" | sed 's/^/# | /'
+fi
+
+# (e) The TAP stream and the summary line.
+summary

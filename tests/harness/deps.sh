@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# deps.sh check    exit 0 when everything to build and test is installed,
+#                  else print the apt-get line that installs it and exit 1
+# deps.sh install  apt-get update + install the missing packages (Debian, root)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+packages=(
+	linux-image-amd64 linux-headers-amd64	# the kernel the VM boots, its headers
+	gcc make libc6-dev pkg-config libmnl-dev	# module, vaddrctl, tests/tools
+	qemu-system-x86 busybox-static cpio kmod	# the VM and its initramfs
+	iproute2 nftables procps util-linux python3	# tests: ip/ss, nft, sysctl, setpriv
+	socat tcpdump iputils-ping jq		# tests: peers, observers, JSON
+)
+
+installed() {
+	[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
+}
+
+# Print the packages still needed, one per line.
+missing() {
+	local p kdir release
+	for p in "${packages[@]}"; do
+		installed "$p" || echo "$p"
+	done
+	# The VM boots the kernel the module is built against: its image must
+	# be installed too, even when the metapackage points at a newer one.
+	kdir=${KDIR:-$("$here/kdir.sh" 2>/dev/null || true)}
+	[ -n "$kdir" ] || return 0
+	release=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' \
+		"$kdir/include/generated/utsrelease.h" 2>/dev/null || true)
+	if [ -n "$release" ] && [ ! -f "/boot/vmlinuz-$release" ]; then
+		echo "linux-image-$release"
+	fi
+}
+
+case ${1:-check} in
+check)
+	need=$(missing | tr '\n' ' ')
+	[ -z "$need" ] && exit 0
+	echo "missing packages; as root run:"
+	echo "apt-get install -y ${need% }"
+	exit 1
+	;;
+install)
+	need=$(missing | tr '\n' ' ')
+	[ -z "$need" ] && { echo "deps: everything is installed"; exit 0; }
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update
+	# shellcheck disable=SC2086 # one package per word
+	apt-get install -y $need
+	;;
+*)
+	echo "usage: $0 check|install" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# PID 1 inside the test VM (root: tmpfs overlay on the host's root). Runs the
+# tests listed in the out share, then a kernel-log test of its own, writes
+# results + completion marker to the out share and powers off at once.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export LC_ALL=C HOME=/root TERM=dumb
+here=$(cd "$(dirname "$0")" && pwd)
+export VADDR_ROOT=${here%/tests/harness}
+out=/run/vaddr-out
+
+poweroff_now() {
+	sync
+	echo o >/proc/sysrq-trigger
+	sleep 5
+	echo b >/proc/sysrq-trigger	# -no-reboot turns a reboot into an exit
+}
+
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mkdir -p /dev/pts /dev/shm
+mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts
+# devtmpfs has no /dev/fd: bash process substitution needs it.
+ln -sfn /proc/self/fd /dev/fd
+mount -t tmpfs shm /dev/shm
+mount -t cgroup2 cgroup2 /sys/fs/cgroup
+mount -t tmpfs -o mode=1777 tmp /tmp
+mount -t tmpfs -o mode=0755 run /run
+mkdir -p "$out" /run/netns /run/lock
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 vaddrout "$out" ||
+	{ echo "guest-init: cannot mount the out share"; poweroff_now; }
+cut -d' ' -f1 /proc/uptime >"$out/boot_time"
+hostname vaddr-vm
+ip link set lo up
+echo 1 >/proc/sys/kernel/panic_on_warn
+echo 0 >/proc/sys/kernel/dmesg_restrict
+# As systemd sets it on Debian: ping sockets for every group.
+sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+
+# VADDR_KO and TEST_TIMEOUT, written by vm.sh.
+# shellcheck disable=SC1091
+. "$out/env"
+export VADDR_KO
+export VADDRCTL=$VADDR_ROOT/userspace/vaddrctl
+export PEER=$VADDR_ROOT/tests/tools/peer
+export NSEXEC=$VADDR_ROOT/tests/tools/nsexec
+results=$out/results
+: >"$results"
+
+# Run one test script; its "ok - X"/"not ok - X" lines become "ok - NAME: X".
+run_test() {
+	local name=$1 log=$out/$1.log rc before start
+	echo "guest-init: running $name"
+	before=$(grep -c '^not ok' "$results")
+	start=$SECONDS
+	(cd /tmp && timeout -k 5 "$TEST_TIMEOUT" bash "$VADDR_ROOT/tests/vm/$name.sh") \
+		</dev/null >"$log" 2>&1
+	rc=$?
+	echo "$name $((SECONDS - start))s" >>"$out/times"
+	sed -nE "s/^(ok|not ok) - /\1 - $name: /p" "$log" >>"$results"
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		echo "not ok - $name: script timed out after ${TEST_TIMEOUT}s" >>"$results"
+	elif [ "$rc" -ne 0 ]; then
+		echo "not ok - $name: script exited with status $rc" >>"$results"
+	fi
+	# Each test starts without the module; a leftover is the test's bug.
+	if grep -q '^vaddr ' /proc/modules; then
+		echo "not ok - $name: left the vaddr module loaded" >>"$results"
+		rmmod vaddr
+	fi
+	# On failure, the end of the script's output as TAP diagnostics.
+	if [ "$(grep -c '^not ok' "$results")" -gt "$before" ]; then
+		tail -n 20 "$log" | sed 's/^/# | /' >>"$results"
+	fi
+}
+
+while read -r name; do
+	[ -n "$name" ] && run_test "$name"
+done <"$out/tests"
+
+"$here/kernel-log-check.sh" "$out" >>"$results"
+touch "$out/done"
+poweroff_now

@@ -1,0 +1,104 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot the Debian kernel matching $KDIR in QEMU over the host's root (9p,
+# read-only, tmpfs overlay) and run tests/vm/NAME.sh for each NAME given
+# (none: all of them). Results land in build/vm/out/results; the exit status
+# is 1 when the guest did not write its completion marker, 2 when the VM
+# could not be started (no kernel, no initramfs, unknown test).
+#
+# Env: KDIR (required), VM_TIMEOUT (seconds, default 280), VM_TEST_TIMEOUT
+# (per test, default 120), VADDR_KO (module to test, default $repo/vaddr.ko),
+# VM_LOG_LINES (console lines shown on failure, default 150).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+vmdir=$repo/build/vm
+out=$vmdir/out
+timeout_s=${VM_TIMEOUT:-280}
+
+say() { echo "# vm: $*"; }
+
+# The release: utsrelease.h holds what the kernel reports (Debian's
+# kernel.release holds the upstream version, e.g. 6.1.192, instead).
+kernel_release() {
+	local r
+	r=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' \
+		"$KDIR/include/generated/utsrelease.h" 2>/dev/null || true)
+	[ -n "$r" ] || r=$(cat "$KDIR/include/config/kernel.release" 2>/dev/null || true)
+	[ -f "/boot/vmlinuz-$r" ] || r=$(basename "$(readlink -f "$KDIR")" | sed 's/^linux-headers-//')
+	echo "$r"
+}
+
+[ -n "${KDIR:-}" ] || { say "KDIR is not set"; exit 2; }
+release=$(kernel_release)
+kernel=/boot/vmlinuz-$release
+[ -r "$kernel" ] || { say "no readable $kernel (release '$release'): run 'make deps'"; exit 2; }
+
+image=$("$here/vmlinux.sh" "$release" "$vmdir")
+initrd=$("$here/mkinitramfs.sh" "$release" "$vmdir") || { say "cannot build the initramfs"; exit 2; }
+
+# Test list: arguments, or every tests/vm/*.sh in sorted order.
+tests=("$@")
+if [ ${#tests[@]} -eq 0 ]; then
+	for f in "$repo"/tests/vm/*.sh; do
+		[ -e "$f" ] && tests+=("$(basename "$f" .sh)")
+	done
+fi
+for t in "${tests[@]}"; do
+	[ -f "$repo/tests/vm/$t.sh" ] || { say "no test tests/vm/$t.sh"; exit 2; }
+done
+
+mkdir -p "$vmdir"
+# One run at a time per tree: they share the out dir and console log.
+exec 9>"$vmdir/lock"
+flock -n 9 || { say "another run is using $vmdir"; exit 2; }
+rm -rf "$out"
+mkdir -p "$out"
+printf '%s\n' "${tests[@]}" >"$out/tests"
+# Settings for guest-init.sh; VADDR_KO lets a prebuilt module stand in.
+{
+	printf 'VADDR_KO=%q\n' "${VADDR_KO:-$repo/vaddr.ko}"
+	printf 'TEST_TIMEOUT=%d\n' "${VM_TEST_TIMEOUT:-120}"
+} >"$out/env"
+
+accel=tcg
+[ -w /dev/kvm ] && accel=kvm
+log=$vmdir/console.log
+cmdline="console=ttyS0 panic=-1 panic_on_warn=1 oops=panic softlockup_panic=1"
+cmdline+=" mitigations=off random.trust_cpu=on tsc=reliable no_timer_check"
+cmdline+=" 8250.nr_uarts=1 vaddr_init=$here/guest-init.sh"
+
+# pdeathsig: qemu dies with this script even if it is SIGKILLed.
+qemu=(setpriv --pdeathsig KILL -- qemu-system-x86_64 -accel "$accel" -cpu max -m 1024 -smp 2
+	-nodefaults -display none -no-reboot -serial "file:$log"
+	-kernel "$image" -initrd "$initrd" -append "$cmdline"
+	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
+	-virtfs "local,path=$out,mount_tag=vaddrout,security_model=none,multidevs=remap")
+
+start=$(date +%s)
+"${qemu[@]}" 2>"$vmdir/qemu.log" &
+qpid=$!
+# Never leave a qemu behind, whatever ends this script.
+trap 'kill "$qpid" 2>/dev/null || true' EXIT
+trap 'exit 130' INT TERM
+while kill -0 "$qpid" 2>/dev/null; do
+	if [ $(($(date +%s) - start)) -ge "$timeout_s" ]; then
+		say "timeout after ${timeout_s}s, killing qemu"
+		kill "$qpid" 2>/dev/null || true
+		break
+	fi
+	sleep 0.5
+done
+wait "$qpid" 2>/dev/null || true
+elapsed=$(($(date +%s) - start))
+
+if [ -f "$out/done" ]; then
+	say "guest finished in ${elapsed}s ($accel, boot $(cat "$out/boot_time" 2>/dev/null || echo '?')s)"
+	exit 0
+fi
+say "guest did not finish (no completion marker) after ${elapsed}s"
+sed 's/^/# qemu: /' "$vmdir/qemu.log"
+say "console tail (all: build/vm/console.log):"
+tail -n "${VM_LOG_LINES:-150}" "$log" | sed 's/^/# | /'
+exit 1

@@ -1,0 +1,181 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# Sourced by every tests/vm/*.sh (run by guest-init.sh as root in the VM).
+# Checks print "ok - DESC" / "not ok - DESC" on stdout; everything else a
+# test wants to say goes to stderr, preferably as "# ..." lines.
+#
+# Env from guest-init.sh: VADDR_ROOT, VADDR_KO, VADDRCTL, PEER, NSEXEC.
+# Addresses: 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32 only.
+
+set -u
+
+_netns=()
+_module_loaded=
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; }
+diag() { echo "# $*" >&2; }
+
+# check DESC CMD...: ok when CMD exits 0; its output goes to stderr.
+check() {
+	local desc=$1
+	shift
+	local rc=0
+	"$@" >&2 || rc=$?
+	if [ "$rc" -eq 0 ]; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		diag "failed (status $rc): $*"
+		return 1
+	fi
+}
+
+# check_fails DESC CMD...: ok when CMD exits non-zero.
+check_fails() {
+	local desc=$1
+	shift
+	if "$@" >&2; then
+		not_ok "$desc"
+		diag "unexpectedly succeeded: $*"
+		return 1
+	fi
+	ok "$desc"
+}
+
+expect_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "got:  '$2'"
+		diag "want: '$3'"
+		return 1
+	fi
+}
+
+expect_ne() {
+	if [ "$2" != "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "got '$2', want anything else"
+		return 1
+	fi
+}
+
+# netns_add NAME: a fresh namespace with lo up, removed on exit. ping sockets
+# are allowed for every group, as on a Debian system booted with systemd.
+netns_add() {
+	ip netns del "$1" 2>/dev/null	# left over by a killed test
+	ip netns add "$1" || return 1
+	_netns+=("$1")
+	ip -n "$1" link set lo up
+	ip netns exec "$1" sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+}
+
+# nsrun NS CMD...: run CMD in namespace NS, showing it on stderr.
+nsrun() {
+	local ns=$1
+	shift
+	echo "# [$ns] $*" >&2
+	ip netns exec "$ns" "$@"
+}
+
+# veth_pair NS1 IF1 NS2 IF2: a link between two namespaces, both ends up.
+veth_pair() {
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3" || return 1
+	ip -n "$1" link set "$2" up
+	ip -n "$3" link set "$4" up
+}
+
+# addr_add NS IF ADDR/LEN: IPv6 addresses skip DAD so they work at once.
+addr_add() {
+	case $3 in
+	*:*) ip -n "$1" addr add "$3" dev "$2" nodad ;;
+	*) ip -n "$1" addr add "$3" dev "$2" ;;
+	esac
+}
+
+# run_as UID NS CMD...: CMD as uid=gid=UID, no supplementary groups, in NS
+# (nsexec: one exec, where ip netns exec + setpriv cost a second under TCG).
+run_as() {
+	local uid=$1 ns=$2
+	shift 2
+	echo "# [$ns uid $uid] $*" >&2
+	"$NSEXEC" -n "$ns" -u "$uid" -- "$@"
+}
+
+# wait_listen NS tcp|udp PORT: wait until something listens on PORT in NS.
+wait_listen() {
+	local ns=$1 flag=-t _
+	[ "$2" = udp ] && flag=-u
+	for _ in $(seq 50); do
+		ip netns exec "$ns" ss -Hln "$flag" "sport = :$3" | grep -q . && return 0
+		sleep 0.1
+	done
+	diag "nothing listens on $2 port $3 in $ns after 5 s"
+	return 1
+}
+
+# bg_start FILE CMD...: CMD in the background, stdout to FILE; waits for
+# its "ready" line (peer prints one) for up to 5 s.
+bg_start() {
+	local file=$1 _
+	shift
+	"$@" >"$file" &
+	for _ in $(seq 50); do
+		grep -qx ready "$file" 2>/dev/null && return 0
+		kill -0 $! 2>/dev/null || break
+		sleep 0.1
+	done
+	diag "not ready: $*"
+	return 1
+}
+
+# kmsg_mark; ...; kmsg_clean DESC: ok when the kernel logged nothing bad
+# since the mark (the patterns kernel-log-check.sh also uses at the end).
+kmsg_mark() {
+	_kmsg_lines=$(dmesg | wc -l)
+}
+
+kmsg_clean() {
+	local bad
+	bad=$(dmesg | tail -n +$((${_kmsg_lines:-0} + 1)) |
+		grep -E -f "$VADDR_ROOT/tests/harness/kernel-log.patterns")
+	if [ -z "$bad" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		printf '%s\n' "$bad" | head -n 20 | sed 's/^/# | /' >&2
+		return 1
+	fi
+}
+
+module_load() {
+	if ! insmod "$VADDR_KO" "$@"; then
+		not_ok "insmod $VADDR_KO"
+		exit 1
+	fi
+	_module_loaded=1
+}
+
+module_unload() {
+	rmmod vaddr && _module_loaded=
+}
+
+cleanup() {
+	local ns jobs
+	jobs=$(jobs -p)
+	# shellcheck disable=SC2086 # one PID per word
+	[ -z "$jobs" ] || kill $jobs 2>/dev/null
+	wait 2>/dev/null
+	for ns in "${_netns[@]}"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	[ -z "$_module_loaded" ] || rmmod vaddr 2>/dev/null
+	return 0
+}
+trap cleanup EXIT
+# Killed by the per-test timeout: still clean up.
+trap 'exit 143' TERM INT

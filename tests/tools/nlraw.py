@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Send hand-made generic netlink requests to the vaddr family.
+
+vaddrctl checks its input before sending, so it cannot show what the
+kernel does with a malformed request. This tool builds requests attribute
+by attribute and prints, for each, the errno name and the kernel's
+extended ACK message:
+
+    nlraw.py CMD [TYPE:KIND:VALUE ...]
+    nlraw.py - < REQUESTS      (one request a line, shell-quoted words)
+
+CMD is a command name from the UAPI header without VADDR_CMD_ (e.g.
+DOMAIN_NEW). Each attribute is TYPE (a name without VADDR_A_, or a number)
+with KIND one of str (NUL-terminated), raw (no NUL), u32, u64, hex (bytes
+given in hex), in4, in6. The command name may also be a number.
+Output: one line "errno=NAME msg=TEXT" per request ("errno=0" on success).
+Python starts slowly under emulation, so tests send every request in one
+run.
+"""
+import errno
+import os
+import re
+import shlex
+import socket
+import struct
+import sys
+
+NETLINK_GENERIC = 16
+NETLINK_EXT_ACK = 11
+NLM_F_REQUEST, NLM_F_ACK = 1, 4
+NLMSG_ERROR = 2
+GENL_ID_CTRL = 16
+CTRL_CMD_GETFAMILY = 3
+CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
+NLMSGERR_ATTR_MSG = 1
+
+HEADER = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                      "../../module/include/uapi/linux/vaddr.h")
+
+
+def uapi_enum(prefix):
+    """Names and values of one enum of the UAPI header (the only source)."""
+    text = open(HEADER).read()
+    body = re.search(r"enum \w+ \{([^}]*%s[^}]*)\}" % prefix, text).group(1)
+    names = re.findall(r"\b(%s\w+)" % prefix, body)
+    return {n[len(prefix):]: i for i, n in enumerate(names)}
+
+
+def attr(atype, payload):
+    length = 4 + len(payload)
+    pad = (4 - length % 4) % 4
+    return struct.pack("=HH", length, atype) + payload + b"\0" * pad
+
+
+def encode(kind, value):
+    if kind == "str":
+        return value.encode() + b"\0"
+    if kind == "raw":
+        return value.encode()
+    if kind == "u32":
+        return struct.pack("=I", int(value, 0))
+    if kind == "u64":
+        return struct.pack("=Q", int(value, 0))
+    if kind == "hex":
+        return bytes.fromhex(value)
+    if kind == "in4":
+        return socket.inet_pton(socket.AF_INET, value)
+    if kind == "in6":
+        return socket.inet_pton(socket.AF_INET6, value)
+    raise SystemExit("unknown attribute kind '%s'" % kind)
+
+
+def request(sock, family, cmd, payload, seq):
+    genl = struct.pack("=BBH", cmd, 1, 0)
+    msg = genl + payload
+    hdr = struct.pack("=IHHII", 16 + len(msg), family,
+                      NLM_F_REQUEST | NLM_F_ACK, seq, 0)
+    sock.send(hdr + msg)
+    while True:
+        data = sock.recv(65536)
+        off = 0
+        while off < len(data):
+            length, mtype, _, rseq, _ = struct.unpack_from("=IHHII", data, off)
+            if mtype == NLMSG_ERROR and rseq == seq:
+                return parse_error(data[off:off + length])
+            off += (length + 3) & ~3
+
+
+def parse_error(msg):
+    err = -struct.unpack_from("=i", msg, 16)[0]
+    text = ""
+    inner_len = struct.unpack_from("=I", msg, 20)[0]
+    # With NETLINK_CAP_ACK unset the request is echoed on errors.
+    off = 20 + ((inner_len + 3) & ~3 if err else 16)
+    while off + 4 <= len(msg):
+        alen, atype = struct.unpack_from("=HH", msg, off)
+        if alen < 4:
+            break
+        if atype & 0x3fff == NLMSGERR_ATTR_MSG:
+            text = msg[off + 4:off + alen].split(b"\0")[0].decode()
+        off += (alen + 3) & ~3
+    return err, text
+
+
+def family_id(sock):
+    payload = attr(CTRL_ATTR_FAMILY_NAME, b"vaddr\0")
+    genl = struct.pack("=BBH", CTRL_CMD_GETFAMILY, 1, 0)
+    hdr = struct.pack("=IHHII", 16 + len(genl) + len(payload), GENL_ID_CTRL,
+                      NLM_F_REQUEST, 1, 0)
+    sock.send(hdr + genl + payload)
+    data = sock.recv(65536)
+    if struct.unpack_from("=H", data, 4)[0] == NLMSG_ERROR:
+        raise SystemExit("family vaddr not found (module not loaded?)")
+    off = 20
+    while off < len(data):
+        alen, atype = struct.unpack_from("=HH", data, off)
+        if atype == CTRL_ATTR_FAMILY_ID:
+            return struct.unpack_from("=H", data, off + 4)[0]
+        off += (alen + 3) & ~3
+    raise SystemExit("no family id in the controller's answer")
+
+
+def build(words, cmds, attrs):
+    cmd = int(words[0]) if words[0].isdigit() else cmds[words[0]]
+    payload = b""
+    for spec in words[1:]:
+        atype, kind, value = spec.split(":", 2)
+        atype = int(atype) if atype.isdigit() else attrs[atype]
+        payload += attr(atype, encode(kind, value))
+    return cmd, payload
+
+
+def main(argv):
+    if len(argv) < 2:
+        raise SystemExit(__doc__)
+    cmds, attrs = uapi_enum("VADDR_CMD_"), uapi_enum("VADDR_A_")
+    if argv[1] == "-":
+        requests = [shlex.split(line) for line in sys.stdin if line.strip()]
+    else:
+        requests = [argv[1:]]
+    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
+    sock.setsockopt(270, NETLINK_EXT_ACK, 1)
+    family = family_id(sock)
+    for seq, words in enumerate(requests, start=2):
+        cmd, payload = build(words, cmds, attrs)
+        err, text = request(sock, family, cmd, payload, seq)
+        print("errno=%s msg=%s" % (errno.errorcode.get(err, err) if err else 0,
+                                   text), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

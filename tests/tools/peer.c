@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * peer: the client and the remote end of the VM tests. Output is numeric, one
+ * item per line; errors go to stderr and exit with status 1. Receiving
+ * commands print "ready" once they can receive, so tests need not sleep.
+ *
+ *   peer tcp-listen ADDR PORT [COUNT]      print each accepted peer address
+ *   peer tcp-connect DST PORT [--bind ADDR] [--bind-port PORT] [--nonblock]
+ *                    [--tfo] [--v6]        print the local address
+ *   peer udp-echo ADDR PORT [COUNT]        print each source, echo it back
+ *   peer udp-send DST PORT [--connect] [--bind ADDR] [--v6]
+ *                                          print the local address, "reply"
+ *   peer ping DST [--connect] [--v6]       print the local address, "reply"
+ *   peer icmp-watch 4|6 COUNT TIMEOUT_S    print each echo request's source
+ *
+ * COUNT 0 means forever. --v6 with an IPv4 DST uses an AF_INET6 socket and
+ * the v4-mapped address. IPv4-mapped addresses are printed as plain IPv4.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+struct addr {
+	struct sockaddr_storage ss;
+	socklen_t len;
+};
+
+static struct {
+	const char *bind;
+	int bind_port;
+	bool connect, nonblock, tfo, v6;
+} opt;
+
+static void __attribute__((noreturn)) vfail(int err, const char *fmt, va_list ap)
+{
+	fputs("peer: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	if (err)
+		fprintf(stderr, ": %s", strerror(err));
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/* A failed system call: the message, then strerror(errno). */
+static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(err, fmt, ap);
+}
+
+/* Any other failure. */
+static void __attribute__((noreturn, format(printf, 1, 2))) fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(0, fmt, ap);
+}
+
+static void say(const char *s)
+{
+	puts(s);
+	fflush(stdout);
+}
+
+static int num(const char *s, const char *what)
+{
+	char *end;
+	long v;
+
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v < 0 || v > 65535)
+		fail("bad %s '%s'", what, s);
+	return (int)v;
+}
+
+/* Parse TEXT; as_v6 maps an IPv4 address into an AF_INET6 one. */
+static struct addr parse(const char *text, int port, bool as_v6)
+{
+	struct sockaddr_in6 *s6;
+	struct sockaddr_in *s4;
+	struct addr a = { 0 };
+	struct in_addr v4;
+
+	s6 = (struct sockaddr_in6 *)&a.ss;
+	s4 = (struct sockaddr_in *)&a.ss;
+	if (inet_pton(AF_INET6, text, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		a.len = sizeof(*s6);
+	} else if (inet_pton(AF_INET, text, &v4) == 1 && as_v6) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		s6->sin6_addr.s6_addr[10] = 0xff;
+		s6->sin6_addr.s6_addr[11] = 0xff;
+		memcpy(&s6->sin6_addr.s6_addr[12], &v4, 4);
+		a.len = sizeof(*s6);
+	} else if (inet_pton(AF_INET, text, &v4) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		s4->sin_addr = v4;
+		a.len = sizeof(*s4);
+	} else {
+		fail("bad address '%s'", text);
+	}
+	return a;
+}
+
+static void print_addr(const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in6 *s6 = (const void *)ss;
+	const struct sockaddr_in *s4 = (const void *)ss;
+	char buf[INET6_ADDRSTRLEN];
+
+	if (ss->ss_family == AF_INET)
+		inet_ntop(AF_INET, &s4->sin_addr, buf, sizeof(buf));
+	else if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+		inet_ntop(AF_INET, &s6->sin6_addr.s6_addr[12], buf, sizeof(buf));
+	else
+		inet_ntop(AF_INET6, &s6->sin6_addr, buf, sizeof(buf));
+	say(buf);
+}
+
+static void print_local(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
+		die("getsockname");
+	print_addr(&ss);
+}
+
+static int sock(int family, int type, int proto)
+{
+	int fd = socket(family, type, proto);
+
+	if (fd < 0)
+		die("socket");
+	return fd;
+}
+
+/* Socket bound to ADDR:PORT for receiving; "::" also takes IPv4. */
+static int bound(const char *text, int port, int type)
+{
+	struct addr a = parse(text, port, false);
+	int fd = sock(a.ss.ss_family, type, 0);
+	int one = 1, zero = 0;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
+		die("SO_REUSEADDR");
+	if (a.ss.ss_family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) < 0)
+		die("IPV6_V6ONLY");
+	if (bind(fd, (struct sockaddr *)&a.ss, a.len) < 0)
+		die("bind %s port %d", text, port);
+	return fd;
+}
+
+/* Client socket for DST, bound per --bind/--bind-port. */
+static int client(const struct addr *dst, int type, int proto)
+{
+	int fd = sock(dst->ss.ss_family, type, proto);
+	const char *any = dst->ss.ss_family == AF_INET ? "0.0.0.0" : "::";
+	struct addr b;
+
+	if (!opt.bind && !opt.bind_port)
+		return fd;
+	b = parse(opt.bind ? opt.bind : any, opt.bind_port,
+		  dst->ss.ss_family == AF_INET6);
+	if (bind(fd, (struct sockaddr *)&b.ss, b.len) < 0)
+		die("bind %s port %d", opt.bind ? opt.bind : any, opt.bind_port);
+	return fd;
+}
+
+/* Wait up to MS for EVENTS on FD; false on timeout. */
+static bool wait_for(int fd, short events, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	int n;
+
+	do
+		n = poll(&p, 1, ms);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		die("poll");
+	return n > 0;
+}
+
+static void parse_opts(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--bind") && i + 1 < argc)
+			opt.bind = argv[++i];
+		else if (!strcmp(argv[i], "--bind-port") && i + 1 < argc)
+			opt.bind_port = num(argv[++i], "port");
+		else if (!strcmp(argv[i], "--connect"))
+			opt.connect = true;
+		else if (!strcmp(argv[i], "--nonblock"))
+			opt.nonblock = true;
+		else if (!strcmp(argv[i], "--tfo"))
+			opt.tfo = true;
+		else if (!strcmp(argv[i], "--v6"))
+			opt.v6 = true;
+		else
+			fail("unknown option '%s'", argv[i]);
+	}
+}
+
+static int tcp_listen(const char *addr, int port, int count)
+{
+	int fd = bound(addr, port, SOCK_STREAM);
+
+	if (listen(fd, 128) < 0)
+		die("listen");
+	say("ready");
+	for (int n = 0; count == 0 || n < count; n++) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		int c = accept(fd, (struct sockaddr *)&ss, &len);
+
+		if (c < 0)
+			die("accept");
+		print_addr(&ss);
+		close(c);
+	}
+	close(fd);
+	return 0;
+}
+
+static int tcp_connect(const struct addr *dst)
+{
+	int fd = client(dst, SOCK_STREAM, 0);
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (opt.tfo) {
+		if (sendto(fd, "vaddr", 5, MSG_FASTOPEN,
+			   (const struct sockaddr *)&dst->ss, dst->len) < 0)
+			die("sendto MSG_FASTOPEN");
+	} else if (opt.nonblock) {
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+		if (connect(fd, (const struct sockaddr *)&dst->ss, dst->len) < 0 &&
+		    errno != EINPROGRESS)
+			die("connect");
+		if (!wait_for(fd, POLLOUT, 5000))
+			fail("connect: timed out");
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+			die("SO_ERROR");
+		errno = err;
+		if (err)
+			die("connect");
+	} else if (connect(fd, (const struct sockaddr *)&dst->ss, dst->len) < 0) {
+		die("connect");
+	}
+	print_local(fd);
+	close(fd);
+	return 0;
+}
+
+static int udp_echo(const char *addr, int port, int count)
+{
+	int fd = bound(addr, port, SOCK_DGRAM);
+	char buf[2048];
+
+	say("ready");
+	for (int n = 0; count == 0 || n < count; n++) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		ssize_t r = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss, &len);
+
+		if (r < 0)
+			die("recvfrom");
+		print_addr(&ss);
+		if (sendto(fd, buf, r, 0, (struct sockaddr *)&ss, len) < 0)
+			die("sendto");
+	}
+	close(fd);
+	return 0;
+}
+
+/* Send MSG to DST (connected or not) on FD; print local address, "reply". */
+static int send_wait(int fd, const struct addr *dst, const void *msg, size_t n,
+		     bool (*is_reply)(const char *, ssize_t))
+{
+	char buf[2048];
+	ssize_t r;
+
+	if (opt.connect) {
+		if (connect(fd, (const struct sockaddr *)&dst->ss, dst->len) < 0)
+			die("connect");
+		r = send(fd, msg, n, 0);
+	} else {
+		r = sendto(fd, msg, n, 0, (const struct sockaddr *)&dst->ss, dst->len);
+	}
+	if (r < 0)
+		die("send");
+	print_local(fd);
+	for (;;) {
+		if (!wait_for(fd, POLLIN, 3000))
+			fail("no reply within 3 s");
+		r = recv(fd, buf, sizeof(buf), 0);
+		if (r < 0)
+			die("recv");
+		if (!is_reply || is_reply(buf, r))
+			break;
+	}
+	say("reply");
+	close(fd);
+	return 0;
+}
+
+static bool is_echo_reply(const char *buf, ssize_t n)
+{
+	unsigned char type = (unsigned char)buf[0];
+
+	return n >= 8 && (type == ICMP_ECHOREPLY || type == ICMP6_ECHO_REPLY);
+}
+
+static int ping(const struct addr *dst)
+{
+	bool v6 = dst->ss.ss_family == AF_INET6;
+	int fd = client(dst, SOCK_DGRAM, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+	unsigned char msg[16] = { v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO };
+
+	msg[7] = 1;	/* sequence 1; the kernel sets id and checksum */
+	return send_wait(fd, dst, msg, sizeof(msg), is_echo_reply);
+}
+
+static int icmp_watch(int family, int count, int timeout_s)
+{
+	bool v6 = family == AF_INET6;
+	int fd = sock(family, SOCK_RAW, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+	time_t end = time(NULL) + timeout_s;
+	unsigned char buf[2048];
+	int seen = 0;
+
+	say("ready");
+	while (count == 0 || seen < count) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		time_t left = end - time(NULL);
+		ssize_t r, off = 0;
+
+		if (left <= 0 || !wait_for(fd, POLLIN, left * 1000)) {
+			if (count == 0)
+				break;	/* watching for TIMEOUT_S only */
+			fail("saw %d of %d echo requests", seen, count);
+		}
+		r = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss, &len);
+		if (r < 0)
+			die("recvfrom");
+		if (!v6)	/* raw IPv4 sockets deliver the IP header too */
+			off = (buf[0] & 0x0f) * 4;
+		if (r > off && buf[off] == (v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO)) {
+			print_addr(&ss);
+			seen++;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+static void __attribute__((noreturn)) usage(void)
+{
+	fputs("usage: peer tcp-listen|tcp-connect|udp-echo|udp-send|ping|icmp-watch ...\n"
+	      "       (see the comment at the top of tests/tools/peer.c)\n", stderr);
+	exit(1);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "";
+	struct addr dst;
+
+	if (argc < 3)
+		usage();
+	if (!strcmp(cmd, "tcp-listen") && argc >= 4 && argc <= 5)
+		return tcp_listen(argv[2], num(argv[3], "port"),
+				  argc == 5 ? num(argv[4], "count") : 1);
+	if (!strcmp(cmd, "udp-echo") && argc >= 4 && argc <= 5)
+		return udp_echo(argv[2], num(argv[3], "port"),
+				argc == 5 ? num(argv[4], "count") : 1);
+	if (!strcmp(cmd, "icmp-watch") && argc == 5)
+		return icmp_watch(!strcmp(argv[2], "6") ? AF_INET6 : AF_INET,
+				  num(argv[3], "count"), num(argv[4], "timeout"));
+	if (!strcmp(cmd, "ping")) {
+		parse_opts(argc - 3, argv + 3);
+		dst = parse(argv[2], 0, opt.v6);
+		return ping(&dst);
+	}
+	if (argc < 4 || (strcmp(cmd, "tcp-connect") && strcmp(cmd, "udp-send")))
+		usage();
+	parse_opts(argc - 4, argv + 4);
+	dst = parse(argv[2], num(argv[3], "port"), opt.v6);
+	if (!strcmp(cmd, "tcp-connect"))
+		return tcp_connect(&dst);
+	return send_wait(client(&dst, SOCK_DGRAM, 0), &dst, "vaddr", 5, NULL);
+}
