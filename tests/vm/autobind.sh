@@ -1,0 +1,266 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Auto-bind at connect: what the remote peer accepted, for every kind of
+# connect a mapped process makes, and every case vaddr must leave alone.
+#
+#  ns h ("host")                                ns r ("remote")
+#  +-------------------------------------+      +-----------------------+
+#  | h0 198.51.100.1/24   host address   | veth | r0 198.51.100.2/24    |
+#  |    198.51.100.70/32  bcd.example    |------|    2001:db8::2/64     |
+#  |    198.51.100.80/32  cde.example    |      |                       |
+#  |    2001:db8::1/64    host address   |      | r1 203.0.113.2/24     |
+#  |    2001:db8::70/128  bcd.example    |      +-----------+-----------+
+#  +-------------------------------------+                  | veth
+#  ns o (another host, empty table):   o0 203.0.113.1/24 ---+
+#                                          203.0.113.70/32
+#
+#  uid 1001 -> bcd.example (v4 + v6)   uid 1002 -> cde.example (v4 only)
+#  uid 1003 unmapped                   cgroup /vaddr-t/bcd -> bcd.example
+set -u
+source "$(dirname "$0")/../lib.sh"
+
+H4=198.51.100.1 H6=2001:db8::1 R4=198.51.100.2 R6=2001:db8::2
+BCD4=198.51.100.70 BCD6=2001:db8::70 CDE4=198.51.100.80
+O4=203.0.113.1 OR4=203.0.113.2 OBCD4=203.0.113.70
+CG=/sys/fs/cgroup/vaddr-t
+
+setup() {
+	netns_add h
+	netns_add r
+	netns_add o
+	veth_pair h h0 r r0
+	veth_pair o o0 r r1
+	nsrun h ip addr add $H4/24 dev h0
+	nsrun h ip addr add $BCD4/32 dev h0
+	nsrun h ip addr add $CDE4/32 dev h0
+	nsrun h ip addr add $H6/64 dev h0 nodad
+	# Deprecated, so the kernel never picks it on its own: binding still works.
+	nsrun h ip addr add $BCD6/128 dev h0 nodad preferred_lft 0
+	nsrun r ip addr add $R4/24 dev r0
+	nsrun r ip addr add $R6/64 dev r0 nodad
+	nsrun r ip addr add $OR4/24 dev r1
+	nsrun o ip addr add $O4/24 dev o0
+	nsrun o ip addr add $OBCD4/32 dev o0
+	nsrun h sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+	nsrun r sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+	mkdir -p $CG/bcd/child $CG/plain
+}
+
+cleanup_cgroups() {
+	rmdir $CG/bcd/child $CG/bcd $CG/plain $CG 2>/dev/null
+	return 0
+}
+
+ctl() {
+	"$VADDRCTL" -n h "$@"
+}
+
+# Wait until FILE has a "ready" line (a receiving peer is listening).
+wait_ready() {
+	local i
+	for i in $(seq 100); do
+		grep -qx ready "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "# peer never became ready" >&2
+	return 1
+}
+
+port=5000
+
+# tcp_seen NS UID DST [peer options]: connect from NS as UID; prints the
+# client's local address and the address the remote accepted.
+tcp_seen() {
+	local ns=$1 uid=$2 dst=$3 out local lpid
+	shift 3
+	port=$((port + 1))
+	out=$(mktemp)
+	ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1 >"$out" &
+	lpid=$!
+	wait_ready "$out"
+	local=$(run_as "$uid" "$ns" "$PEER" tcp-connect "$dst" $port "$@") ||
+		local=connect-failed
+	wait $lpid
+	echo "$local $(grep -vx ready "$out" | head -n 1)"
+	rm -f "$out"
+}
+
+# udp_seen NS UID DST [peer options]: one datagram and its echo; prints the
+# local address, "reply" if the echo came back, and the source the remote saw.
+udp_seen() {
+	local ns=$1 uid=$2 dst=$3 out res lpid
+	shift 3
+	port=$((port + 1))
+	out=$(mktemp)
+	ip netns exec r timeout 10 "$PEER" udp-echo :: $port 1 >"$out" &
+	lpid=$!
+	wait_ready "$out"
+	res=$(run_as "$uid" "$ns" "$PEER" udp-send "$dst" $port "$@" | xargs)
+	wait $lpid
+	echo "${res:-send-failed} $(grep -vx ready "$out" | head -n 1)"
+	rm -f "$out"
+}
+
+# ping_seen UID DST [peer options]: an ICMP datagram socket echo; prints the
+# local address, "reply", and the source of the request the remote saw.
+ping_seen() {
+	local uid=$1 dst=$2 fam=4 out res lpid
+	shift 2
+	[[ $dst == *:* ]] && fam=6
+	out=$(mktemp)
+	ip netns exec r timeout 10 "$PEER" icmp-watch $fam 1 5 >"$out" &
+	lpid=$!
+	wait_ready "$out"
+	res=$(run_as "$uid" h "$PEER" ping "$dst" "$@" | xargs)
+	wait $lpid
+	echo "${res:-ping-failed} $(grep -vx ready "$out" | head -n 1)"
+	rm -f "$out"
+}
+
+# stat DOMAIN COUNTER: one counter from `vaddrctl -j stats`.
+stat() {
+	ctl -j stats | jq -r --arg d "$1" --arg c "$2" \
+		'.[] | select(.domain == $d) | .[$c]'
+}
+
+setup
+trap 'cleanup_cgroups; cleanup' EXIT
+module_load
+
+ctl domain add bcd.example addr $BCD4 addr $BCD6
+ctl domain add cde.example addr $CDE4
+ctl user add 1001 domain bcd.example
+ctl user add 1002 domain cde.example
+
+# --- TCP ---------------------------------------------------------------
+expect_eq "tcp v4, mapped uid" "$(tcp_seen h 1001 $R4)" "$BCD4 $BCD4"
+expect_eq "tcp v4, unmapped uid" "$(tcp_seen h 1003 $R4)" "$H4 $H4"
+expect_eq "tcp v4, root (unmapped)" "$(tcp_seen h 0 $R4)" "$H4 $H4"
+expect_eq "tcp v6, mapped uid" "$(tcp_seen h 1001 $R6)" "$BCD6 $BCD6"
+expect_eq "tcp v6, unmapped uid" "$(tcp_seen h 1003 $R6)" "$H6 $H6"
+expect_eq "tcp v4-mapped on a dual-stack socket" \
+	"$(tcp_seen h 1001 $R4 --v6)" "$BCD4 $BCD4"
+expect_eq "tcp v4, non-blocking connect" \
+	"$(tcp_seen h 1001 $R4 --nonblock)" "$BCD4 $BCD4"
+expect_eq "tcp v6, non-blocking connect" \
+	"$(tcp_seen h 1001 $R6 --nonblock)" "$BCD6 $BCD6"
+expect_eq "tcp v4, TCP Fast Open sendto" \
+	"$(tcp_seen h 1001 $R4 --tfo)" "$BCD4 $BCD4"
+expect_eq "tcp v6, TCP Fast Open sendto" \
+	"$(tcp_seen h 1001 $R6 --tfo)" "$BCD6 $BCD6"
+
+# --- UDP and ICMP datagram sockets -------------------------------------
+expect_eq "udp v4 connect" "$(udp_seen h 1001 $R4 --connect)" \
+	"$BCD4 reply $BCD4"
+expect_eq "udp v6 connect" "$(udp_seen h 1001 $R6 --connect)" \
+	"$BCD6 reply $BCD6"
+expect_eq "udp v4-mapped connect on a dual-stack socket" \
+	"$(udp_seen h 1001 $R4 --connect --v6)" "$BCD4 reply $BCD4"
+expect_eq "udp v4 connect, unmapped uid" \
+	"$(udp_seen h 1003 $R4 --connect)" "$H4 reply $H4"
+expect_eq "ping socket v4 connect" "$(ping_seen 1001 $R4 --connect)" \
+	"$BCD4 reply $BCD4"
+expect_eq "ping socket v6 connect" "$(ping_seen 1001 $R6 --connect)" \
+	"$BCD6 reply $BCD6"
+
+# --- Left alone ----------------------------------------------------------
+expect_eq "explicit bind to the host address is respected" \
+	"$(tcp_seen h 1001 $R4 --bind $H4)" "$H4 $H4"
+expect_eq "socket bound to 0.0.0.0:P is not auto-bound" \
+	"$(tcp_seen h 1001 $R4 --bind 0.0.0.0 --bind-port 4999)" "$H4 $H4"
+ip netns exec h timeout 10 "$PEER" tcp-listen 127.0.0.1 6000 1 >/tmp/lo.out &
+wait_ready /tmp/lo.out
+expect_eq "loopback destination untouched" \
+	"$(run_as 1001 h "$PEER" tcp-connect 127.0.0.1 6000)" "127.0.0.1"
+wait
+expect_eq "IPv4-only domain, IPv6 connect leaves from the host" \
+	"$(tcp_seen h 1002 $R6)" "$H6 $H6"
+expect_eq "  ... counted as no address" "$(stat cde.example skip_no_addr)" 1
+expect_eq "  ... and the IPv4 connect of that domain is bound" \
+	"$(tcp_seen h 1002 $R4)" "$CDE4 $CDE4"
+
+nsrun h ip addr del $BCD4/32 dev h0
+expect_eq "address removed from the host: connect still works, from host" \
+	"$(tcp_seen h 1001 $R4)" "$H4 $H4"
+expect_eq "  ... counted as address gone" "$(stat bcd.example skip_addr_gone)" 1
+nsrun h ip addr add $BCD4/32 dev h0
+expect_eq "address back: bound again" "$(tcp_seen h 1001 $R4)" "$BCD4 $BCD4"
+
+# --- cgroups -------------------------------------------------------------
+ctl cgroup add $CG/bcd domain bcd.example
+# in_cgroup DIR UID DST: tcp_seen from a process started in cgroup DIR.
+in_cgroup() {
+	local dir=$1 uid=$2 dst=$3 out local lpid
+	port=$((port + 1))
+	out=$(mktemp)
+	ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1 >"$out" &
+	lpid=$!
+	wait_ready "$out"
+	local=$("$NSEXEC" -c "$dir" -n h -u "$uid" -- \
+		"$PEER" tcp-connect "$dst" $port) || local=connect-failed
+	wait $lpid
+	echo "$local $(grep -vx ready "$out" | head -n 1)"
+	rm -f "$out"
+}
+expect_eq "cgroup: unmapped uid in a mapped cgroup" \
+	"$(in_cgroup $CG/bcd 1003 $R4)" "$BCD4 $BCD4"
+expect_eq "cgroup: child of a mapped cgroup" \
+	"$(in_cgroup $CG/bcd/child 1003 $R6)" "$BCD6 $BCD6"
+expect_eq "cgroup beats uid (uid of cde.example in bcd's cgroup)" \
+	"$(in_cgroup $CG/bcd 1002 $R4)" "$BCD4 $BCD4"
+expect_eq "uid still applies outside mapped cgroups" \
+	"$(in_cgroup $CG/plain 1002 $R4)" "$CDE4 $CDE4"
+ctl cgroup del $CG/bcd
+expect_eq "cgroup mapping removed: back to the uid's domain" \
+	"$(in_cgroup $CG/bcd 1002 $R4)" "$CDE4 $CDE4"
+
+# --- namespaces, changes ------------------------------------------------
+expect_eq "a mapping in one namespace does not touch another" \
+	"$(tcp_seen o 1001 $OR4)" "$O4 $O4"
+ctl user del 1001
+expect_eq "mapping removed: next connect from the host address" \
+	"$(tcp_seen h 1001 $R4)" "$H4 $H4"
+ctl user add 1001 domain bcd.example
+expect_eq "mapping added again: next connect bound" \
+	"$(tcp_seen h 1001 $R4)" "$BCD4 $BCD4"
+
+# --- a static client ----------------------------------------------------
+port=$((port + 1))
+ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1 >/tmp/bb.out &
+wait_ready /tmp/bb.out
+echo hi | run_as 1001 h busybox nc -w 2 $R4 $port >/dev/null
+wait
+expect_eq "static busybox nc behaves like a glibc client" \
+	"$(grep -vx ready /tmp/bb.out)" "$BCD4"
+
+# --- counters equal connects --------------------------------------------
+ctl domain del bcd.example
+ctl domain add bcd.example addr $BCD4 addr $BCD6
+ctl user add 1001 domain bcd.example
+for i in 1 2 3; do tcp_seen h 1001 $R4 >/dev/null; done
+for i in 1 2; do tcp_seen h 1001 $R6 >/dev/null; done
+udp_seen h 1001 $R4 --connect >/dev/null
+tcp_seen h 1001 $R4 --bind $H4 >/dev/null
+expect_eq "bound4 counter equals the v4 connects" \
+	"$(stat bcd.example bound4)" 4
+expect_eq "bound6 counter equals the v6 connects" \
+	"$(stat bcd.example bound6)" 2
+expect_eq "skip_bound counter equals the bound connect" \
+	"$(stat bcd.example skip_bound)" 1
+
+# --- unload under load --------------------------------------------------
+ip netns exec r timeout 60 "$PEER" tcp-listen :: 7000 0 >/tmp/loop.out &
+wait_ready /tmp/loop.out
+run_as 1001 h bash -c 'n=0; while [ $n -lt 200 ]; do
+	"$0" tcp-connect '$R4' 7000 >/dev/null || exit 1; n=$((n + 1)); done' \
+	"$PEER" &
+loop=$!
+# Unload once some connects went through bound.
+for i in $(seq 200); do
+	[ "$(grep -c . /tmp/loop.out)" -gt 10 ] && break
+	sleep 0.05
+done
+module_unload
+check "connect loop goes on through module unload" wait $loop
+check "remote accepted both bound and host-address connects" \
+	sh -c "grep -qx $BCD4 /tmp/loop.out && grep -qx $H4 /tmp/loop.out"

@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The harness's own test: the module loads and unloads cleanly, carries its
+# metadata, survives load/unload cycles, and the two-namespace topology every
+# other test builds on carries a TCP connection from host to remote.
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
+
+kmsg_mark
+check "module loads" insmod "$VADDR_KO"
+check "module is listed in /proc/modules" grep -q '^vaddr ' /proc/modules
+check "module unloads" rmmod vaddr
+check_fails "module is gone from /proc/modules" grep -q '^vaddr ' /proc/modules
+kmsg_clean "load and unload leave a clean kernel log"
+
+for field in license version description author; do
+	expect_ne "modinfo shows $field" "$(modinfo -F "$field" "$VADDR_KO")" ""
+done
+
+kmsg_mark
+failed=0
+for i in $(seq 50); do
+	if ! { insmod "$VADDR_KO" && rmmod vaddr; }; then
+		failed=$i
+		break
+	fi
+done
+expect_eq "50 load/unload cycles (first failing cycle, or 0)" "$failed" 0
+kmsg_clean "50 load/unload cycles leave a clean kernel log"
+
+# Topology smoke test: host 198.51.100.1 -- veth -- remote 198.51.100.2.
+netns_add host
+netns_add remote
+veth_pair host veth0 remote veth0
+addr_add host veth0 198.51.100.1/24
+addr_add remote veth0 198.51.100.2/24
+bg_start /tmp/remote.out nsrun remote "$PEER" tcp-listen 198.51.100.2 7000 1
+got=$(nsrun host "$PEER" tcp-connect 198.51.100.2 7000)
+expect_eq "host connects from 198.51.100.1" "$got" 198.51.100.1
+wait
+expect_eq "remote saw 198.51.100.1" "$(sed -n 2p /tmp/remote.out)" 198.51.100.1

@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The netlink family refuses what it must, says why, and changes nothing.
+#
+#  ns n: a namespace of its own, no links; only its table is used.
+#  uid 1003: an unprivileged user.
+set -u
+source "$(dirname "$0")/../lib.sh"
+
+NLRAW="python3 $VADDR_ROOT/tests/tools/nlraw.py"
+netns_add n
+module_load
+
+ctl() {
+	"$VADDRCTL" -n n "$@"
+}
+
+# rejects DESC ERRNO MSG CMD ATTRS...: queue a raw request that must fail
+# with ERRNO and the kernel's extack text MSG; run_rejects sends them all
+# in one nlraw.py run (python starts slowly under emulation) and checks.
+requests=$(mktemp)
+descs=()
+wants=()
+rejects() {
+	descs+=("$1")
+	wants+=("errno=$2 msg=$3")
+	shift 3
+	printf '%q ' "$@" >>"$requests"
+	echo >>"$requests"
+}
+
+run_rejects() {
+	local got i
+	mapfile -t got < <(ip netns exec n $NLRAW - <"$requests")
+	for i in "${!descs[@]}"; do
+		expect_eq "${descs[$i]}" "${got[$i]:-no answer}" "${wants[$i]}"
+	done
+}
+
+ctl domain add bcd.example addr 198.51.100.70 addr 2001:db8::70
+ctl user add 1001 domain bcd.example
+before=$(ctl -j show)
+
+rejects "domain without a name" EINVAL "missing domain name" \
+	DOMAIN_NEW ADDR4:in4:192.0.2.1
+rejects "domain without an address" EINVAL \
+	"a domain needs an IPv4 or an IPv6 address" DOMAIN_NEW DOMAIN:str:x.example
+rejects "IPv4 address of 5 bytes" ERANGE "binary attribute size out of range" \
+	DOMAIN_NEW DOMAIN:str:x.example ADDR4:hex:c000020100
+rejects "IPv6 address of 4 bytes" ERANGE "binary attribute size out of range" \
+	DOMAIN_NEW DOMAIN:str:x.example ADDR6:hex:20010db8
+rejects "name of 254 bytes" EINVAL "Attribute failed policy validation" \
+	DOMAIN_NEW DOMAIN:str:"$(printf 'a%.0s' $(seq 254))" ADDR4:in4:192.0.2.1
+rejects "name without its NUL" EINVAL "Attribute failed policy validation" \
+	DOMAIN_NEW DOMAIN:raw:x.example ADDR4:in4:192.0.2.1
+rejects "name with an uppercase letter" EINVAL \
+	"domain name must be dot-separated labels of 1 to 63 lowercase letters, digits, '-' or '_'" \
+	DOMAIN_NEW DOMAIN:str:X.example ADDR4:in4:192.0.2.1
+rejects "name with an empty label" EINVAL \
+	"domain name must be dot-separated labels of 1 to 63 lowercase letters, digits, '-' or '_'" \
+	DOMAIN_NEW DOMAIN:str:x..example ADDR4:in4:192.0.2.1
+rejects "loopback IPv4 address" EINVAL "IPv4 address must be a unicast address" \
+	DOMAIN_NEW DOMAIN:str:x.example ADDR4:in4:127.0.0.1
+rejects "link-local IPv6 address" EINVAL \
+	"IPv6 address must be a global unicast address" \
+	DOMAIN_NEW DOMAIN:str:x.example ADDR6:in6:fe80::1
+rejects "domain that exists" EEXIST "domain already exists" \
+	DOMAIN_NEW DOMAIN:str:bcd.example ADDR4:in4:192.0.2.1
+rejects "address of another domain" EADDRINUSE \
+	"IPv4 address already belongs to another domain" \
+	DOMAIN_NEW DOMAIN:str:x.example ADDR4:in4:198.51.100.70
+rejects "IPv6 address of another domain" EADDRINUSE \
+	"IPv6 address already belongs to another domain" \
+	DOMAIN_NEW DOMAIN:str:x.example ADDR6:in6:2001:db8::70
+rejects "unknown attribute" EINVAL "Unknown attribute type" \
+	DOMAIN_NEW DOMAIN:str:x.example ADDR4:in4:192.0.2.1 200:u32:1
+rejects "attribute of another command" EINVAL "Unsupported attribute" \
+	DOMAIN_NEW DOMAIN:str:x.example ADDR4:in4:192.0.2.1 UID:u32:5
+rejects "uid of the wrong size" EINVAL "invalid attribute length" \
+	UID_ADD UID:u64:1001 DOMAIN:str:bcd.example
+rejects "uid without a domain" EINVAL "missing domain name" UID_ADD UID:u32:1002
+rejects "uid to an unknown domain" ENOENT "unknown domain" \
+	UID_ADD UID:u32:1002 DOMAIN:str:nope.example
+rejects "uid already mapped" EEXIST "uid is already mapped to a domain" \
+	UID_ADD UID:u32:1001 DOMAIN:str:bcd.example
+rejects "removing an unmapped uid" ENOENT "uid is not mapped" \
+	UID_DEL UID:u32:4242
+rejects "cgroup id that does not exist" ENOENT \
+	"no cgroup v2 directory with this id" \
+	CGROUP_ADD CGROUP_ID:u64:0xdeadbeef DOMAIN:str:bcd.example
+rejects "deleting an unknown domain" ENOENT "unknown domain" \
+	DOMAIN_DEL DOMAIN:str:nope.example
+rejects "flush with an attribute" EINVAL "Unsupported attribute" FLUSH DOMAIN:str:bcd.example
+# The genl core answers unknown commands itself, without a message.
+rejects "unknown command" ENOTSUP "" 99
+run_rejects
+
+expect_eq "table unchanged by the rejected requests" "$(ctl -j show)" "$before"
+
+# --- privileges ------------------------------------------------------------
+out=$(run_as 1003 n "$VADDRCTL" domain add x.example addr 192.0.2.9 2>&1)
+check "unprivileged user gets EPERM on a change" \
+	grep -qi "not permitted\|CAP_NET_ADMIN" <<<"$out"
+expect_eq "unprivileged user: raw request refused with EPERM" \
+	"$(run_as 1003 n $NLRAW FLUSH)" "errno=EPERM msg="
+expect_eq "unprivileged user: table unchanged" "$(ctl -j show)" "$before"
+check "unprivileged user may list domains" run_as 1003 n "$VADDRCTL" domain show
+
+own=$(run_as 1003 n unshare -U -r -n sh -c "
+	'$VADDRCTL' domain add own.example addr 192.0.2.50 &&
+	'$VADDRCTL' user add 0 domain own.example &&
+	'$VADDRCTL' user show" 2>&1)
+check "root of a user namespace manages its own network namespace" \
+	grep -q own.example <<<"$own"
+out=$(run_as 1003 n unshare -U -r -n sh -c \
+	"'$VADDRCTL' domain add own.example addr 192.0.2.50 &&
+	 '$VADDRCTL' user add 1001 domain own.example" 2>&1)
+check "uid outside the sender's user namespace is refused" \
+	grep -q "uid is not mapped in the sender's user namespace" <<<"$out"
+out=$(run_as 1003 n unshare -U -r "$VADDRCTL" domain add y.example \
+	addr 192.0.2.51 2>&1)
+check "root of a user namespace gets EPERM on the host's table" \
+	grep -qi "not permitted\|CAP_NET_ADMIN" <<<"$out"
+expect_eq "host's table unchanged" "$(ctl -j show)" "$before"
+
+module_unload
