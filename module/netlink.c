@@ -48,6 +48,10 @@ static const struct nla_policy vaddr_cgroup_policy[VADDR_A_MAX + 1] = {
 	[VADDR_A_DOMAIN] = VADDR_NAME_POLICY,
 };
 
+static const struct nla_policy vaddr_settings_policy[VADDR_A_MAX + 1] = {
+	[VADDR_A_NAT] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
 /* No attributes at all. */
 static const struct nla_policy vaddr_empty_policy[VADDR_A_MAX + 1] = {};
 
@@ -88,7 +92,7 @@ static int vaddr_check_name(const struct nlattr *attr,
 			if (!label)
 				goto bad;
 			label = 0;
-		} else if (islower(*p) || isdigit(*p) || *p == '-' ||
+		} else if ((*p >= 'a' && *p <= 'z') || isdigit(*p) || *p == '-' ||
 			   *p == '_') {
 			if (++label > 63)
 				goto bad;
@@ -187,6 +191,7 @@ static int vaddr_put_stats(struct sk_buff *skb, const struct vaddr_domain *d)
  * VADDR_CMD_STATS_GET), or a uid or cgroup mapping.
  */
 struct vaddr_obj {
+	const struct vaddr_net *settings;
 	const struct vaddr_domain *domain;
 	bool stats;
 	bool has_uid;
@@ -209,6 +214,8 @@ static int vaddr_fill(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 		if (nla_put_u32(skb, VADDR_A_GENERATION, cb->seq))
 			goto cancel;
 	}
+	if (obj->settings && nla_put_u8(skb, VADDR_A_NAT, obj->settings->nat))
+		goto cancel;
 	if (obj->has_uid && nla_put_u32(skb, VADDR_A_UID, obj->uid))
 		goto cancel;
 	if (obj->has_cgroup &&
@@ -625,6 +632,54 @@ static int vaddr_nl_flush(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+static int vaddr_nl_settings_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *nat_attr = info->attrs[VADDR_A_NAT];
+	struct vaddr_net *vn = vaddr_info_net(info);
+	struct vaddr_obj obj = { .settings = vn };
+	int err = 0;
+
+	mutex_lock(&vn->lock);
+	if (nat_attr) {
+		bool nat = nla_get_u8(nat_attr);
+
+		/* On: as soon as there is a mapping. Off: at once. */
+		err = vaddr_nat_sync(vn, nat && (vn->active || vn->nat_hooked));
+		if (err) {
+			NL_SET_ERR_MSG_ATTR(info->extack, nat_attr,
+					    "cannot register the NAT hooks");
+			goto out;
+		}
+		vn->nat = nat;
+	}
+	vn->generation++;
+	vaddr_notify(info, VADDR_CMD_SETTINGS_SET, &obj);
+out:
+	mutex_unlock(&vn->lock);
+	return err;
+}
+
+static int vaddr_nl_settings_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vaddr_net *vn = vaddr_info_net(info);
+	struct vaddr_obj obj = { .settings = vn };
+	struct sk_buff *msg;
+	int err;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&vn->lock);
+	err = vaddr_fill(msg, info->snd_portid, info->snd_seq, 0,
+			 VADDR_CMD_SETTINGS_GET, &obj, NULL);
+	mutex_unlock(&vn->lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
 #define VADDR_OP(_cmd, _policy, _flags)				\
 	.cmd = _cmd,						\
 	.policy = _policy,					\
@@ -687,6 +742,15 @@ static const struct genl_ops vaddr_genl_ops[] = {
 		VADDR_OP(VADDR_CMD_STATS_GET, vaddr_empty_policy,
 			 GENL_UNS_ADMIN_PERM),
 		.dumpit = vaddr_nl_stats_dump,
+	},
+	{
+		VADDR_OP(VADDR_CMD_SETTINGS_SET, vaddr_settings_policy,
+			 GENL_UNS_ADMIN_PERM),
+		.doit = vaddr_nl_settings_set,
+	},
+	{
+		VADDR_OP(VADDR_CMD_SETTINGS_GET, vaddr_empty_policy, 0),
+		.doit = vaddr_nl_settings_get,
 	},
 };
 

@@ -261,13 +261,23 @@ void vaddr_table_replace(struct vaddr_net *vn, struct vaddr_table *t)
 	vaddr_table_free_deferred(old);
 }
 
-/* Account a change: new generation for dumps, static key for the hooks. */
+/*
+ * Account a change: a new generation for dumps, the static key for the
+ * connect hooks, and the NAT hooks from the first mapping on. They stay
+ * when the last mapping goes: flows rewritten earlier depend on them.
+ */
 void vaddr_net_changed(struct vaddr_net *vn)
 {
 	struct vaddr_table *t = vaddr_table_get(vn);
 	bool active = t->nr_uids || t->nr_cgroups;
+	int err = 0;
 
 	vn->generation++;
+	if (vn->nat && active)
+		err = vaddr_nat_sync(vn, true);
+	if (err)
+		pr_warn_ratelimited("cannot register NAT hooks (error %d): sources are not rewritten\n",
+				    err);
 	if (active == vn->active)
 		return;
 	vn->active = active;
@@ -308,6 +318,8 @@ static int __net_init vaddr_net_init(struct net *net)
 	struct vaddr_net *vn = vaddr_net(net);
 
 	mutex_init(&vn->lock);
+	vn->net = net;
+	vn->nat = true;
 	/* Dumps treat a zero sequence as "not checked". */
 	vn->generation = 1;
 	RCU_INIT_POINTER(vn->table, vaddr_table_alloc());
@@ -322,6 +334,7 @@ static void __net_exit vaddr_net_exit(struct net *net)
 	mutex_lock(&vn->lock);
 	t = vaddr_table_get(vn);
 	RCU_INIT_POINTER(vn->table, NULL);
+	vaddr_nat_sync(vn, false);
 	if (vn->active)
 		static_branch_dec(&vaddr_active);
 	vn->active = false;

@@ -52,6 +52,15 @@
  * VADDR_CMD_STATS_GET: dump only; one message per domain with
  *   VADDR_A_DOMAIN and VADDR_A_STATS, a nest of u64 VADDR_STAT_* counters.
  *
+ * VADDR_CMD_SETTINGS_SET: change the namespace's settings; each attribute
+ * present is applied, all or nothing.
+ *   VADDR_A_NAT: u8, 1 = rewrite the source of mapped traffic that
+ *                auto-bind cannot cover (the default), 0 = never; while
+ *                off, vaddr registers no NAT hook in the namespace and so
+ *                pulls no conntrack into it.
+ * VADDR_CMD_SETTINGS_GET: reply with every setting (VADDR_A_NAT).
+ *   Any user may read the settings.
+ *
  * Reading uid and cgroup mappings and counters needs CAP_NET_ADMIN like
  * changes do; the list of domains is public.
  *
@@ -90,6 +99,8 @@ enum vaddr_cmd {
 	VADDR_CMD_CGROUP_GET,
 	VADDR_CMD_FLUSH,
 	VADDR_CMD_STATS_GET,
+	VADDR_CMD_SETTINGS_SET,
+	VADDR_CMD_SETTINGS_GET,
 
 	__VADDR_CMD_MAX
 };
@@ -107,6 +118,7 @@ enum vaddr_attr {
 	VADDR_A_NR_CGROUPS,	/* u32 */
 	VADDR_A_STATS,		/* nest, VADDR_STAT_* */
 	VADDR_A_GENERATION,	/* u32, table generation */
+	VADDR_A_NAT,		/* u8, 0 or 1 */
 
 	__VADDR_A_MAX
 };
@@ -115,7 +127,7 @@ enum vaddr_attr {
 /*
  * Per-domain counters. "bound" counts sockets auto-bound at connect; each
  * "skip" counts connects of the domain's sockets that were left alone, by
- * reason.
+ * reason; "nat" counts flows whose source the NAT hook rewrote.
  */
 enum vaddr_stat {
 	VADDR_STAT_UNSPEC,
@@ -128,6 +140,8 @@ enum vaddr_stat {
 	VADDR_STAT_SKIP_NO_ADDR,	/* domain has no address of the family */
 	VADDR_STAT_SKIP_ADDR_GONE,	/* address not configured on the host */
 	VADDR_STAT_SKIP_KERNEL,		/* kernel socket */
+	VADDR_STAT_NAT4,		/* IPv4 flows rewritten */
+	VADDR_STAT_NAT6,		/* IPv6 flows rewritten */
 
 	__VADDR_STAT_MAX
 };
