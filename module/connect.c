@@ -38,12 +38,9 @@
  */
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
-#include <net/addrconf.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
-#include <net/l3mdev.h>
-#include <net/route.h>
 #include <net/transp_v6.h>
 
 #include "vaddr.h"
@@ -95,31 +92,6 @@ static bool vaddr_sk_bound(const struct sock *sk, bool stream)
 	if (stream)
 		return inet->inet_num;
 	return sk->sk_userlocks & (SOCK_BINDADDR_LOCK | SOCK_BINDPORT_LOCK);
-}
-
-/* Is @addr a local address for this socket, as __inet_bind() checks? */
-static bool vaddr_local4(const struct sock *sk, __be32 addr)
-{
-	struct net *net = sock_net(sk);
-	u32 tb_id;
-
-	tb_id = l3mdev_fib_table_by_index(net, sk->sk_bound_dev_if) ? :
-		RT_TABLE_LOCAL;
-	return inet_addr_type_table(net, addr, tb_id) == RTN_LOCAL;
-}
-
-/* Is @addr a usable local address for this socket, as __inet6_bind() checks? */
-static bool vaddr_local6(const struct sock *sk, const struct in6_addr *addr)
-{
-	struct net *net = sock_net(sk);
-	struct net_device *dev = NULL;
-
-	if (sk->sk_bound_dev_if) {
-		dev = dev_get_by_index_rcu(net, sk->sk_bound_dev_if);
-		if (!dev)
-			return false;
-	}
-	return ipv6_chk_addr(net, addr, dev, 0);
 }
 
 static enum vaddr_stat vaddr_verdict4(const struct sock *sk,

@@ -60,9 +60,12 @@ struct vaddr_table {
 
 struct vaddr_net {
 	struct vaddr_table __rcu *table;
+	struct net *net;		/* the namespace this belongs to */
 	struct mutex lock;		/* serializes every change */
 	u32 generation;			/* bumped by every change */
-	bool active;			/* counted in vaddr_active */
+	bool active;			/* has mappings; counted in vaddr_active */
+	bool nat;			/* setting: rewrite sources */
+	bool nat_hooked;		/* NAT hooks registered */
 };
 
 /* Enabled while any namespace has a uid or cgroup mapping. */
@@ -97,6 +100,13 @@ int vaddr_cgroup_add(struct vaddr_table *t, u64 id, struct vaddr_domain *d);
 int vaddr_cgroup_del(struct vaddr_table *t, u64 id);
 void vaddr_net_changed(struct vaddr_net *vn);
 struct vaddr_domain *vaddr_sock_domain(struct sock *sk);
+
+/* addr.c */
+bool vaddr_local4(const struct sock *sk, __be32 addr);
+bool vaddr_local6(const struct sock *sk, const struct in6_addr *addr);
+
+/* nat.c */
+int vaddr_nat_sync(struct vaddr_net *vn, bool want);
 
 /* stats.c */
 struct vaddr_stats __percpu *vaddr_stats_alloc(void);

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Source rewriting for what auto-bind cannot cover: unconnected UDP
+ * sendto(), raw and ICMP sockets, sockets bound to a port on the wildcard
+ * address, sockets that connected before their owner was mapped.
+ *
+ * vaddr registers NAT lookup functions at POSTROUTING through the NAT core
+ * (nf_nat_ipv{4,6}_register_fn(), as nftables NAT chains do). The core
+ * calls them once for each new conntrack entry whose source NAT is not set
+ * up yet, so established flows keep their addresses, reply-direction
+ * traffic is never seen (the core bound it at LOCAL_IN), and replies find
+ * their way back through conntrack. Rules of the administrator's own at
+ * srcnat priority run first and win.
+ *
+ * Hooks are registered in a namespace when rewriting is on there and its
+ * table gets its first mapping; until then vaddr takes no conntrack
+ * reference for it. They stay when mappings go, because flows rewritten
+ * earlier are translated by the NAT core only while someone holds its
+ * hooks; switching rewriting off, or unloading the module, drops them, and
+ * such flows (not auto-bound ones) then lose their translation unless
+ * other NAT users keep the hooks in place.
+ */
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <net/inet_sock.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_nat.h>
+
+#include "vaddr.h"
+
+static bool vaddr_nat_wanted(const struct sk_buff *skb,
+			     const struct nf_hook_state *state,
+			     struct sock **skp)
+{
+	struct sock *sk = skb_to_full_sk(skb);
+
+	if (!sk || !sk_fullsock(sk) || sk->sk_kern_sock)
+		return false;
+	/* Only what this namespace's own sockets send. */
+	if (!net_eq(sock_net(sk), state->net))
+		return false;
+	/* The program chose its source address: leave it. */
+	if (sk->sk_userlocks & SOCK_BINDADDR_LOCK)
+		return false;
+	if (state->out && (state->out->flags & IFF_LOOPBACK))
+		return false;
+	*skp = sk;
+	return true;
+}
+
+static unsigned int vaddr_nat_hook(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state)
+{
+	struct nf_nat_range2 range = { .flags = NF_NAT_RANGE_MAP_IPS };
+	enum ip_conntrack_info ctinfo;
+	struct vaddr_domain *d;
+	enum vaddr_stat stat;
+	struct nf_conn *ct;
+	struct sock *sk;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct || ctinfo != IP_CT_NEW || !vaddr_nat_wanted(skb, state, &sk))
+		return NF_ACCEPT;
+
+	/* NAT hooks run under rcu_read_lock(). */
+	d = vaddr_sock_domain(sk);
+	if (!d)
+		return NF_ACCEPT;
+	if (state->pf == NFPROTO_IPV4) {
+		if (!d->has4 || ip_hdr(skb)->saddr == d->addr4 ||
+		    !vaddr_local4(sk, d->addr4))
+			return NF_ACCEPT;
+		range.min_addr.ip = d->addr4;
+		stat = VADDR_STAT_NAT4;
+	} else {
+		if (!d->has6 || ipv6_addr_equal(&ipv6_hdr(skb)->saddr,
+						&d->addr6) ||
+		    !vaddr_local6(sk, &d->addr6))
+			return NF_ACCEPT;
+		range.min_addr.in6 = d->addr6;
+		stat = VADDR_STAT_NAT6;
+	}
+	range.max_addr = range.min_addr;
+	vaddr_count(d, stat);
+	return nf_nat_setup_info(ct, &range, NF_NAT_MANIP_SRC);
+}
+
+/* After the administrator's own srcnat rules, so that theirs win. */
+static const struct nf_hook_ops vaddr_nat_ops4 = {
+	.hook = vaddr_nat_hook,
+	.pf = NFPROTO_IPV4,
+	.hooknum = NF_INET_POST_ROUTING,
+	.priority = NF_IP_PRI_NAT_SRC + 10,
+};
+
+static const struct nf_hook_ops vaddr_nat_ops6 = {
+	.hook = vaddr_nat_hook,
+	.pf = NFPROTO_IPV6,
+	.hooknum = NF_INET_POST_ROUTING,
+	.priority = NF_IP6_PRI_NAT_SRC + 10,
+};
+
+static int vaddr_nat_hook_up(struct net *net)
+{
+	int err;
+
+	err = nf_ct_netns_get(net, NFPROTO_IPV4);
+	if (err)
+		return err;
+	err = nf_ct_netns_get(net, NFPROTO_IPV6);
+	if (err)
+		goto err_put4;
+	err = nf_nat_ipv4_register_fn(net, &vaddr_nat_ops4);
+	if (err)
+		goto err_put6;
+	err = nf_nat_ipv6_register_fn(net, &vaddr_nat_ops6);
+	if (err)
+		goto err_unregister4;
+	return 0;
+
+err_unregister4:
+	nf_nat_ipv4_unregister_fn(net, &vaddr_nat_ops4);
+err_put6:
+	nf_ct_netns_put(net, NFPROTO_IPV6);
+err_put4:
+	nf_ct_netns_put(net, NFPROTO_IPV4);
+	return err;
+}
+
+static void vaddr_nat_hook_down(struct net *net)
+{
+	nf_nat_ipv6_unregister_fn(net, &vaddr_nat_ops6);
+	nf_nat_ipv4_unregister_fn(net, &vaddr_nat_ops4);
+	nf_ct_netns_put(net, NFPROTO_IPV6);
+	nf_ct_netns_put(net, NFPROTO_IPV4);
+}
+
+/*
+ * Hook or unhook the namespace as its settings and table require. Called
+ * with vn->lock held after every change, and at namespace exit.
+ */
+int vaddr_nat_sync(struct vaddr_net *vn, bool want)
+{
+	int err;
+
+	if (want == vn->nat_hooked)
+		return 0;
+	if (want) {
+		err = vaddr_nat_hook_up(vn->net);
+		if (err)
+			return err;
+	} else {
+		vaddr_nat_hook_down(vn->net);
+	}
+	vn->nat_hooked = want;
+	return 0;
+}
