@@ -27,8 +27,7 @@ const char *parse_err(void)
 	return err_buf;
 }
 
-__attribute__((format(printf, 1, 2)))
-static int set_err(const char *fmt, ...)
+int parse_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -42,6 +41,18 @@ static int set_err(const char *fmt, ...)
 bool is_keyword(const char *arg, const char *keyword)
 {
 	return arg && strcmp(arg, keyword) == 0;
+}
+
+/* "on" or "off", exactly. */
+int parse_on_off(const char *what, const char *arg, bool *val)
+{
+	if (!arg)
+		return parse_error("'%s' needs a value: 'on' or 'off'", what);
+	if (is_keyword(arg, "on") || is_keyword(arg, "off")) {
+		*val = is_keyword(arg, "on");
+		return 0;
+	}
+	return parse_error("'%s' expects 'on' or 'off', got '%s'", what, arg);
 }
 
 /* Decimal digits only, no sign or spaces: -EINVAL, or -ERANGE if too big. */
@@ -61,19 +72,22 @@ int parse_addr(const char *arg, struct addr *a)
 		return 0;
 	}
 	if (inet_pton(AF_INET6, arg, &a->v6) != 1)
-		return set_err("'addr' expects an IPv4 or IPv6 address, got '%s'",
-			       arg);
+		return parse_error("'addr' expects an IPv4 or IPv6 address, got '%s'",
+				   arg);
 	/* The kernel gives v4-mapped destinations the domain's IPv4 address. */
 	if (IN6_IS_ADDR_V4MAPPED(&a->v6)) {
 		char v4[INET_ADDRSTRLEN];
 
 		inet_ntop(AF_INET, &a->v6.s6_addr[12], v4, sizeof(v4));
-		return set_err("'addr' expects an IPv4 or IPv6 address, got the IPv4-mapped '%s': write %s",
-			       arg, v4);
+		return parse_error("'addr' expects an IPv4 or IPv6 address, got the IPv4-mapped '%s': write %s",
+				   arg, v4);
 	}
 	a->family = AF_INET6;
 	return 0;
 }
+
+/* RFC 1035: a label is at most 63 bytes; <linux/vaddr.h> says the same. */
+#define DOMAIN_LABEL_MAX	63
 
 static bool domain_char(char c)
 {
@@ -81,33 +95,60 @@ static bool domain_char(char c)
 	       c == '-' || c == '_' || c == '.';
 }
 
+/* name is made of allowed characters: are its labels 1-63 bytes long? */
+static int domain_labels(const char *arg, const char *name, size_t len)
+{
+	const char *p;
+	size_t n;
+
+	for (p = name; ; p += n + 1) {
+		n = strcspn(p, ".");
+		if (!n && p == name)
+			return parse_error("invalid domain name '%s': it starts with '.'",
+					   arg);
+		if (!n && !*p)
+			return parse_error("invalid domain name '%s': it ends with '.' (write '%.*s')",
+					   arg, (int)len - 1, arg);
+		if (!n)
+			return parse_error("invalid domain name '%s': empty label between two '.'",
+					   arg);
+		if (n > DOMAIN_LABEL_MAX)
+			return parse_error("invalid domain name '%s': label '%.*s' has %zu bytes, at most %d allowed",
+					   arg, (int)n, arg + (p - name), n,
+					   DOMAIN_LABEL_MAX);
+		if (!p[n])
+			return 0;
+	}
+}
+
 /*
- * <linux/vaddr.h>: 1..VADDR_DOMAIN_MAX bytes of [a-z0-9._-]. DNS names are
- * case-insensitive, so uppercase ASCII is lowercased here, not refused.
+ * <linux/vaddr.h>: at most VADDR_DOMAIN_MAX bytes of dot-separated labels
+ * of 1 to 63 bytes of [a-z0-9_-]. DNS names are case-insensitive, so
+ * uppercase ASCII is lowercased here, not refused.
  */
 int parse_domain(const char *arg, char name[VADDR_DOMAIN_MAX + 1])
 {
 	size_t i, len = strlen(arg);
 
 	if (!len)
-		return set_err("empty domain name");
+		return parse_error("empty domain name");
 	if (len > VADDR_DOMAIN_MAX)
-		return set_err("domain name of %zu bytes, at most %d allowed",
-			       len, VADDR_DOMAIN_MAX);
+		return parse_error("domain name of %zu bytes, at most %d allowed",
+				   len, VADDR_DOMAIN_MAX);
 	for (i = 0; i < len; i++) {
 		char c = arg[i];
 
 		if (c >= 'A' && c <= 'Z')
 			c += 'a' - 'A';
 		if (!domain_char(c))
-			return set_err(c > ' ' && c < 0x7f ?
-				       "invalid domain name '%s': '%c' is not allowed (a-z, 0-9, '-', '_', '.')" :
-				       "invalid domain name '%s': byte 0x%02hhx is not allowed (a-z, 0-9, '-', '_', '.')",
-				       arg, c);
+			return parse_error(c > ' ' && c < 0x7f ?
+					   "invalid domain name '%s': '%c' is not allowed (a-z, 0-9, '-', '_', '.')" :
+					   "invalid domain name '%s': byte 0x%02hhx is not allowed (a-z, 0-9, '-', '_', '.')",
+					   arg, c);
 		name[i] = c;
 	}
 	name[len] = '\0';
-	return 0;
+	return domain_labels(arg, name, len);
 }
 
 /* A string of digits is a uid, anything else a user name. */
@@ -119,15 +160,15 @@ int parse_uid(const char *arg, uint32_t *uid)
 
 	/* (uid_t)-1 is the kernel's invalid uid. */
 	if (err == -ERANGE || (!err && val >= UINT32_MAX))
-		return set_err("uid %s out of range (0-%u)", arg,
-			       UINT32_MAX - 1);
+		return parse_error("uid %s out of range (0-%u)", arg,
+				   UINT32_MAX - 1);
 	if (!err) {
 		*uid = val;
 		return 0;
 	}
 	pw = getpwnam(arg);
 	if (!pw)
-		return set_err("unknown user '%s'", arg);
+		return parse_error("unknown user '%s'", arg);
 	*uid = pw->pw_uid;
 	return 0;
 }
@@ -138,16 +179,18 @@ int cgroup_dir_id(const char *path, uint64_t *id)
 	union {
 		struct file_handle fh;
 		char buf[sizeof(struct file_handle) + sizeof(uint64_t)];
-	} h = { .fh.handle_bytes = sizeof(uint64_t) };
+	} h;
 	int mount_id;
 
+	memset(h.buf, 0, sizeof(h.buf));
+	h.fh.handle_bytes = sizeof(uint64_t);
 	if (name_to_handle_at(AT_FDCWD, path, &h.fh, &mount_id, 0))
-		return set_err("cannot get the cgroup id of '%s': %s", path,
-			       strerror(errno));
+		return parse_error("cannot get the cgroup id of '%s': %s", path,
+				   strerror(errno));
 	if (h.fh.handle_type != FILEID_KERNFS ||
 	    h.fh.handle_bytes != sizeof(*id))
-		return set_err("'%s' has no cgroup id (file handle type %#x)",
-			       path, h.fh.handle_type);
+		return parse_error("'%s' has no cgroup id (file handle type %#x)",
+				   path, h.fh.handle_type);
 	memcpy(id, h.fh.f_handle, sizeof(*id));
 	return 0;
 }
@@ -159,11 +202,11 @@ int parse_cgroup(const char *arg, uint64_t *id)
 	struct stat st;
 
 	if (statfs(arg, &sfs) || stat(arg, &st))
-		return set_err("cannot access '%s': %s", arg, strerror(errno));
+		return parse_error("cannot access '%s': %s", arg, strerror(errno));
 	if (sfs.f_type != CGROUP2_SUPER_MAGIC)
-		return set_err("'%s' is not on a cgroup v2 filesystem", arg);
+		return parse_error("'%s' is not on a cgroup v2 filesystem", arg);
 	if (!S_ISDIR(st.st_mode))
-		return set_err("'%s' is not a cgroup directory", arg);
+		return parse_error("'%s' is not a cgroup directory", arg);
 	return cgroup_dir_id(arg, id);
 }
 
@@ -176,6 +219,6 @@ int parse_cgroup_or_id(const char *arg, uint64_t *id)
 	int err = parse_u64(arg, id);
 
 	if (err == -ERANGE)
-		return set_err("cgroup id %s out of range", arg);
+		return parse_error("cgroup id %s out of range", arg);
 	return err ? parse_cgroup(arg, id) : 0;
 }

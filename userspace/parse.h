@@ -21,7 +21,12 @@ struct addr {
 
 const char *parse_err(void);
 
+/* For parsers elsewhere: keep the reason for parse_err(), return -1. */
+__attribute__((format(printf, 1, 2)))
+int parse_error(const char *fmt, ...);
+
 bool is_keyword(const char *arg, const char *keyword);
+int parse_on_off(const char *what, const char *arg, bool *val);
 int parse_addr(const char *arg, struct addr *a);
 int parse_domain(const char *arg, char name[VADDR_DOMAIN_MAX + 1]);
 int parse_uid(const char *arg, uint32_t *uid);

@@ -192,6 +192,16 @@ void print_u64(enum print_type t, const char *key, int width, uint64_t val)
 	}
 }
 
+void print_on_off(enum print_type t, const char *key, int width, bool val)
+{
+	if (pr.json && (t & PRINT_JSON)) {
+		json_key(key);
+		fputs(val ? "true" : "false", pr.out);
+	} else if (!pr.json && (t & PRINT_TEXT)) {
+		fprintf(pr.out, "%*s", width, val ? "on" : "off");
+	}
+}
+
 int print_width(int width, const char *s)
 {
 	int len = strlen(s ? s : "-");

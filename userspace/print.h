@@ -31,6 +31,8 @@ void print_close_object(void);
  */
 void print_str(enum print_type t, const char *key, int width, const char *val);
 void print_u64(enum print_type t, const char *key, int width, uint64_t val);
+/* A switch: "on" or "off" in text, true or false in JSON. */
+void print_on_off(enum print_type t, const char *key, int width, bool val);
 
 /* The width of a text column that must also hold s, or val. */
 int print_width(int width, const char *s);

@@ -24,9 +24,11 @@ static const char *const stat_names[VADDR_STAT_MAX + 1] = {
 	STAT_NAME(SKIP_NO_ADDR),
 	STAT_NAME(SKIP_ADDR_GONE),
 	STAT_NAME(SKIP_KERNEL),
+	STAT_NAME(NAT4),
+	STAT_NAME(NAT6),
 };
 
-_Static_assert(VADDR_STAT_MAX == VADDR_STAT_SKIP_KERNEL,
+_Static_assert(VADDR_STAT_MAX == VADDR_STAT_NAT6,
 	       "a VADDR_STAT_* counter was added: name it in stat_names");
 
 struct stats_row {

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vaddrctl show and flush: the whole table of the namespace. show joins
- * three dumps (domains, uids, cgroups) into one view per domain.
+ * vaddrctl show, set and flush: the whole table and the settings of the
+ * namespace. show prints the settings, then joins three dumps (domains,
+ * uids, cgroups) into one view per domain.
  */
 #include <string.h>
 
+#include "parse.h"
 #include "print.h"
+#include "settings.h"
 #include "vaddrctl.h"
 
 #define TABLE_TRIES	8
@@ -103,12 +106,27 @@ static void show_domain(const struct table *t, const struct domain *d,
 	print_close_object();
 }
 
+static int settings_get(struct settings *s)
+{
+	struct nlmsghdr *nlh = nl_msg(VADDR_CMD_SETTINGS_GET);
+
+	memset(s, 0, sizeof(*s));
+	return nlh ? nl_request(nlh, settings_cb, s) : -1;
+}
+
+/*
+ * Text: the settings, then a paragraph per domain. JSON:
+ * {"settings": {...}, "domains": [{...}, ...]}.
+ */
 int do_show(int argc, char **argv)
 {
+	struct settings s;
 	struct table t = {};
 	size_t i, user = 0, cgroup = 0;
 
 	if (no_more_args(argc, argv))
+		return -1;
+	if (settings_get(&s))
 		return -1;
 	if (table_get(&t)) {
 		table_free(&t);
@@ -118,15 +136,42 @@ int do_show(int argc, char **argv)
 	cgroups_resolve(&t.cgroups);
 	maps_sort_by_domain(&t.users);
 	maps_sort_by_domain(&t.cgroups);
-	print_open_array(NULL);
+	print_open_object(NULL);
+	print_open_object("settings");
+	settings_print(&s);
+	print_close_object();
+	print_open_array("domains");
 	for (i = 0; i < t.domains.n; i++) {
-		if (i)
-			print_text("\n");
+		print_text("\n");
 		show_domain(&t, &t.domains.v[i], &user, &cgroup);
 	}
 	print_close_array();
+	print_close_object();
 	table_free(&t);
 	return 0;
+}
+
+/* set SETTING VALUE...: all or nothing; set alone prints the settings. */
+int do_set(int argc, char **argv)
+{
+	struct nlmsghdr *nlh;
+	struct settings s;
+
+	if (!argc) {
+		if (settings_get(&s))
+			return -1;
+		print_open_object(NULL);
+		settings_print(&s);
+		print_close_object();
+		return 0;
+	}
+	if (settings_parse(argc, argv, &s))
+		return fail("%s", parse_err());
+	nlh = nl_msg(VADDR_CMD_SETTINGS_SET);
+	if (!nlh)
+		return -1;
+	settings_put(nlh, &s);
+	return nl_request(nlh, NULL, NULL);
 }
 
 int do_flush(int argc, char **argv)

@@ -5,7 +5,6 @@
  * name when they have one.
  */
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,14 +58,7 @@ static int user_del(int argc, char **argv)
 
 void users_resolve(struct maps *users)
 {
-	struct map *u;
-
-	for (u = users->v; u < users->v + users->n; u++) {
-		const struct passwd *pw = getpwuid(u->key);
-
-		if (pw)
-			u->name = strdup(pw->pw_name);
-	}
+	users_name(users->v, users->n, &pw_system);
 }
 
 /* "1001 (b1)", or "1001" for a uid without a name. */

@@ -20,6 +20,7 @@
 
 #include "parse.h"
 #include "print.h"
+#include "settings.h"
 #include "vaddrctl.h"
 
 #define NETNS_RUN_DIR	"/run/netns"
@@ -31,6 +32,7 @@ static const struct cmd objects[] = {
 	{ "user", NULL, user_cmds, NULL },
 	{ "cgroup", NULL, cgroup_cmds, NULL },
 	{ "show", do_show, NULL, "" },
+	{ "set", do_set, NULL, "[SETTING VALUE]..." },
 	{ "stats", do_stats, NULL, "" },
 	{ "flush", do_flush, NULL, "" },
 	{ "help", do_help, NULL, "" },
@@ -127,10 +129,15 @@ static void help(FILE *f)
 	fputs("\n"
 	      "Without a command, vaddrctl runs 'show'.\n"
 	      "ADDR is an IPv4 or IPv6 address; a domain has at most one of each.\n"
-	      "NAME is a domain name (a-z, 0-9, '-', '_', '.'), taken in lowercase.\n"
+	      "NAME is a domain name of at most 253 bytes: dot-separated labels of\n"
+	      "  1 to 63 letters, digits, '-' or '_', taken in lowercase.\n"
 	      "USER is a user name; digits only are a uid.\n"
 	      "PATH is a cgroup v2 directory; digits only are a cgroup id.\n"
 	      "\n"
+	      "SETTING VALUE is one of these settings of the namespace; 'set' alone\n"
+	      "prints them, 'set' with several applies all of them or none:\n", f);
+	settings_help(f);
+	fputs("\n"
 	      "Options:\n"
 	      "  -j, --json         JSON output\n"
 	      "  -p, --pretty       indented JSON output\n"

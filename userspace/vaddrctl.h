@@ -7,6 +7,7 @@
 #define VADDRCTL_H
 
 #include <arpa/inet.h>
+#include <pwd.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -72,8 +73,23 @@ void maps_free(struct maps *m);
 
 /* user.c */
 extern const struct cmd user_cmds[];
-void users_resolve(struct maps *users);
+void users_resolve(struct maps *users);		/* sorted by key */
 void user_print(const struct map *u, int width);
+
+/* passwd.c: where user names come from; tests bring their own. */
+struct pw_db {
+	void (*open)(void);
+	struct passwd *(*next)(void);
+	void (*close)(void);
+	struct passwd *(*by_uid)(uid_t uid);
+};
+
+/* More uids than this without a name: read the whole database once. */
+#define PW_LOOKUPS_MAX	64
+
+extern const struct pw_db pw_system;
+/* Name the uids of v, sorted by key, that have no name yet. */
+void users_name(struct map *v, size_t n, const struct pw_db *db);
 
 /* cgroup.c */
 extern const struct cmd cgroup_cmds[];
@@ -82,6 +98,7 @@ void cgroup_print(const struct map *c, int width);
 
 /* table.c */
 int do_show(int argc, char **argv);
+int do_set(int argc, char **argv);
 int do_flush(int argc, char **argv);
 
 /* stats.c */

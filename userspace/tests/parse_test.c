@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of parse.c and of the JSON side of print.c, in TAP: one
- * "ok N - name" or "not ok N - name" line per check, then the plan.
- * Exits non-zero if any check failed.
+ * Unit tests of parse.c and of print.c.
  */
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,36 +11,7 @@
 
 #include "../parse.h"
 #include "../print.h"
-
-static int tests, failures;
-
-__attribute__((format(printf, 2, 3)))
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", cond ? "" : "not ", ++tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	failures += !cond;
-}
-
-static void skip(const char *name, const char *why)
-{
-	printf("ok %d - %s # SKIP %s\n", ++tests, name, why);
-}
-
-/* Also check the message parse_err() gives, where there is one to check. */
-static int err_is(const char *want)
-{
-	if (strcmp(parse_err(), want)) {
-		printf("# got:  %s\n# want: %s\n", parse_err(), want);
-		return 0;
-	}
-	return 1;
-}
+#include "tap.h"
 
 static void test_addr_ok(const char *arg, int family, const char *want)
 {
@@ -92,12 +60,15 @@ static void test_addr(void)
 	   "IPv4-mapped IPv6 address is refused, naming the IPv4 form");
 }
 
+/* A name of len bytes: labels of 63 'a', the last one shorter. */
 static void test_domain_len(size_t len, int valid)
 {
 	char name[VADDR_DOMAIN_MAX + 1], *arg = malloc(len + 1);
+	size_t i;
 	int err;
 
-	memset(arg, 'a', len);
+	for (i = 0; i < len; i++)
+		arg[i] = i % 64 == 63 ? '.' : 'a';
 	arg[len] = '\0';
 	err = parse_domain(arg, name);
 	ok(valid ? !err && !strcmp(arg, name) : err != 0,
@@ -106,12 +77,41 @@ static void test_domain_len(size_t len, int valid)
 	free(arg);
 }
 
+static void test_domain_ok(const char *arg, const char *want)
+{
+	char name[VADDR_DOMAIN_MAX + 1];
+	int err = parse_domain(arg, name);
+
+	if (err)
+		printf("# %s\n", parse_err());
+	ok(!err && !strcmp(name, want), "domain '%s' is accepted as %s", arg,
+	   want);
+}
+
 static void test_domain_bad(const char *arg, const char *want)
 {
 	char name[VADDR_DOMAIN_MAX + 1];
 
 	ok(parse_domain(arg, name) && err_is(want), "domain '%s' is refused",
 	   arg);
+}
+
+/* A label of n bytes, then ".example". */
+static void test_domain_label(size_t n, int valid)
+{
+	char arg[256], want[512], name[VADDR_DOMAIN_MAX + 1];
+
+	memset(arg, 'b', n);
+	strcpy(arg + n, ".example");
+	if (valid) {
+		test_domain_ok(arg, arg);
+		return;
+	}
+	snprintf(want, sizeof(want),
+		 "invalid domain name '%s': label '%.*s' has %zu bytes, at most 63 allowed",
+		 arg, (int)n, arg, n);
+	ok(parse_domain(arg, name) && err_is(want),
+	   "domain with a label of %zu bytes is refused", n);
 }
 
 static void test_domain(void)
@@ -123,13 +123,17 @@ static void test_domain(void)
 	test_domain_len(VADDR_DOMAIN_MAX + 1, 0);
 	ok(parse_domain(&"x"[1], name) && err_is("empty domain name"),
 	   "empty domain name is refused");
-	ok(!parse_domain("bcd.example", name) &&
-	   !strcmp(name, "bcd.example"), "domain bcd.example is accepted");
-	ok(!parse_domain("x_y-z.0", name) && !strcmp(name, "x_y-z.0"),
-	   "domain with '_', '-', '.' and digits is accepted");
-	ok(!parse_domain("BCD.Example", name) &&
-	   !strcmp(name, "bcd.example"),
-	   "uppercase domain BCD.Example is lowercased to bcd.example");
+	test_domain_ok("bcd.example", "bcd.example");
+	test_domain_ok("x_y-z.0", "x_y-z.0");
+	test_domain_ok("BCD.Example", "bcd.example");
+	test_domain_ok("a", "a");
+	test_domain_ok("_dmarc.bcd.example", "_dmarc.bcd.example");
+	test_domain_ok("xn--bcher-kva.example", "xn--bcher-kva.example");
+	/* The kernel's rule, not the hostname rule of RFC 952/1123. */
+	test_domain_ok("-x-.9.example", "-x-.9.example");
+	test_domain_label(63, 1);
+	test_domain_label(64, 0);
+	test_domain_label(200, 0);
 	test_domain_bad("a b",
 			"invalid domain name 'a b': byte 0x20 is not allowed (a-z, 0-9, '-', '_', '.')");
 	test_domain_bad("a/b",
@@ -138,6 +142,23 @@ static void test_domain(void)
 			"invalid domain name 'a*.example': '*' is not allowed (a-z, 0-9, '-', '_', '.')");
 	test_domain_bad("b\xc3\xbc" "cher.example",
 			"invalid domain name 'b\xc3\xbc" "cher.example': byte 0xc3 is not allowed (a-z, 0-9, '-', '_', '.')");
+	test_domain_bad("caf\xe9.example",
+			"invalid domain name 'caf\xe9.example': byte 0xe9 is not allowed (a-z, 0-9, '-', '_', '.')");
+	test_domain_bad(".", "invalid domain name '.': it starts with '.'");
+	test_domain_bad("..", "invalid domain name '..': it starts with '.'");
+	test_domain_bad(".bcd.example",
+			"invalid domain name '.bcd.example': it starts with '.'");
+	test_domain_bad("bcd.example.",
+			"invalid domain name 'bcd.example.': it ends with '.' (write 'bcd.example')");
+	test_domain_bad("BCD.Example.",
+			"invalid domain name 'BCD.Example.': it ends with '.' (write 'BCD.Example')");
+	test_domain_bad("bcd..example",
+			"invalid domain name 'bcd..example': empty label between two '.'");
+	test_domain_bad("bcd.example..",
+			"invalid domain name 'bcd.example..': empty label between two '.'");
+	/* Characters are checked first, then labels. */
+	test_domain_bad(".a b",
+			"invalid domain name '.a b': byte 0x20 is not allowed (a-z, 0-9, '-', '_', '.')");
 }
 
 static void test_uid(void)
@@ -174,6 +195,29 @@ static void test_keyword(void)
 	ok(!is_keyword("DOMAIN", "domain"), "'DOMAIN' does not match");
 	ok(!is_keyword("", "domain"), "empty word does not match");
 	ok(!is_keyword(NULL, "domain"), "missing word does not match");
+}
+
+static void test_on_off(void)
+{
+	bool val = false;
+
+	ok(!parse_on_off("nat", "on", &val) && val, "'on' is on");
+	ok(!parse_on_off("nat", "off", &val) && !val, "'off' is off");
+	ok(parse_on_off("nat", NULL, &val) &&
+	   err_is("'nat' needs a value: 'on' or 'off'"),
+	   "a missing value is refused");
+	ok(parse_on_off("nat", "ON", &val) &&
+	   err_is("'nat' expects 'on' or 'off', got 'ON'"),
+	   "'ON' is refused");
+	ok(parse_on_off("nat", "o", &val) &&
+	   err_is("'nat' expects 'on' or 'off', got 'o'"),
+	   "prefix 'o' is refused");
+	ok(parse_on_off("nat", "1", &val) &&
+	   err_is("'nat' expects 'on' or 'off', got '1'"),
+	   "'1' is refused");
+	ok(parse_on_off("nat", "", &val) &&
+	   err_is("'nat' expects 'on' or 'off', got ''"),
+	   "empty value is refused");
 }
 
 /* A cgroup2 mount, or NULL. */
@@ -263,19 +307,7 @@ static void test_json_string(void)
 /* The output of print(), run in JSON mode. */
 static int print_is(void (*print)(void), int pretty, const char *want)
 {
-	char *got = NULL;
-	size_t len;
-	FILE *f = open_memstream(&got, &len);
-	int same;
-
-	print_init(f, 1, pretty);
-	print();
-	fclose(f);
-	same = !strcmp(got, want);
-	if (!same)
-		printf("# got:  %s\n# want: %s\n", got, want);
-	free(got);
-	return same;
+	return output_is(print, true, pretty, want);
 }
 
 static void print_empty(void)
@@ -303,6 +335,26 @@ static void print_nested(void)
 	print_close_array();
 }
 
+static void print_switches(void)
+{
+	print_open_object(NULL);
+	print_text("[");
+	print_on_off(PRINT_ANY, "nat", -4, true);
+	print_text("|");
+	print_on_off(PRINT_ANY, "other", 4, false);
+	print_text("]\n");
+	print_close_object();
+}
+
+static void test_on_off_print(void)
+{
+	ok(output_is(print_switches, false, false, "[on  | off]\n"),
+	   "text switches are on and off");
+	ok(output_is(print_switches, true, false,
+		     "{\"nat\":true,\"other\":false}\n"),
+	   "JSON switches are true and false");
+}
+
 static void test_json_print(void)
 {
 	ok(print_is(print_empty, 0, "[]\n"), "JSON empty list");
@@ -327,15 +379,19 @@ static void test_json_print(void)
 	   "pretty JSON nested objects");
 }
 
-int main(void)
+void test_parse(void)
 {
 	test_addr();
 	test_domain();
 	test_uid();
 	test_keyword();
+	test_on_off();
 	test_cgroup();
+}
+
+void test_print(void)
+{
 	test_json_string();
 	test_json_print();
-	printf("1..%d\n", tests);
-	return failures ? EXIT_FAILURE : EXIT_SUCCESS;
+	test_on_off_print();
 }

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The settings of the namespace (VADDR_CMD_SETTINGS_SET/GET), from a table
+ * in settings.c with one entry per setting: its words on the command line,
+ * its attribute and how it prints. Nothing here talks to the kernel or
+ * prints an error: a failing parser leaves its reason in parse_err().
+ */
+#ifndef VADDRCTL_SETTINGS_H
+#define VADDRCTL_SETTINGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "nl.h"
+
+struct settings {
+	uint32_t given;			/* bit i: entry i of the table is set */
+	bool nat;
+};
+
+/* The words of "vaddrctl set": SETTING VALUE..., each setting once. */
+int settings_parse(int argc, char **argv, struct settings *s);
+
+/* Add the attribute of each given setting to a VADDR_CMD_SETTINGS_SET. */
+void settings_put(struct nlmsghdr *nlh, const struct settings *s);
+
+/* An nl_msg_cb reading a VADDR_CMD_SETTINGS_GET reply into data, a settings. */
+int settings_cb(const nl_attrs tb, void *data);
+
+/*
+ * Text: a "name: value" line per setting. JSON: "name": value, in the
+ * object the caller opened. A setting the kernel did not report is "-"
+ * or null.
+ */
+void settings_print(const struct settings *s);
+
+/* The settings and their values, for the help text. */
+void settings_help(FILE *f);
+
+#endif
