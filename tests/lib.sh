@@ -152,7 +152,13 @@ kmsg_clean() {
 	fi
 }
 
+# module_load [PARAM=VALUE...]: insmod the module under test, after the
+# modules it needs (modprobe would find them the same way once installed).
 module_load() {
+	local deps
+	deps=$(modinfo -F depends "$VADDR_KO" | tr , ' ')
+	# shellcheck disable=SC2086 # one module name per word
+	[ -z "$deps" ] || modprobe -a $deps
 	if ! insmod "$VADDR_KO" "$@"; then
 		not_ok "insmod $VADDR_KO"
 		exit 1

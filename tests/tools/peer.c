@@ -8,11 +8,13 @@
  *   peer tcp-connect DST PORT [--bind ADDR] [--bind-port PORT] [--nonblock]
  *                    [--tfo] [--v6]        print the local address
  *   peer udp-echo ADDR PORT [COUNT]        print each source, echo it back
- *   peer udp-send DST PORT [--connect] [--bind ADDR] [--v6]
+ *   peer udp-send DST PORT [--connect] [--bind ADDR] [--v6] [--wait]
  *                                          print the local address, "reply"
  *   peer ping DST [--connect] [--v6]       print the local address, "reply"
  *   peer icmp-watch 4|6 COUNT TIMEOUT_S    print each echo request's source
  *
+ * --wait creates the socket, prints "socket", and sends only once a line
+ * arrives on stdin (a socket that exists before a change of the table).
  * COUNT 0 means forever. --v6 with an IPv4 DST uses an AF_INET6 socket and
  * the v4-mapped address. IPv4-mapped addresses are printed as plain IPv4.
  */
@@ -43,7 +45,7 @@ struct addr {
 static struct {
 	const char *bind;
 	int bind_port;
-	bool connect, nonblock, tfo, v6;
+	bool connect, nonblock, tfo, v6, wait;
 } opt;
 
 static void __attribute__((noreturn)) vfail(int err, const char *fmt, va_list ap)
@@ -220,6 +222,8 @@ static void parse_opts(int argc, char **argv)
 			opt.tfo = true;
 		else if (!strcmp(argv[i], "--v6"))
 			opt.v6 = true;
+		else if (!strcmp(argv[i], "--wait"))
+			opt.wait = true;
 		else
 			fail("unknown option '%s'", argv[i]);
 	}
@@ -304,6 +308,11 @@ static int send_wait(int fd, const struct addr *dst, const void *msg, size_t n,
 	char buf[2048];
 	ssize_t r;
 
+	if (opt.wait) {
+		say("socket");
+		if (!fgets(buf, sizeof(buf), stdin))
+			fail("stdin closed before the go line");
+	}
 	if (opt.connect) {
 		if (connect(fd, (const struct sockaddr *)&dst->ss, dst->len) < 0)
 			die("connect");

@@ -127,6 +127,8 @@ setup
 trap 'cleanup_cgroups; cleanup' EXIT
 module_load
 
+# Auto-bind alone: source rewriting would cover what it leaves alone.
+ctl set nat off
 ctl domain add bcd.example addr $BCD4 addr $BCD6
 ctl domain add cde.example addr $CDE4
 ctl user add 1001 domain bcd.example

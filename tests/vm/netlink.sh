@@ -56,6 +56,9 @@ rejects "name without its NUL" EINVAL "Attribute failed policy validation" \
 rejects "name with an uppercase letter" EINVAL \
 	"domain name must be dot-separated labels of 1 to 63 lowercase letters, digits, '-' or '_'" \
 	DOMAIN_NEW DOMAIN:str:X.example ADDR4:in4:192.0.2.1
+rejects "name with a Latin-1 letter" EINVAL \
+	"domain name must be dot-separated labels of 1 to 63 lowercase letters, digits, '-' or '_'" \
+	DOMAIN_NEW DOMAIN:hex:636166e92e6578616d706c6500 ADDR4:in4:192.0.2.1
 rejects "name with an empty label" EINVAL \
 	"domain name must be dot-separated labels of 1 to 63 lowercase letters, digits, '-' or '_'" \
 	DOMAIN_NEW DOMAIN:str:x..example ADDR4:in4:192.0.2.1

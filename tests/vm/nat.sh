@@ -1,0 +1,198 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Source rewriting: traffic of mapped sockets that auto-bind cannot cover
+# leaves with the domain's address, replies come back, and what must not be
+# rewritten is not.
+#
+#  ns h ("host")                                ns r ("remote")
+#  +-------------------------------------+      +-----------------------+
+#  | h0 198.51.100.1/24   host address   | veth | r0 198.51.100.2/24    |
+#  |    198.51.100.70/32  bcd.example    |------|    2001:db8::2/64     |
+#  |    2001:db8::1/64    host address   |      +-----------------------+
+#  |    2001:db8::70/128  bcd.example    |
+#  +-------------------------------------+
+#
+#  uid 1001 -> bcd.example     uid 1003 unmapped
+set -u
+source "$(dirname "$0")/../lib.sh"
+
+H4=198.51.100.1 H6=2001:db8::1 R4=198.51.100.2 R6=2001:db8::2
+BCD4=198.51.100.70 BCD6=2001:db8::70
+
+netns_add h
+netns_add r
+veth_pair h h0 r r0
+addr_add h h0 $H4/24
+addr_add h h0 $BCD4/32
+addr_add h h0 $H6/64
+nsrun h ip addr add $BCD6/128 dev h0 nodad preferred_lft 0
+addr_add r r0 $R4/24
+addr_add r r0 $R6/64
+module_load
+
+ctl() {
+	"$VADDRCTL" -n h "$@"
+}
+
+stat() {
+	ctl -j stats | jq -r --arg d "$1" --arg c "$2" \
+		'.[] | select(.domain == $d) | .[$c]'
+}
+
+conntrack_count() {
+	ip netns exec h cat /proc/sys/net/netfilter/nf_conntrack_count
+}
+
+port=6000
+
+# udp_seen NS UID DST [peer options]: an unconnected datagram and its echo;
+# prints "reply" if the echo came back, then the source the remote saw.
+udp_seen() {
+	local ns=$1 uid=$2 dst=$3 out res
+	shift 3
+	port=$((port + 1))
+	out=$(mktemp)
+	bg_start "$out" ip netns exec r timeout 10 "$PEER" udp-echo :: $port 1
+	res=$(run_as "$uid" "$ns" "$PEER" udp-send "$dst" $port "$@" |
+		grep -x reply)
+	wait
+	echo "${res:-no-reply} $(grep -vx ready "$out" | head -n 1)"
+	rm -f "$out"
+}
+
+# tcp_seen UID DST [peer options]: prints what the remote accepted.
+tcp_seen() {
+	local uid=$1 dst=$2 out
+	shift 2
+	port=$((port + 1))
+	out=$(mktemp)
+	bg_start "$out" ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1
+	run_as "$uid" h "$PEER" tcp-connect "$dst" $port "$@" >/dev/null
+	wait
+	grep -vx ready "$out" | head -n 1
+	rm -f "$out"
+}
+
+# icmp_seen DST CMD...: the source of the echo request the remote saw.
+icmp_seen() {
+	local dst=$1 fam=4 out
+	shift
+	[[ $dst == *:* ]] && fam=6
+	out=$(mktemp)
+	bg_start "$out" ip netns exec r timeout 10 "$PEER" icmp-watch $fam 1 5
+	"$@" >&2
+	wait
+	grep -vx ready "$out" | head -n 1
+	rm -f "$out"
+}
+
+ctl domain add bcd.example addr $BCD4 addr $BCD6
+ctl user add 1001 domain bcd.example
+expect_eq "rewriting is on by default" "$(ctl -j set | jq -r .nat)" true
+
+# --- covered -------------------------------------------------------------
+expect_eq "unconnected udp sendto v4: remote sees the domain, reply back" \
+	"$(udp_seen h 1001 $R4)" "reply $BCD4"
+expect_eq "unconnected udp sendto v6: remote sees the domain, reply back" \
+	"$(udp_seen h 1001 $R6)" "reply $BCD6"
+expect_eq "unconnected udp sendto v4-mapped on a dual-stack socket" \
+	"$(udp_seen h 1001 $R4 --v6)" "reply $BCD4"
+expect_eq "ICMP datagram sendto v4" \
+	"$(icmp_seen $R4 run_as 1001 h "$PEER" ping $R4)" "$BCD4"
+expect_eq "ICMP datagram sendto v6" \
+	"$(icmp_seen $R6 run_as 1001 h "$PEER" ping $R6)" "$BCD6"
+# No ping sockets for anyone: ping falls back to a raw socket, which it may
+# open with CAP_NET_RAW, as installed setcap ping binaries do.
+nsrun h sysctl -qw net.ipv4.ping_group_range="1 0"
+expect_eq "raw ICMP socket (ping with cap_net_raw) v4" \
+	"$(icmp_seen $R4 "$NSEXEC" -n h -u 1001 -r -- ping -c 1 -W 3 $R4)" \
+	"$BCD4"
+expect_eq "raw ICMPv6 socket (ping with cap_net_raw) v6" \
+	"$(icmp_seen $R6 "$NSEXEC" -n h -u 1001 -r -- ping -6 -c 1 -W 3 $R6)" \
+	"$BCD6"
+nsrun h sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+expect_eq "tcp socket bound to 0.0.0.0:P then connected" \
+	"$(tcp_seen 1001 $R4 --bind 0.0.0.0 --bind-port 4999)" "$BCD4"
+expect_eq "tcp socket bound to [::]:P then connected" \
+	"$(tcp_seen 1001 $R6 --bind :: --bind-port 4998)" "$BCD6"
+
+# A socket that exists before its owner is mapped: its new flows follow.
+ctl user del 1001
+port=$((port + 1))
+out=$(mktemp)
+bg_start "$out" ip netns exec r timeout 10 "$PEER" udp-echo :: $port 1
+fifo=$(mktemp -u)
+mkfifo "$fifo"
+early=$(mktemp)
+run_as 1001 h "$PEER" udp-send $R4 $port --wait <"$fifo" >"$early" &
+exec 3>"$fifo"
+for _ in $(seq 50); do grep -qx socket "$early" && break; sleep 0.1; done
+ctl user add 1001 domain bcd.example
+echo go >&3
+exec 3>&-
+wait
+expect_eq "socket created before the mapping: new flow rewritten" \
+	"$(grep -vx ready "$out")" "$BCD4"
+check "  ... and its reply came back" grep -qx reply "$early"
+rm -f "$fifo" "$early" "$out"
+
+expect_eq "flows rewritten are counted" \
+	"$(stat bcd.example nat4) $(stat bcd.example nat6)" "6 4"
+
+# --- never rewritten -------------------------------------------------------
+expect_eq "unmapped uid" "$(udp_seen h 1003 $R4)" "reply $H4"
+expect_eq "socket bound to the host address" \
+	"$(udp_seen h 1001 $R4 --bind $H4)" "reply $H4"
+bg_start /tmp/lo.out ip netns exec h timeout 10 "$PEER" udp-echo 127.0.0.1 5353 1
+run_as 1001 h "$PEER" udp-send 127.0.0.1 5353 >/dev/null
+wait
+expect_eq "loopback" "$(grep -vx ready /tmp/lo.out)" 127.0.0.1
+# A server run by a mapped uid: replies keep the address the client chose.
+bg_start /tmp/srv.out run_as 1001 h "$PEER" udp-echo 0.0.0.0 5354 1
+res=$(ip netns exec r "$PEER" udp-send $H4 5354 --connect | xargs)
+wait
+expect_eq "reply direction of a mapped server (connected client gets it)" \
+	"$res" "$R4 reply"
+bg_start /tmp/srv.out run_as 1001 h "$PEER" tcp-listen 0.0.0.0 5355 1
+expect_eq "accepted connection of a mapped server" \
+	"$(ip netns exec r "$PEER" tcp-connect $H4 5355)" "$R4"
+wait
+
+# --- nat off -----------------------------------------------------------------
+ctl set nat off
+expect_eq "nat off is shown" "$(ctl -j set | jq -r .nat)" false
+port=6500	# udp_seen uses 6501: a flow conntrack has never seen
+expect_eq "nat off: unconnected sendto leaves from the host address" \
+	"$(udp_seen h 1001 $R4)" "reply $H4"
+expect_eq "nat off: the flow is not in the namespace's conntrack table" \
+	"$(ip netns exec h grep -c 'dport=6501 ' /proc/net/nf_conntrack)" 0
+expect_eq "nat off: auto-bind still works" "$(tcp_seen 1001 $R4)" "$BCD4"
+ctl set nat on
+expect_eq "nat on again: rewritten" "$(udp_seen h 1001 $R4)" "reply $BCD4"
+
+# --- a mapping change leaves established flows alone -------------------------
+# send_flow N: N datagrams of one flow (fixed source port 7001).
+send_flow() {
+	run_as 1001 h bash -c 'for i in $(seq "$1"); do
+		"$0" udp-send '$R4' 7000 --bind-port 7001 >/dev/null || exit 1
+		done' "$PEER" "$1"
+}
+bg_start /tmp/flow.out ip netns exec r timeout 60 "$PEER" udp-echo :: 7000 0
+send_flow 2
+ctl user del 1001
+send_flow 2
+expect_eq "mapping removed: the established flow keeps the domain's address" \
+	"$(grep -vx ready /tmp/flow.out | sort | uniq -c | xargs)" "4 $BCD4"
+
+# --- unload with rewritten flows alive ------------------------------------------
+ctl user add 1001 domain bcd.example
+send_flow 40 &
+loop=$!
+for _ in $(seq 100); do
+	[ "$(grep -c . /tmp/flow.out)" -gt 10 ] && break
+	sleep 0.05
+done
+kmsg_mark
+module_unload
+check "module unload with rewritten flows alive: the sends go on" wait $loop
+kmsg_clean "  ... and the kernel log stays clean"
