@@ -291,7 +291,8 @@ static int vaddr_connect_return(struct kretprobe_instance *ri,
 {
 	struct vaddr_undo *undo = (struct vaddr_undo *)ri->data;
 
-	if (!IS_ERR_VALUE(regs_return_value(regs)))
+	/* The functions return int: only the low half of the register. */
+	if ((int)regs_return_value(regs) >= 0)
 		return 0;
 #if IS_ENABLED(CONFIG_IPV6)
 	if (undo->v6) {

@@ -13,6 +13,9 @@
  *   peer ping DST [--connect] [--v6]       print the local address, "reply"
  *   peer icmp-watch 4|6 COUNT TIMEOUT_S    print each echo request's source
  *
+ * --fail-first ADDR (tcp-connect, udp-send --connect) first connects the
+ * same socket to ADDR, which must fail at once (no route), prints
+ * "failed", then goes on (after the --wait line, if given).
  * --wait creates the socket, prints "socket", and sends only once a line
  * arrives on stdin (a socket that exists before a change of the table).
  * COUNT 0 means forever. --v6 with an IPv4 DST uses an AF_INET6 socket and
@@ -44,6 +47,7 @@ struct addr {
 
 static struct {
 	const char *bind;
+	const char *fail_first;
 	int bind_port;
 	bool connect, nonblock, tfo, v6, wait;
 } opt;
@@ -224,6 +228,8 @@ static void parse_opts(int argc, char **argv)
 			opt.v6 = true;
 		else if (!strcmp(argv[i], "--wait"))
 			opt.wait = true;
+		else if (!strcmp(argv[i], "--fail-first") && i + 1 < argc)
+			opt.fail_first = argv[++i];
 		else
 			fail("unknown option '%s'", argv[i]);
 	}
@@ -250,12 +256,29 @@ static int tcp_listen(const char *addr, int port, int count)
 	return 0;
 }
 
+/* --fail-first: a connect of FD that must fail, then --wait. */
+static void fail_first(int fd, const struct addr *dst)
+{
+	char line[64];
+	struct addr bad;
+
+	if (!opt.fail_first)
+		return;
+	bad = parse(opt.fail_first, 9, dst->ss.ss_family == AF_INET6);
+	if (connect(fd, (const struct sockaddr *)&bad.ss, bad.len) == 0)
+		fail("connect to %s succeeded", opt.fail_first);
+	say("failed");
+	if (opt.wait && !fgets(line, sizeof(line), stdin))
+		fail("stdin closed before the go line");
+}
+
 static int tcp_connect(const struct addr *dst)
 {
 	int fd = client(dst, SOCK_STREAM, 0);
 	int err = 0;
 	socklen_t len = sizeof(err);
 
+	fail_first(fd, dst);
 	if (opt.tfo) {
 		if (sendto(fd, "vaddr", 5, MSG_FASTOPEN,
 			   (const struct sockaddr *)&dst->ss, dst->len) < 0)
@@ -308,7 +331,9 @@ static int send_wait(int fd, const struct addr *dst, const void *msg, size_t n,
 	char buf[2048];
 	ssize_t r;
 
-	if (opt.wait) {
+	if (opt.connect)
+		fail_first(fd, dst);
+	if (opt.wait && !opt.fail_first) {
 		say("socket");
 		if (!fgets(buf, sizeof(buf), stdin))
 			fail("stdin closed before the go line");

@@ -188,6 +188,41 @@ expect_eq "  ... counted as address gone" "$(stat bcd.example skip_addr_gone)" 1
 nsrun h ip addr add $BCD4/32 dev h0
 expect_eq "address back: bound again" "$(tcp_seen h 1001 $R4)" "$BCD4 $BCD4"
 
+# --- a failed connect leaves the socket as it found it ---------------------
+# retry_seen tcp-connect|udp-send DST NOROUTE [opts]: uid 1001's socket first
+# connects to NOROUTE and fails; its mapping is then removed and the same
+# socket connects to DST. Prints the local address and what the remote saw:
+# the host's, unless the failed connect left the domain's address behind.
+retry_seen() {
+	local cmd=$1 dst=$2 bad=$3 out res fifo server=tcp-listen
+	shift 3
+	[ "$cmd" = udp-send ] && server=udp-echo
+	out=$(mktemp)
+	res=$(mktemp)
+	fifo=$(mktemp -u)
+	mkfifo "$fifo"
+	bg_start "$out" ip netns exec r timeout 10 "$PEER" $server :: 5900 1
+	run_as 1001 h "$PEER" "$cmd" "$dst" 5900 --fail-first "$bad" --wait \
+		"$@" <"$fifo" >"$res" &
+	exec 3>"$fifo"
+	for _ in $(seq 50); do grep -qx failed "$res" && break; sleep 0.1; done
+	ctl user del 1001
+	echo go >&3
+	exec 3>&-
+	wait
+	ctl user add 1001 domain bcd.example
+	echo "$(grep -vx failed "$res" | head -n 1) $(grep -vx ready "$out" | head -n 1)"
+	rm -f "$out" "$res" "$fifo"
+}
+expect_eq "tcp v4: failed connect takes the address back" \
+	"$(retry_seen tcp-connect $R4 192.0.2.99)" "$H4 $H4"
+expect_eq "tcp v6: failed connect takes the address back" \
+	"$(retry_seen tcp-connect $R6 2001:db8:ffff::99)" "$H6 $H6"
+expect_eq "udp v4: failed connect takes the address back" \
+	"$(retry_seen udp-send $R4 192.0.2.99 --connect)" "$H4 $H4"
+expect_eq "udp v6: failed connect takes the address back" \
+	"$(retry_seen udp-send $R6 2001:db8:ffff::99 --connect)" "$H6 $H6"
+
 # --- cgroups -------------------------------------------------------------
 ctl cgroup add $CG/bcd domain bcd.example
 # in_cgroup DIR UID DST: tcp_seen from a process started in cgroup DIR.
