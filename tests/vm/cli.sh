@@ -8,6 +8,9 @@ set -u
 source "$(dirname "$0")/../lib.sh"
 
 netns_add n
+out=$("$VADDRCTL" show 2>&1)
+check "without the module, vaddrctl says how to load it" \
+	grep -q "modprobe vaddr" <<<"$out"
 module_load
 
 ctl() {

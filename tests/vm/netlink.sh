@@ -126,4 +126,14 @@ check "root of a user namespace gets EPERM on the host's table" \
 	grep -qi "not permitted\|CAP_NET_ADMIN" <<<"$out"
 expect_eq "host's table unchanged" "$(ctl -j show)" "$before"
 
+# --- a dump far larger than one message --------------------------------------
+for uid in $(seq 100000 102999); do
+	echo "UID_ADD UID:u32:$uid DOMAIN:str:bcd.example"
+done | ip netns exec n $NLRAW - | sort | uniq -c | xargs >/tmp/adds
+expect_eq "3000 uids added" "$(cat /tmp/adds)" "3000 errno=0 msg="
+expect_eq "the dump lists every one of them" \
+	"$(ctl -j user show | jq length)" 3001
+expect_eq "  ... each once" \
+	"$(ctl -j user show | jq -r '.[].uid' | sort -u | wc -l)" 3001
+
 module_unload
