@@ -3,6 +3,8 @@
 # make               build vaddr.ko (out of tree) and userspace/vaddrctl
 # make check         host unit tests + the VM suite; ends with "N passed, M failed"
 # make check T=NAME  one VM test (tests/vm/NAME.sh) only
+# make bench         the benchmarks in a VM (tests/bench/*.sh): ratios, not TAP
+# make bench T=NAME  one benchmark (tests/bench/NAME.sh) only
 # make deps          install what building and testing need (Debian 12, root)
 #
 # KDIR defaults to the running kernel's build directory; where there is none
@@ -14,7 +16,7 @@ KDIR := $(shell tests/harness/kdir.sh $(KRELEASE))
 endif
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 
-.PHONY: all module vaddrctl check deps clean kdir
+.PHONY: all module vaddrctl check bench deps clean kdir
 
 all: module vaddrctl
 
@@ -34,8 +36,12 @@ deps:
 check:
 	KDIR="$(KDIR)" T="$(T)" tests/harness/check.sh
 
+bench:
+	KDIR="$(KDIR)" T="$(T)" tests/bench/run.sh
+
 clean:
 	-test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	$(MAKE) -C userspace clean
 	$(MAKE) -C tests/tools clean
+	$(MAKE) -C tests/bench clean
 	rm -rf build

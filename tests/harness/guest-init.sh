@@ -38,10 +38,11 @@ echo 0 >/proc/sys/kernel/dmesg_restrict
 # As systemd sets it on Debian: ping sockets for every group.
 sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 
-# VADDR_KO and TEST_TIMEOUT, written by vm.sh.
+# VADDR_KO, TEST_TIMEOUT, SUITE and VM_ACCEL, written by vm.sh.
 # shellcheck disable=SC1091
 . "$out/env"
-export VADDR_KO
+export VADDR_KO VM_ACCEL
+suite=${SUITE:-vm}
 export VADDRCTL=$VADDR_ROOT/userspace/vaddrctl
 export PEER=$VADDR_ROOT/tests/tools/peer
 export NSEXEC=$VADDR_ROOT/tests/tools/nsexec
@@ -49,16 +50,25 @@ results=$out/results
 : >"$results"
 
 # Run one test script; its "ok - X"/"not ok - X" lines become "ok - NAME: X".
+# A benchmark (SUITE=bench) is no test: its stdout, the figures, goes to
+# NAME.out and only its failures to results.
 run_test() {
 	local name=$1 log=$out/$1.log rc before start
+	local script=$VADDR_ROOT/tests/$suite/$name.sh
 	echo "guest-init: running $name"
 	before=$(grep -c '^not ok' "$results")
 	start=$SECONDS
-	(cd /tmp && timeout -k 5 "$TEST_TIMEOUT" bash "$VADDR_ROOT/tests/vm/$name.sh") \
-		</dev/null >"$log" 2>&1
+	if [ "$suite" = bench ]; then
+		(cd /tmp && timeout -k 5 "$TEST_TIMEOUT" bash "$script") \
+			</dev/null >"$out/$name.out" 2>"$log"
+	else
+		(cd /tmp && timeout -k 5 "$TEST_TIMEOUT" bash "$script") \
+			</dev/null >"$log" 2>&1
+	fi
 	rc=$?
 	echo "$name $((SECONDS - start))s" >>"$out/times"
-	sed -nE "s/^(ok|not ok) - /\1 - $name: /p" "$log" >>"$results"
+	[ "$suite" = bench ] ||
+		sed -nE "s/^(ok|not ok) - /\1 - $name: /p" "$log" >>"$results"
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 		echo "not ok - $name: script timed out after ${TEST_TIMEOUT}s" >>"$results"
 	elif [ "$rc" -ne 0 ]; then

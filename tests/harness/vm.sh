@@ -6,16 +6,22 @@
 # is 1 when the guest did not write its completion marker, 2 when the VM
 # could not be started (no kernel, no initramfs, unknown test).
 #
-# Env: KDIR (required), VM_TIMEOUT (seconds, default 280), VM_TEST_TIMEOUT
-# (per test, default 120), VADDR_KO (module to test, default $repo/vaddr.ko),
-# VM_LOG_LINES (console lines shown on failure, default 150).
+# Env: KDIR (required), VM_TIMEOUT (seconds, default 900), VM_TEST_TIMEOUT
+# (per test, default 300), VADDR_KO (module to test, default $repo/vaddr.ko),
+# VM_LOG_LINES (console lines shown on failure, default 150), VM_SUITE (the
+# directory under tests/ holding the scripts: vm, or bench for `make bench`),
+# VM_DIR (work directory, default build/vm; `make bench` uses its own, so it
+# never collides with a `make check` running at the same time), VM_ICOUNT
+# (TCG only: a shift N for QEMU's -icount: guest time becomes instructions x
+# 2^N ns, deterministic whatever else the host runs; for benchmarks).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-vmdir=$repo/build/vm
+vmdir=${VM_DIR:-$repo/build/vm}
+suite=${VM_SUITE:-vm}
 out=$vmdir/out
-timeout_s=${VM_TIMEOUT:-280}
+timeout_s=${VM_TIMEOUT:-900}
 
 say() { echo "# vm: $*"; }
 
@@ -38,15 +44,15 @@ kernel=/boot/vmlinuz-$release
 image=$("$here/vmlinux.sh" "$release" "$vmdir")
 initrd=$("$here/mkinitramfs.sh" "$release" "$vmdir") || { say "cannot build the initramfs"; exit 2; }
 
-# Test list: arguments, or every tests/vm/*.sh in sorted order.
+# Test list: arguments, or every tests/$suite/*.sh in sorted order.
 tests=("$@")
 if [ ${#tests[@]} -eq 0 ]; then
-	for f in "$repo"/tests/vm/*.sh; do
+	for f in "$repo/tests/$suite"/*.sh; do
 		[ -e "$f" ] && tests+=("$(basename "$f" .sh)")
 	done
 fi
 for t in "${tests[@]}"; do
-	[ -f "$repo/tests/vm/$t.sh" ] || { say "no test tests/vm/$t.sh"; exit 2; }
+	[ -f "$repo/tests/$suite/$t.sh" ] || { say "no test tests/$suite/$t.sh"; exit 2; }
 done
 
 mkdir -p "$vmdir"
@@ -56,14 +62,21 @@ flock -n 9 || { say "another run is using $vmdir"; exit 2; }
 rm -rf "$out"
 mkdir -p "$out"
 printf '%s\n' "${tests[@]}" >"$out/tests"
+accel=tcg
+[ -w /dev/kvm ] && accel=kvm
+icount=()
+if [ "$accel" = tcg ] && [ -n "${VM_ICOUNT:-}" ]; then
+	# sleep=off: an idle guest jumps to its next timer instead of waiting.
+	icount=(-icount "shift=$VM_ICOUNT")
+fi
 # Settings for guest-init.sh; VADDR_KO lets a prebuilt module stand in.
 {
 	printf 'VADDR_KO=%q\n' "${VADDR_KO:-$repo/vaddr.ko}"
-	printf 'TEST_TIMEOUT=%d\n' "${VM_TEST_TIMEOUT:-120}"
+	printf 'TEST_TIMEOUT=%d\n' "${VM_TEST_TIMEOUT:-300}"
+	printf 'SUITE=%q\n' "$suite"
+	printf 'VM_ACCEL=%q\n' "$accel${icount:+ icount}"
 } >"$out/env"
 
-accel=tcg
-[ -w /dev/kvm ] && accel=kvm
 log=$vmdir/console.log
 cmdline="console=ttyS0 panic=-1 panic_on_warn=1 oops=panic softlockup_panic=1"
 cmdline+=" mitigations=off random.trust_cpu=on tsc=reliable no_timer_check"
@@ -71,7 +84,7 @@ cmdline+=" 8250.nr_uarts=1 vaddr_init=$here/guest-init.sh"
 
 # pdeathsig: qemu dies with this script even if it is SIGKILLed.
 qemu=(setpriv --pdeathsig KILL -- qemu-system-x86_64 -accel "$accel" -cpu max -m 1024 -smp 2
-	-nodefaults -display none -no-reboot -serial "file:$log"
+	"${icount[@]}" -nodefaults -display none -no-reboot -serial "file:$log"
 	-kernel "$image" -initrd "$initrd" -append "$cmdline"
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
 	-virtfs "local,path=$out,mount_tag=vaddrout,security_model=none,multidevs=remap")
@@ -94,11 +107,11 @@ wait "$qpid" 2>/dev/null || true
 elapsed=$(($(date +%s) - start))
 
 if [ -f "$out/done" ]; then
-	say "guest finished in ${elapsed}s ($accel, boot $(cat "$out/boot_time" 2>/dev/null || echo '?')s)"
+	say "guest finished in ${elapsed}s ($accel${icount:+ icount}, boot $(cat "$out/boot_time" 2>/dev/null || echo '?')s)"
 	exit 0
 fi
 say "guest did not finish (no completion marker) after ${elapsed}s"
 sed 's/^/# qemu: /' "$vmdir/qemu.log"
-say "console tail (all: build/vm/console.log):"
+say "console tail (all: ${log#"$repo"/}):"
 tail -n "${VM_LOG_LINES:-150}" "$log" | sed 's/^/# | /'
 exit 1

@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * loop: the benchmark workloads. Each client command times N operations with
+ * CLOCK_MONOTONIC and prints one line, "ops=N ns_per_op=X"; any failed system
+ * call ends the run with a message on stderr and status 1, since a run with
+ * errors in it measures something else.
+ *
+ *   loop tcp-connect DST PORT N [--v6] [--timewait]
+ *       N x (socket, connect, close). close() after SO_LINGER {1, 0} sends a
+ *       RST and leaves no TIME_WAIT, so any N fits in the ephemeral range;
+ *       --timewait closes normally (FIN, TIME_WAIT on this side).
+ *   loop udp-connect DST PORT N [--v6]
+ *       N x (socket, connect, send one byte, close).
+ *   loop udp-send DST PORT N [--v6] [--flows K]
+ *       N x sendto() of an 8-byte datagram on an unconnected socket. Without
+ *       --flows: one socket per run, so one 5-tuple (one conntrack flow);
+ *       each packet after the first measures the per-packet path. --flows K: a fresh
+ *       socket (a new source port, so a new flow) every K datagrams; the
+ *       socket() and close() are in the timing, once per K datagrams.
+ *   loop tcp-sink ADDR PORT [--cpu C]    accept and close, forever
+ *   loop udp-sink ADDR PORT [--cpu C]    read and drop, forever
+ *
+ * Client options: --stdin makes one process do many runs: one per line of
+ * stdin, of the N on that line (empty line: N), until end of input; a
+ * benchmark saves the ~0.15 s of starting a process per run under emulation
+ * and the runs it compares come closer in time. --warmup W runs W untimed operations first (default N/20:
+ * the first operations fault in pages and fill caches). --v6 with an IPv4
+ * DST uses an AF_INET6 socket and the v4-mapped address.
+ * --cpu C (all commands) pins the process to CPU C: a client and its sink
+ * sharing a CPU, or moving between CPUs, makes runs differ by up to 2x.
+ * Sinks print "ready" once they can receive, then nothing; "::" takes IPv4 too.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+struct addr {
+	struct sockaddr_storage ss;
+	socklen_t len;
+};
+
+static struct {
+	bool v6, timewait, stdin;
+	long flows, warmup, cpu;
+} opt = { .warmup = -1, .cpu = -1 };
+
+static void __attribute__((noreturn, format(printf, 2, 3)))
+fail(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("loop: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (err)
+		fprintf(stderr, ": %s", strerror(err));
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static long num(const char *s, const char *what, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno || v < 0 || v > max)
+		fail(0, "bad %s '%s'", what, s);
+	return v;
+}
+
+/* Parse TEXT; as_v6 maps an IPv4 address into an AF_INET6 one. */
+static struct addr parse(const char *text, int port, bool as_v6)
+{
+	struct addr a = { 0 };
+	struct sockaddr_in6 *s6;
+	struct sockaddr_in *s4;
+	struct in_addr v4;
+
+	s6 = (struct sockaddr_in6 *)&a.ss;
+	s4 = (struct sockaddr_in *)&a.ss;
+	if (inet_pton(AF_INET6, text, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		a.len = sizeof(*s6);
+	} else if (inet_pton(AF_INET, text, &v4) == 1 && as_v6) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		s6->sin6_addr.s6_addr[10] = 0xff;
+		s6->sin6_addr.s6_addr[11] = 0xff;
+		memcpy(&s6->sin6_addr.s6_addr[12], &v4, 4);
+		a.len = sizeof(*s6);
+	} else if (inet_pton(AF_INET, text, &v4) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		s4->sin_addr = v4;
+		a.len = sizeof(*s4);
+	} else {
+		fail(0, "bad address '%s'", text);
+	}
+	return a;
+}
+
+static int sock(int family, int type)
+{
+	int fd = socket(family, type | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		fail(errno, "socket");
+	return fd;
+}
+
+static void xconnect(int fd, const struct addr *dst)
+{
+	if (connect(fd, (const struct sockaddr *)&dst->ss, dst->len) < 0)
+		fail(errno, "connect");
+}
+
+/* One operation of each client workload; I counts from 0 (udp-send). */
+static void op_tcp_connect(const struct addr *dst, long i)
+{
+	static const struct linger rst = { .l_onoff = 1, .l_linger = 0 };
+	int fd = sock(dst->ss.ss_family, SOCK_STREAM);
+
+	(void)i;
+	xconnect(fd, dst);
+	if (!opt.timewait &&
+	    setsockopt(fd, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst)) < 0)
+		fail(errno, "SO_LINGER");
+	close(fd);
+}
+
+static void op_udp_connect(const struct addr *dst, long i)
+{
+	int fd = sock(dst->ss.ss_family, SOCK_DGRAM);
+
+	(void)i;
+	xconnect(fd, dst);
+	if (send(fd, "x", 1, 0) != 1)
+		fail(errno, "send");
+	close(fd);
+}
+
+/* udp-send's socket; closed at the end of each run, so runs share no flow. */
+static int udp_fd = -1;
+
+static void op_udp_send(const struct addr *dst, long i)
+{
+	int fd = udp_fd;
+
+	/* A new socket gets a new ephemeral port at its first sendto(). */
+	if (fd < 0 || (opt.flows && i % opt.flows == 0)) {
+		if (fd >= 0)
+			close(fd);
+		fd = udp_fd = sock(dst->ss.ss_family, SOCK_DGRAM);
+	}
+	if (sendto(fd, "vaddr-b", 8, 0, (const struct sockaddr *)&dst->ss,
+		   dst->len) != 8)
+		fail(errno, "sendto");
+}
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static void run(void (*op)(const struct addr *, long), const struct addr *dst,
+		long n)
+{
+	long warmup = opt.warmup >= 0 ? opt.warmup : n / 20;
+	double start;
+
+	for (long i = 0; i < warmup; i++)
+		op(dst, i);
+	start = now_ns();
+	for (long i = 0; i < n; i++)
+		op(dst, warmup + i);
+	printf("ops=%ld ns_per_op=%.1f\n", n, (now_ns() - start) / n);
+	fflush(stdout);
+	if (udp_fd >= 0)
+		close(udp_fd);
+	udp_fd = -1;
+}
+
+/* --stdin: one run per line read, of the N on the line (empty: the N of
+ * the command line), until end of input. */
+static int serve(void (*op)(const struct addr *, long), const struct addr *dst,
+		 long n)
+{
+	char line[64];
+
+	while (fgets(line, sizeof(line), stdin)) {
+		line[strcspn(line, "\n")] = '\0';
+		run(op, dst, *line ? num(line, "N", 1L << 40) : n);
+	}
+	return 0;
+}
+
+/* Socket bound to ADDR:PORT for receiving; "::" also takes IPv4. */
+static int bound(const char *text, int port, int type)
+{
+	struct addr a = parse(text, port, false);
+	int fd = sock(a.ss.ss_family, type);
+	int one = 1, zero = 0;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
+		fail(errno, "SO_REUSEADDR");
+	if (a.ss.ss_family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) < 0)
+		fail(errno, "IPV6_V6ONLY");
+	if (bind(fd, (struct sockaddr *)&a.ss, a.len) < 0)
+		fail(errno, "bind %s port %d", text, port);
+	return fd;
+}
+
+static void ready(void)
+{
+	puts("ready");
+	fflush(stdout);
+}
+
+static int tcp_sink(const char *addr, int port)
+{
+	int fd = bound(addr, port, SOCK_STREAM);
+
+	/* Deep queue: a connect whose SYN is dropped waits a second to retry. */
+	if (listen(fd, 4096) < 0)
+		fail(errno, "listen");
+	ready();
+	for (;;) {
+		int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+
+		/* The client's RST may come first: that is no error here. */
+		if (c >= 0)
+			close(c);
+		else if (errno != ECONNABORTED && errno != EINTR)
+			fail(errno, "accept");
+	}
+}
+
+static int udp_sink(const char *addr, int port)
+{
+	int fd = bound(addr, port, SOCK_DGRAM);
+	char buf[2048];
+
+	ready();
+	for (;;)
+		if (recv(fd, buf, sizeof(buf), 0) < 0 && errno != EINTR)
+			fail(errno, "recv");
+}
+
+static void parse_opts(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--v6"))
+			opt.v6 = true;
+		else if (!strcmp(argv[i], "--timewait"))
+			opt.timewait = true;
+		else if (!strcmp(argv[i], "--stdin"))
+			opt.stdin = true;
+		else if (!strcmp(argv[i], "--flows") && i + 1 < argc)
+			opt.flows = num(argv[++i], "--flows", 1L << 40);
+		else if (!strcmp(argv[i], "--warmup") && i + 1 < argc)
+			opt.warmup = num(argv[++i], "--warmup", 1L << 40);
+		else if (!strcmp(argv[i], "--cpu") && i + 1 < argc)
+			opt.cpu = num(argv[++i], "--cpu", CPU_SETSIZE - 1);
+		else
+			fail(0, "unknown option '%s'", argv[i]);
+	}
+}
+
+static void pin(void)
+{
+	cpu_set_t set;
+
+	if (opt.cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(opt.cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		fail(errno, "sched_setaffinity %ld", opt.cpu);
+}
+
+static void __attribute__((noreturn)) usage(void)
+{
+	fputs("usage: loop tcp-connect|udp-connect|udp-send DST PORT N [options]\n"
+	      "       loop tcp-sink|udp-sink ADDR PORT\n"
+	      "       (see the comment at the top of tests/bench/loop.c)\n", stderr);
+	exit(1);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		void (*op)(const struct addr *, long);
+	} clients[] = {
+		{ "tcp-connect", op_tcp_connect },
+		{ "udp-connect", op_udp_connect },
+		{ "udp-send", op_udp_send },
+	};
+	const char *cmd = argc > 1 ? argv[1] : "";
+	bool sink = !strcmp(cmd, "tcp-sink") || !strcmp(cmd, "udp-sink");
+
+	if (sink && argc >= 4) {
+		parse_opts(argc - 4, argv + 4);
+		pin();
+		if (!strcmp(cmd, "tcp-sink"))
+			return tcp_sink(argv[2], num(argv[3], "port", 65535));
+		return udp_sink(argv[2], num(argv[3], "port", 65535));
+	}
+	if (argc < 5)
+		usage();
+	for (size_t i = 0; i < sizeof(clients) / sizeof(clients[0]); i++) {
+		struct addr dst;
+		long n;
+
+		if (strcmp(cmd, clients[i].name))
+			continue;
+		n = num(argv[4], "N", 1L << 40);
+		if (n == 0)
+			fail(0, "N must be at least 1");
+		parse_opts(argc - 5, argv + 5);
+		pin();
+		dst = parse(argv[2], num(argv[3], "port", 65535), opt.v6);
+		if (opt.stdin)
+			return serve(clients[i].op, &dst, n);
+		run(clients[i].op, &dst, n);
+		return 0;
+	}
+	usage();
+}
