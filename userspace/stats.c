@@ -26,9 +26,11 @@ static const char *const stat_names[VADDR_STAT_MAX + 1] = {
 	STAT_NAME(SKIP_KERNEL),
 	STAT_NAME(NAT4),
 	STAT_NAME(NAT6),
+	STAT_NAME(ISOLATED),
+	STAT_NAME(FAIL_CLOSED),
 };
 
-_Static_assert(VADDR_STAT_MAX == VADDR_STAT_NAT6,
+_Static_assert(VADDR_STAT_MAX == VADDR_STAT_FAIL_CLOSED,
 	       "a VADDR_STAT_* counter was added: name it in stat_names");
 
 struct stats_row {

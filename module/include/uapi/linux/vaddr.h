@@ -101,6 +101,14 @@ enum vaddr_cmd {
 	VADDR_CMD_STATS_GET,
 	VADDR_CMD_SETTINGS_SET,
 	VADDR_CMD_SETTINGS_GET,
+	VADDR_CMD_REPLACE_BEGIN,	/* staged replacement of the table */
+	VADDR_CMD_REPLACE_COMMIT,
+	VADDR_CMD_REPLACE_ABORT,
+	VADDR_CMD_WHOAMI,		/* the caller's own domain */
+	VADDR_CMD_DOMAIN_SET,		/* change a domain's options */
+	VADDR_CMD_ALLOW_ADD,		/* isolation: uids allowed any address */
+	VADDR_CMD_ALLOW_DEL,
+	VADDR_CMD_ALLOW_GET,
 
 	__VADDR_CMD_MAX
 };
@@ -119,10 +127,20 @@ enum vaddr_attr {
 	VADDR_A_STATS,		/* nest, VADDR_STAT_* */
 	VADDR_A_GENERATION,	/* u32, table generation */
 	VADDR_A_NAT,		/* u8, 0 or 1 */
+	VADDR_A_ISOLATION,	/* u8, 0 or 1 */
+	VADDR_A_FAIL_CLOSED,	/* u8, 0 or 1 */
+	VADDR_A_MATCH,		/* u8, enum vaddr_match */
 
 	__VADDR_A_MAX
 };
 #define VADDR_A_MAX (__VADDR_A_MAX - 1)
+
+/* Why a socket belongs to its domain (VADDR_A_MATCH). */
+enum vaddr_match {
+	VADDR_MATCH_NONE,
+	VADDR_MATCH_UID,		/* its uid is mapped */
+	VADDR_MATCH_CGROUP,		/* its cgroup or an ancestor is mapped */
+};
 
 /*
  * Per-domain counters. "bound" counts sockets auto-bound at connect; each
@@ -142,6 +160,8 @@ enum vaddr_stat {
 	VADDR_STAT_SKIP_KERNEL,		/* kernel socket */
 	VADDR_STAT_NAT4,		/* IPv4 flows rewritten */
 	VADDR_STAT_NAT6,		/* IPv6 flows rewritten */
+	VADDR_STAT_ISOLATED,		/* others' use of the address refused */
+	VADDR_STAT_FAIL_CLOSED,		/* the domain's own connects refused */
 
 	__VADDR_STAT_MAX
 };
