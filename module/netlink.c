@@ -526,6 +526,8 @@ static int vaddr_nl_uid_del(struct sk_buff *skb, struct genl_info *info)
 	obj.uid = vaddr_event_uid(info, kuid);
 
 	mutex_lock(&vn->lock);
+	/* The event says which domain lost the uid. */
+	obj.domain = vaddr_uid_domain(vaddr_table_get(vn), kuid);
 	err = vaddr_uid_del(vaddr_table_get(vn), kuid);
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VADDR_A_UID],
@@ -604,6 +606,7 @@ static int vaddr_nl_cgroup_del(struct sk_buff *skb, struct genl_info *info)
 	obj.cgroup = nla_get_u64(attr);
 
 	mutex_lock(&vn->lock);
+	obj.domain = vaddr_cgroup_domain(vaddr_table_get(vn), obj.cgroup);
 	err = vaddr_cgroup_del(vaddr_table_get(vn), obj.cgroup);
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG_ATTR(info->extack, attr, "cgroup is not mapped");
@@ -672,6 +675,66 @@ static int vaddr_nl_settings_get(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&vn->lock);
 	err = vaddr_fill(msg, info->snd_portid, info->snd_seq, 0,
 			 VADDR_CMD_SETTINGS_GET, &obj, NULL);
+	mutex_unlock(&vn->lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * WHOAMI: what the caller's new sockets get. genetlink runs a request in
+ * the sender's own context, so current is the caller; no privilege is
+ * needed to learn one's own mapping, and nothing about others is said.
+ */
+static int vaddr_whoami_fill(struct sk_buff *msg, struct genl_info *info,
+			     struct user_namespace *userns,
+			     const struct vaddr_domain *d,
+			     const struct vaddr_owner *why)
+{
+	void *hdr;
+
+	hdr = genlmsg_put_reply(msg, info, &vaddr_genl_family, 0,
+				VADDR_CMD_WHOAMI);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u8(msg, VADDR_A_MATCH, why->match))
+		goto cancel;
+	if (d && (nla_put_string(msg, VADDR_A_DOMAIN, d->name) ||
+		  (d->has4 && nla_put_in_addr(msg, VADDR_A_ADDR4, d->addr4)) ||
+		  (d->has6 &&
+		   nla_put_in6_addr(msg, VADDR_A_ADDR6, &d->addr6))))
+		goto cancel;
+	if (why->match == VADDR_MATCH_UID &&
+	    nla_put_u32(msg, VADDR_A_UID, from_kuid_munged(userns, why->uid)))
+		goto cancel;
+	if (why->match == VADDR_MATCH_CGROUP &&
+	    nla_put_u64_64bit(msg, VADDR_A_CGROUP_ID, why->cgroup,
+			      VADDR_A_PAD))
+		goto cancel;
+	genlmsg_end(msg, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(msg, hdr);
+	return -EMSGSIZE;
+}
+
+static int vaddr_nl_whoami(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vaddr_net *vn = vaddr_info_net(info);
+	struct vaddr_owner why;
+	struct vaddr_domain *d;
+	struct sk_buff *msg;
+	int err;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&vn->lock);
+	d = vaddr_current_domain(vn, &why);
+	err = vaddr_whoami_fill(msg, info, vaddr_sender_userns(skb), d, &why);
 	mutex_unlock(&vn->lock);
 	if (err) {
 		nlmsg_free(msg);
@@ -751,6 +814,11 @@ static const struct genl_ops vaddr_genl_ops[] = {
 	{
 		VADDR_OP(VADDR_CMD_SETTINGS_GET, vaddr_empty_policy, 0),
 		.doit = vaddr_nl_settings_get,
+	},
+	{
+		/* Any user may ask about their own sockets. */
+		VADDR_OP(VADDR_CMD_WHOAMI, vaddr_empty_policy, 0),
+		.doit = vaddr_nl_whoami,
 	},
 };
 

@@ -9,6 +9,7 @@
  * flushed is freed whole, after a grace period, from a workqueue.
  */
 #include <linux/cgroup.h>
+#include <linux/cred.h>
 #include <linux/jhash.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
@@ -288,29 +289,82 @@ void vaddr_net_changed(struct vaddr_net *vn)
 }
 
 /*
+ * The domain of an owner: the nearest mapped ancestor of @cgrp, else @uid.
+ * Sockets and whoami both come here, so that what a task is told is what
+ * its sockets get. @why, when not NULL, says which mapping matched. Called
+ * under rcu_read_lock() (or vaddr_net.lock, and rcu for @cgrp).
+ */
+static __always_inline struct vaddr_domain *
+vaddr_owner_domain(struct vaddr_table *t, struct cgroup *cgrp, kuid_t uid,
+		   struct vaddr_owner *why)
+{
+	struct vaddr_domain *d;
+
+	if (READ_ONCE(t->nr_cgroups)) {
+		for (; cgrp; cgrp = cgroup_parent(cgrp)) {
+			d = xa_load(&t->cgroups, cgroup_id(cgrp));
+			if (d) {
+				if (why) {
+					why->match = VADDR_MATCH_CGROUP;
+					why->cgroup = cgroup_id(cgrp);
+				}
+				return d;
+			}
+		}
+	}
+	if (!READ_ONCE(t->nr_uids))
+		return NULL;
+	d = xa_load(&t->uids, __kuid_val(uid));
+	if (d && why) {
+		why->match = VADDR_MATCH_UID;
+		why->uid = uid;
+	}
+	return d;
+}
+
+/*
  * The domain of a socket: its nearest mapped cgroup ancestor, else its
  * owner's uid. Called under rcu_read_lock().
  */
 struct vaddr_domain *vaddr_sock_domain(struct sock *sk)
 {
 	struct vaddr_table *t;
-	struct cgroup *cgrp;
-	struct vaddr_domain *d;
 
 	t = rcu_dereference(vaddr_net(sock_net(sk))->table);
 	if (!t)
 		return NULL;
-	if (READ_ONCE(t->nr_cgroups)) {
-		for (cgrp = sock_cgroup_ptr(&sk->sk_cgrp_data); cgrp;
-		     cgrp = cgroup_parent(cgrp)) {
-			d = xa_load(&t->cgroups, cgroup_id(cgrp));
-			if (d)
-				return d;
-		}
-	}
-	if (!READ_ONCE(t->nr_uids))
-		return NULL;
-	return xa_load(&t->uids, __kuid_val(sk->sk_uid));
+	return vaddr_owner_domain(t, sock_cgroup_ptr(&sk->sk_cgrp_data),
+				  sk->sk_uid, NULL);
+}
+
+/*
+ * The domain the sockets current creates now would get, and why: a new
+ * socket takes the creator's fsuid as sk_uid (sock_alloc() gives its inode
+ * current_fsuid()) and the creator's cgroup v2 (cgroup_sk_alloc()).
+ * Called with vaddr_net.lock held; the domain stays valid while it is.
+ */
+struct vaddr_domain *vaddr_current_domain(struct vaddr_net *vn,
+					  struct vaddr_owner *why)
+{
+	struct vaddr_domain *d;
+
+	why->match = VADDR_MATCH_NONE;
+	rcu_read_lock();
+	d = vaddr_owner_domain(vaddr_table_get(vn), task_dfl_cgroup(current),
+			       current_fsuid(), why);
+	rcu_read_unlock();
+	return d;
+}
+
+/* The domain a uid or a cgroup is mapped to, if any; writers only. */
+struct vaddr_domain *vaddr_uid_domain(struct vaddr_table *t, kuid_t uid)
+{
+	return xa_load(&t->uids, __kuid_val(uid));
+}
+
+struct vaddr_domain *vaddr_cgroup_domain(struct vaddr_table *t, u64 id)
+{
+	return xa_load(&t->cgroups, id);
 }
 
 static int __net_init vaddr_net_init(struct net *net)

@@ -11,6 +11,7 @@
 #include <linux/percpu.h>
 #include <linux/rhashtable-types.h>
 #include <linux/static_key.h>
+#include <linux/uidgid.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <net/net_namespace.h>
@@ -68,6 +69,13 @@ struct vaddr_net {
 	bool nat_hooked;		/* NAT hooks registered */
 };
 
+/* Which mapping gave an owner its domain (whoami). */
+struct vaddr_owner {
+	enum vaddr_match match;
+	kuid_t uid;			/* VADDR_MATCH_UID */
+	u64 cgroup;			/* VADDR_MATCH_CGROUP: the mapped one */
+};
+
 /* Enabled while any namespace has a uid or cgroup mapping. */
 DECLARE_STATIC_KEY_FALSE(vaddr_active);
 
@@ -100,6 +108,10 @@ int vaddr_cgroup_add(struct vaddr_table *t, u64 id, struct vaddr_domain *d);
 int vaddr_cgroup_del(struct vaddr_table *t, u64 id);
 void vaddr_net_changed(struct vaddr_net *vn);
 struct vaddr_domain *vaddr_sock_domain(struct sock *sk);
+struct vaddr_domain *vaddr_current_domain(struct vaddr_net *vn,
+					  struct vaddr_owner *why);
+struct vaddr_domain *vaddr_uid_domain(struct vaddr_table *t, kuid_t uid);
+struct vaddr_domain *vaddr_cgroup_domain(struct vaddr_table *t, u64 id);
 
 /* addr.c */
 bool vaddr_local4(const struct sock *sk, __be32 addr);

@@ -61,6 +61,18 @@
  * VADDR_CMD_SETTINGS_GET: reply with every setting (VADDR_A_NAT).
  *   Any user may read the settings.
  *
+ * VADDR_CMD_WHOAMI: no attributes, no privilege needed. Replies with what
+ * a socket the sender creates now would get: its owner is the sender's
+ * fsuid (the uid sockets take at creation) and the sender's cgroup v2,
+ * looked up like a socket's (nearest mapped cgroup ancestor, else uid).
+ *   VADDR_A_MATCH:     u8, enum vaddr_match; VADDR_MATCH_NONE when the
+ *                      sender is not mapped (then nothing else follows)
+ *   VADDR_A_DOMAIN, VADDR_A_ADDR4 and VADDR_A_ADDR6 (when set): the domain
+ *   VADDR_A_UID:       VADDR_MATCH_UID: the mapped uid, in the sender's
+ *                      user namespace
+ *   VADDR_A_CGROUP_ID: VADDR_MATCH_CGROUP: the id of the mapped cgroup
+ *                      (the sender's own or its nearest mapped ancestor)
+ *
  * Reading uid and cgroup mappings and counters needs CAP_NET_ADMIN like
  * changes do; the list of domains is public.
  *
@@ -70,7 +82,13 @@
  *
  * Multicast group "events" (VADDR_MCGRP_EVENTS, CAP_NET_ADMIN): every
  * successful change is announced as a message with the request's command
- * and the attributes of what changed (a deleted domain's as they were).
+ * and the attributes of what changed (a deleted domain's as they were):
+ *   DOMAIN_NEW, DOMAIN_DEL: the domain as VADDR_CMD_DOMAIN_GET gives it
+ *   UID_ADD, UID_DEL:       VADDR_A_UID and VADDR_A_DOMAIN (for UID_DEL,
+ *                           the domain the uid was mapped to)
+ *   CGROUP_ADD, CGROUP_DEL: VADDR_A_CGROUP_ID and VADDR_A_DOMAIN
+ *   FLUSH:                  no attributes
+ *   SETTINGS_SET:           every setting, as SETTINGS_GET gives them
  * uids in events are as seen from the user namespace that owns the
  * network namespace.
  *
