@@ -27,6 +27,7 @@ static struct {
 	uint32_t portid;
 	uint32_t seq;
 	uint16_t family;
+	uint32_t events;	/* id of the "events" multicast group */
 	char extack[256];	/* message of the last ack */
 } nl;
 
@@ -61,6 +62,7 @@ static const struct nl_policy {
 	[VADDR_A_STATS]		= { .type = MNL_TYPE_NESTED },
 	[VADDR_A_GENERATION]	= { .type = MNL_TYPE_U32 },
 	[VADDR_A_NAT]		= { .type = MNL_TYPE_U8 },
+	[VADDR_A_MATCH]		= { .type = MNL_TYPE_U8 },
 };
 
 /* What a vaddr reply goes through before the caller's callback. */
@@ -197,15 +199,39 @@ static struct nlmsghdr *nl_put(uint16_t type, uint8_t cmd, uint8_t version,
 	return nlh;
 }
 
-static int nl_family_cb(const struct nlmsghdr *nlh, void *data)
+/* One CTRL_ATTR_MCAST_GRP_*: keep the id of the group named "events". */
+static void nl_mcast_group(const struct nlattr *grp)
 {
 	const struct nlattr *attr;
+	const char *name = NULL;
+	uint32_t id = 0;
+
+	mnl_attr_for_each_nested(attr, grp) {
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GRP_NAME &&
+		    !mnl_attr_validate(attr, MNL_TYPE_NUL_STRING))
+			name = mnl_attr_get_str(attr);
+		else if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GRP_ID &&
+			 !mnl_attr_validate(attr, MNL_TYPE_U32))
+			id = mnl_attr_get_u32(attr);
+	}
+	if (name && !strcmp(name, VADDR_MCGRP_EVENTS))
+		nl.events = id;
+}
+
+static int nl_family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *attr, *grp;
 	uint16_t *family = data;
 
-	mnl_attr_for_each(attr, nlh, GENL_HDRLEN)
+	mnl_attr_for_each(attr, nlh, GENL_HDRLEN) {
 		if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
 		    !mnl_attr_validate(attr, MNL_TYPE_U16))
 			*family = mnl_attr_get_u16(attr);
+		if (mnl_attr_get_type(attr) == CTRL_ATTR_MCAST_GROUPS &&
+		    !mnl_attr_validate(attr, MNL_TYPE_NESTED))
+			mnl_attr_for_each_nested(grp, attr)
+				nl_mcast_group(grp);
+	}
 	return 0;
 }
 
@@ -341,6 +367,59 @@ int nl_dump(struct nl_dump *d)
 		d->reset(d->data);
 	}
 	return fail("the table kept changing during the dump, try again");
+}
+
+/* Each message of the events group, until cb fails or the socket does. */
+static int nl_event(const struct nlmsghdr *nlh, nl_event_cb cb, void *data)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+	nl_attrs tb = {};
+	int err;
+
+	if (nlh->nlmsg_type != nl.family)
+		return 0;
+	err = nl_parse(nlh, tb);
+	if (err)
+		return err;
+	return cb(genl->cmd, tb, data);
+}
+
+int nl_listen(nl_event_cb cb, void *data)
+{
+	int group, err = 0;
+
+	if (!nl.sock && nl_open())
+		return -1;
+	if (!nl.events)
+		return fail("the vaddr module has no \"%s\" group",
+			    VADDR_MCGRP_EVENTS);
+	group = nl.events;
+	if (mnl_socket_setsockopt(nl.sock, NETLINK_ADD_MEMBERSHIP, &group,
+				  sizeof(group)) < 0) {
+		if (errno == EPERM)
+			return fail("cannot listen to vaddr events: CAP_NET_ADMIN is needed");
+		return fail("cannot listen to vaddr events: %s",
+			    strerror(errno));
+	}
+	while (!err) {
+		const struct nlmsghdr *nlh = &nl_rbuf.align;
+		int len;
+
+		len = mnl_socket_recvfrom(nl.sock, nl_rbuf.buf,
+					  sizeof(nl_rbuf.buf));
+		if (len < 0 && errno == ENOBUFS) {
+			/* The socket overflowed: say so and go on. */
+			err = cb(0, NULL, data);
+			continue;
+		}
+		if (len < 0)
+			return fail("netlink: %s", strerror(errno));
+		for (; !err && mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len))
+			err = nl_event(nlh, cb, data);
+	}
+	return err == -EBADMSG ? fail("malformed netlink event from the kernel") :
+	       err < 0 ? -1 : 0;
 }
 
 bool nl_gen_differ(const struct nl_gen *a, const struct nl_gen *b)

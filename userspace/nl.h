@@ -43,6 +43,16 @@ int nl_request(struct nlmsghdr *nlh, nl_msg_cb cb, void *data);
 /* Dump d->cmd, starting over while the table changes under the dump. */
 int nl_dump(struct nl_dump *d);
 
+/*
+ * Called with each event: its command and attributes. cmd 0 with tb NULL:
+ * events were lost (the socket overflowed). A non-zero return ends the
+ * listening: negative for an error (-EBADMSG: malformed), 1 for done.
+ */
+typedef int (*nl_event_cb)(uint8_t cmd, const nl_attrs tb, void *data);
+
+/* Join the "events" group and call cb with each event, for ever. */
+int nl_listen(nl_event_cb cb, void *data);
+
 bool nl_gen_differ(const struct nl_gen *a, const struct nl_gen *b);
 void nl_close(void);
 

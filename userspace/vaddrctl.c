@@ -35,6 +35,10 @@ static const struct cmd objects[] = {
 	{ "set", do_set, NULL, "[SETTING VALUE]..." },
 	{ "stats", do_stats, NULL, "" },
 	{ "flush", do_flush, NULL, "" },
+	{ "monitor", do_monitor, NULL, "[-t|--timestamp]" },
+	{ "whoami", do_whoami, NULL, "" },
+	{ "exec", do_exec, NULL, "NAME [--] CMD [ARGS]..." },
+	{ "doctor", do_doctor, NULL, "" },
 	{ "help", do_help, NULL, "" },
 	{}
 };

@@ -104,4 +104,10 @@ int do_flush(int argc, char **argv);
 /* stats.c */
 int do_stats(int argc, char **argv);
 
+/* monitor.c, whoami.c, exec.c, doctor.c */
+int do_monitor(int argc, char **argv);
+int do_whoami(int argc, char **argv);
+int do_exec(int argc, char **argv);
+int do_doctor(int argc, char **argv);
+
 #endif

@@ -63,6 +63,8 @@ int main(void)
 	test_print();
 	test_settings();
 	test_passwd();
+	test_event();
+	test_findings();
 	printf("1..%d\n", tests);
 	return failures ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Events, decoded and printed. Text reads like the command that would make
+ * the change ("user add 1003 (b1) domain bcd.example"); JSON has the same
+ * keys as show -j, plus "event" and, with timestamps, "time".
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "event.h"
+#include "print.h"
+
+static const struct {
+	const char *name;		/* JSON */
+	const char *words;		/* text */
+	int lead;			/* attribute written right after words */
+} events[VADDR_CMD_MAX + 1] = {
+	[VADDR_CMD_DOMAIN_NEW] = { "domain_add", "domain add", VADDR_A_DOMAIN },
+	[VADDR_CMD_DOMAIN_DEL] = { "domain_del", "domain del", VADDR_A_DOMAIN },
+	[VADDR_CMD_UID_ADD] = { "user_add", "user add", VADDR_A_UID },
+	[VADDR_CMD_UID_DEL] = { "user_del", "user del", VADDR_A_UID },
+	[VADDR_CMD_CGROUP_ADD] = { "cgroup_add", "cgroup add", VADDR_A_CGROUP_ID },
+	[VADDR_CMD_CGROUP_DEL] = { "cgroup_del", "cgroup del", VADDR_A_CGROUP_ID },
+	[VADDR_CMD_FLUSH] = { "flush", "flush", 0 },
+	[VADDR_CMD_SETTINGS_SET] = { "settings", "set", 0 },
+	/* The whole table was replaced (load): what came with it. */
+	[VADDR_CMD_REPLACE_COMMIT] = { "replaced", "replaced", 0 },
+	[VADDR_CMD_DOMAIN_SET] = { "domain_set", "domain set", VADDR_A_DOMAIN },
+	[VADDR_CMD_ALLOW_ADD] = { "allow_add", "allow add", VADDR_A_UID },
+	[VADDR_CMD_ALLOW_DEL] = { "allow_del", "allow del", VADDR_A_UID },
+};
+
+void event_decode(uint8_t cmd, const nl_attrs tb, struct event *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->cmd = cmd;
+	if (!tb)
+		return;
+	if (tb[VADDR_A_DOMAIN])
+		e->domain = mnl_attr_get_str(tb[VADDR_A_DOMAIN]);
+	if (tb[VADDR_A_ADDR4])
+		inet_ntop(AF_INET, mnl_attr_get_payload(tb[VADDR_A_ADDR4]),
+			  e->addr4, sizeof(e->addr4));
+	if (tb[VADDR_A_ADDR6])
+		inet_ntop(AF_INET6, mnl_attr_get_payload(tb[VADDR_A_ADDR6]),
+			  e->addr6, sizeof(e->addr6));
+	if ((e->has_uid = tb[VADDR_A_UID]))
+		e->uid = mnl_attr_get_u32(tb[VADDR_A_UID]);
+	if ((e->has_cgroup = tb[VADDR_A_CGROUP_ID]))
+		e->cgroup_id = mnl_attr_get_u64(tb[VADDR_A_CGROUP_ID]);
+	if ((e->has_nr_uids = tb[VADDR_A_NR_UIDS]))
+		e->nr_uids = mnl_attr_get_u32(tb[VADDR_A_NR_UIDS]);
+	if ((e->has_nr_cgroups = tb[VADDR_A_NR_CGROUPS]))
+		e->nr_cgroups = mnl_attr_get_u32(tb[VADDR_A_NR_CGROUPS]);
+	if ((e->has_nat = tb[VADDR_A_NAT]))
+		e->nat = mnl_attr_get_u8(tb[VADDR_A_NAT]);
+}
+
+const char *event_name(uint8_t cmd, char *buf, size_t size)
+{
+	if (!cmd)
+		return "lost";
+	if (cmd <= VADDR_CMD_MAX && events[cmd].name)
+		return events[cmd].name;
+	snprintf(buf, size, "command_%u", cmd);
+	return buf;
+}
+
+static int event_lead(const struct event *e)
+{
+	return e->cmd <= VADDR_CMD_MAX ? events[e->cmd].lead : 0;
+}
+
+/* In text, " word value" unless the value led the line already. */
+static void text_key(const struct event *e, int attr, const char *word)
+{
+	if (event_lead(e) != attr)
+		print_text(" %s", word);
+	print_text(" ");
+}
+
+static void print_uid(const struct event *e)
+{
+	char label[64];
+
+	if (e->user)
+		snprintf(label, sizeof(label), "%" PRIu32 " (%s)", e->uid,
+			 e->user);
+	else
+		snprintf(label, sizeof(label), "%" PRIu32, e->uid);
+	text_key(e, VADDR_A_UID, "user");
+	print_str(PRINT_TEXT, NULL, 0, label);
+	print_u64(PRINT_JSON, "uid", 0, e->uid);
+	print_str(PRINT_JSON, "user", 0, e->user);
+}
+
+static void print_cgroup(const struct event *e)
+{
+	char id[24];
+
+	snprintf(id, sizeof(id), "%" PRIu64, e->cgroup_id);
+	text_key(e, VADDR_A_CGROUP_ID, "cgroup");
+	print_str(PRINT_TEXT, NULL, 0, e->cgroup ? e->cgroup : id);
+	print_u64(PRINT_JSON, "cgroup_id", 0, e->cgroup_id);
+	print_str(PRINT_JSON, "cgroup", 0, e->cgroup);
+}
+
+/* Counts: zero ones (a new domain's) say nothing in text. */
+static void print_count(const char *key, const char *word, uint32_t n)
+{
+	if (n)
+		print_text(" %s %" PRIu32, word, n);
+	print_u64(PRINT_JSON, key, 0, n);
+}
+
+void event_print(const struct event *e)
+{
+	char buf[32];
+
+	print_open_object(NULL);
+	if (e->time[0]) {
+		print_str(PRINT_ANY, "time", 0, e->time);
+		print_text(" ");
+	}
+	print_str(PRINT_JSON, "event", 0, event_name(e->cmd, buf, sizeof(buf)));
+	if (!e->cmd)
+		print_text("events lost: the socket overflowed, 'vaddrctl show' has the table now");
+	else if (e->cmd <= VADDR_CMD_MAX && events[e->cmd].words)
+		print_text("%s", events[e->cmd].words);
+	else
+		print_text("command %u", e->cmd);
+	if (e->has_uid && event_lead(e) == VADDR_A_UID)
+		print_uid(e);
+	if (e->has_cgroup && event_lead(e) == VADDR_A_CGROUP_ID)
+		print_cgroup(e);
+	if (e->domain) {
+		text_key(e, VADDR_A_DOMAIN, "domain");
+		print_str(PRINT_ANY, "domain", 0, e->domain);
+	}
+	if (e->addr4[0]) {
+		print_text(" addr ");
+		print_str(PRINT_ANY, "addr4", 0, e->addr4);
+	}
+	if (e->addr6[0]) {
+		print_text(" addr ");
+		print_str(PRINT_ANY, "addr6", 0, e->addr6);
+	}
+	if (e->has_uid && event_lead(e) != VADDR_A_UID)
+		print_uid(e);
+	if (e->has_cgroup && event_lead(e) != VADDR_A_CGROUP_ID)
+		print_cgroup(e);
+	if (e->has_nr_uids)
+		print_count("nr_users", "users", e->nr_uids);
+	if (e->has_nr_cgroups)
+		print_count("nr_cgroups", "cgroups", e->nr_cgroups);
+	if (e->has_nat) {
+		print_text(" nat ");
+		print_on_off(PRINT_ANY, "nat", 0, e->nat);
+	}
+	print_text("\n");
+	print_close_object();
+}
+
+void event_time(const struct timespec *ts, char *buf, size_t size)
+{
+	char date[32], zone[8];
+	struct tm tm;
+
+	localtime_r(&ts->tv_sec, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(zone, sizeof(zone), "%z", &tm);
+	snprintf(buf, size, "%s.%06ld%s", date, ts->tv_nsec / 1000, zone);
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * doctor's verdicts. A receiving mail server looks up the PTR of the
+ * connecting address and then the A/AAAA of the name it found; only when
+ * both agree (forward-confirmed reverse DNS) does the address count as the
+ * domain's. And the address must be configured here, or vaddr leaves it
+ * alone and the domain's connections come from the host's address.
+ */
+#include <ctype.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "findings.h"
+#include "print.h"
+
+bool dns_name_eq(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la && a[la - 1] == '.')
+		la--;
+	if (lb && b[lb - 1] == '.')
+		lb--;
+	return la == lb && !strncasecmp(a, b, la);
+}
+
+static void finding(struct finding *out, const struct addr_facts *f,
+		    const char *check, enum verdict v)
+{
+	memset(out, 0, sizeof(*out));
+	out->domain = f->domain;
+	out->addr = f->addr;
+	out->check = check;
+	out->verdict = v;
+}
+
+static void check_address(const struct addr_facts *f, struct finding *out)
+{
+	if (f->ifname) {
+		finding(out, f, "address", VERDICT_OK);
+		snprintf(out->message, sizeof(out->message),
+			 "configured on %s", f->ifname);
+		return;
+	}
+	finding(out, f, "address", VERDICT_ERROR);
+	snprintf(out->message, sizeof(out->message),
+		 "not configured on any interface of this namespace: the domain's connections leave from the host's address");
+	snprintf(out->hint, sizeof(out->hint), "ip address add %s/%d dev IFACE",
+		 f->addr, f->family == AF_INET ? 32 : 128);
+}
+
+static void check_ptr(const struct addr_facts *f, struct finding *out)
+{
+	if (!f->ptr_err && dns_name_eq(f->ptr, f->domain)) {
+		finding(out, f, "ptr", VERDICT_OK);
+		snprintf(out->message, sizeof(out->message), "PTR names %s",
+			 f->domain);
+		return;
+	}
+	finding(out, f, "ptr", VERDICT_ERROR);
+	snprintf(out->hint, sizeof(out->hint),
+		 "have the owner of the reverse zone of %s set its PTR to %s.",
+		 f->addr, f->domain);
+	if (!f->ptr_err)
+		snprintf(out->message, sizeof(out->message),
+			 "PTR names %s, not %s", f->ptr, f->domain);
+	else if (f->ptr_err == EAI_NONAME)
+		snprintf(out->message, sizeof(out->message), "no PTR record");
+	else
+		snprintf(out->message, sizeof(out->message),
+			 "reverse lookup failed: %s", gai_strerror(f->ptr_err));
+	if (f->ptr_err && f->ptr_err != EAI_NONAME)
+		snprintf(out->hint, sizeof(out->hint),
+			 "check the resolver (/etc/resolv.conf, /etc/nsswitch.conf)");
+}
+
+static void check_forward(const struct addr_facts *f, struct finding *out)
+{
+	const char *rr = f->family == AF_INET ? "A" : "AAAA";
+
+	if (!f->fwd_err && f->fwd_has) {
+		finding(out, f, "forward", VERDICT_OK);
+		snprintf(out->message, sizeof(out->message),
+			 "%s has %s %s", f->domain, rr, f->addr);
+		return;
+	}
+	finding(out, f, "forward", VERDICT_ERROR);
+	snprintf(out->hint, sizeof(out->hint), "add %s. IN %s %s", f->domain,
+		 rr, f->addr);
+	if (!f->fwd_err && f->fwd && f->fwd[0])
+		snprintf(out->message, sizeof(out->message),
+			 "the addresses of %s (%s) do not include %s",
+			 f->domain, f->fwd, f->addr);
+	else if (!f->fwd_err || f->fwd_err == EAI_NONAME ||
+		 f->fwd_err == EAI_NODATA)
+		snprintf(out->message, sizeof(out->message),
+			 "%s has no %s record", f->domain, rr);
+	else {
+		snprintf(out->message, sizeof(out->message),
+			 "lookup of %s failed: %s", f->domain,
+			 gai_strerror(f->fwd_err));
+		snprintf(out->hint, sizeof(out->hint),
+			 "check the resolver (/etc/resolv.conf, /etc/nsswitch.conf)");
+	}
+}
+
+void findings_addr(const struct addr_facts *f, struct finding *out)
+{
+	check_address(f, &out[0]);
+	check_ptr(f, &out[1]);
+	check_forward(f, &out[2]);
+}
+
+void findings_unmapped(const char *domain, struct finding *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->domain = domain;
+	out->check = "mapping";
+	out->verdict = VERDICT_WARN;
+	snprintf(out->message, sizeof(out->message),
+		 "no user or cgroup is mapped to it: nothing leaves from its addresses");
+	snprintf(out->hint, sizeof(out->hint), "vaddrctl user add USER domain %s",
+		 domain);
+}
+
+static const char *const verdicts[] = {
+	[VERDICT_OK] = "ok",
+	[VERDICT_WARN] = "warning",
+	[VERDICT_ERROR] = "error",
+};
+
+void findings_print(const struct finding *v, size_t n)
+{
+	int wv = 0, wd = 0, wa = 1, wc = 0;
+	const struct finding *f;
+
+	for (f = v; f < v + n; f++) {
+		wv = print_width(wv, verdicts[f->verdict]);
+		wd = print_width(wd, f->domain);
+		wa = print_width(wa, f->addr);
+		wc = print_width(wc, f->check);
+	}
+	print_open_array(NULL);
+	for (f = v; f < v + n; f++) {
+		print_open_object(NULL);
+		print_str(PRINT_ANY, "status", -wv, verdicts[f->verdict]);
+		print_text("  ");
+		print_str(PRINT_ANY, "domain", -wd, f->domain);
+		print_text("  ");
+		print_str(PRINT_ANY, "addr", -wa, f->addr);
+		print_text("  ");
+		print_str(PRINT_ANY, "check", -wc, f->check);
+		print_text("  ");
+		print_str(PRINT_ANY, "message", 0, f->message);
+		if (f->hint[0])
+			print_text(" (hint: %s)", f->hint);
+		print_str(PRINT_JSON, "hint", 0, f->hint[0] ? f->hint : NULL);
+		print_text("\n");
+		print_close_object();
+	}
+	print_close_array();
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What vaddrctl doctor concludes about a domain's address from the facts
+ * it gathered (interfaces, reverse and forward DNS), and how it prints the
+ * findings. Pure: no lookups here, so that the verdicts are unit-tested.
+ */
+#ifndef VADDRCTL_FINDINGS_H
+#define VADDRCTL_FINDINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum verdict {
+	VERDICT_OK,
+	VERDICT_WARN,		/* worth knowing, remote hosts do not care */
+	VERDICT_ERROR,		/* remote hosts will distrust the domain */
+};
+
+struct finding {
+	const char *domain;
+	const char *addr;	/* NULL: about the domain as a whole */
+	const char *check;	/* "address", "ptr", "forward", "mapping" */
+	enum verdict verdict;
+	char message[320];
+	char hint[320];		/* "" when there is nothing to do */
+};
+
+/* What doctor found out about one address of a domain. */
+struct addr_facts {
+	const char *domain;
+	const char *addr;
+	int family;		/* AF_INET, AF_INET6 */
+	const char *ifname;	/* where it is configured; NULL: nowhere */
+	int ptr_err;		/* getnameinfo(NI_NAMEREQD): 0 or EAI_* */
+	const char *ptr;	/* the name the PTR gives, when ptr_err is 0 */
+	int fwd_err;		/* getaddrinfo(domain): 0 or EAI_* */
+	bool fwd_has;		/* the domain's A/AAAA include addr */
+	const char *fwd;	/* the addresses found, comma-separated */
+};
+
+#define ADDR_FINDINGS	3
+
+/* DNS names are equal ignoring case and one trailing dot. */
+bool dns_name_eq(const char *a, const char *b);
+
+/* The findings of an address: fills out[0..ADDR_FINDINGS-1]. */
+void findings_addr(const struct addr_facts *f, struct finding *out);
+
+/* A domain nothing is mapped to. */
+void findings_unmapped(const char *domain, struct finding *out);
+
+/* An aligned table, or a JSON array of objects. */
+void findings_print(const struct finding *v, size_t n);
+
+#endif

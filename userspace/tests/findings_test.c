@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of findings.c: doctor's verdicts from the facts it gathered,
+ * and how they print.
+ */
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "../findings.h"
+#include "../print.h"
+#include "tap.h"
+
+static struct finding out[ADDR_FINDINGS + 1];
+
+static struct addr_facts good(void)
+{
+	return (struct addr_facts) {
+		.domain = "bcd.example",
+		.addr = "198.51.100.70",
+		.family = AF_INET,
+		.ifname = "eth0",
+		.ptr = "BCD.example.",
+		.fwd_has = true,
+		.fwd = "198.51.100.70",
+	};
+}
+
+static void print_findings(void)
+{
+	findings_print(out, ADDR_FINDINGS);
+}
+
+static void test_names(void)
+{
+	ok(dns_name_eq("bcd.example", "bcd.example"), "same name");
+	ok(dns_name_eq("BCD.Example.", "bcd.example"), "case and root dot");
+	ok(!dns_name_eq("bcd.example", "cd.example"), "other name");
+	ok(!dns_name_eq("bcd.example..", "bcd.example"), "one dot only");
+}
+
+static void test_good(void)
+{
+	struct addr_facts f = good();
+
+	findings_addr(&f, out);
+	ok(out[0].verdict == VERDICT_OK && out[1].verdict == VERDICT_OK &&
+	   out[2].verdict == VERDICT_OK, "configured, PTR and A agree: all ok");
+	ok(output_is(print_findings, false, false,
+		     "ok  bcd.example  198.51.100.70  address  configured on eth0\n"
+		     "ok  bcd.example  198.51.100.70  ptr      PTR names bcd.example\n"
+		     "ok  bcd.example  198.51.100.70  forward  bcd.example has A 198.51.100.70\n"),
+	   "text is aligned");
+	ok(output_is(print_findings, true, false,
+		     "[{\"status\":\"ok\",\"domain\":\"bcd.example\",\"addr\":\"198.51.100.70\",\"check\":\"address\",\"message\":\"configured on eth0\",\"hint\":null},"
+		     "{\"status\":\"ok\",\"domain\":\"bcd.example\",\"addr\":\"198.51.100.70\",\"check\":\"ptr\",\"message\":\"PTR names bcd.example\",\"hint\":null},"
+		     "{\"status\":\"ok\",\"domain\":\"bcd.example\",\"addr\":\"198.51.100.70\",\"check\":\"forward\",\"message\":\"bcd.example has A 198.51.100.70\",\"hint\":null}]\n"),
+	   "JSON findings");
+}
+
+static void test_bad(void)
+{
+	struct addr_facts f = good();
+
+	f.ifname = NULL;
+	findings_addr(&f, out);
+	ok(out[0].verdict == VERDICT_ERROR &&
+	   strstr(out[0].message, "not configured") &&
+	   !strcmp(out[0].hint, "ip address add 198.51.100.70/32 dev IFACE"),
+	   "unconfigured address is an error with a hint");
+
+	f = good();
+	f.ptr = "host.example";
+	findings_addr(&f, out);
+	ok(out[1].verdict == VERDICT_ERROR &&
+	   !strcmp(out[1].message, "PTR names host.example, not bcd.example"),
+	   "PTR naming another host is an error: %s", out[1].message);
+
+	f = good();
+	f.ptr_err = EAI_NONAME;
+	findings_addr(&f, out);
+	ok(out[1].verdict == VERDICT_ERROR &&
+	   !strcmp(out[1].message, "no PTR record"), "missing PTR is an error");
+
+	f = good();
+	f.ptr_err = EAI_AGAIN;
+	findings_addr(&f, out);
+	ok(out[1].verdict == VERDICT_ERROR &&
+	   strstr(out[1].message, "reverse lookup failed") &&
+	   strstr(out[1].hint, "resolv.conf"), "resolver failure says so");
+
+	f = good();
+	f.fwd_has = false;
+	f.fwd = "192.0.2.9";
+	findings_addr(&f, out);
+	ok(out[2].verdict == VERDICT_ERROR &&
+	   !strcmp(out[2].message,
+		   "the addresses of bcd.example (192.0.2.9) do not include 198.51.100.70") &&
+	   !strcmp(out[2].hint, "add bcd.example. IN A 198.51.100.70"),
+	   "A pointing elsewhere is an error: %s", out[2].message);
+
+	f = good();
+	f.family = AF_INET6;
+	f.addr = "2001:db8::70";
+	f.fwd_err = EAI_NONAME;
+	f.fwd_has = false;
+	f.fwd = "";
+	f.ifname = NULL;
+	findings_addr(&f, out);
+	ok(out[2].verdict == VERDICT_ERROR &&
+	   !strcmp(out[2].message, "bcd.example has no AAAA record") &&
+	   !strcmp(out[0].hint, "ip address add 2001:db8::70/128 dev IFACE"),
+	   "IPv6: no AAAA, /128 hint");
+
+	findings_unmapped("bcd.example", &out[ADDR_FINDINGS]);
+	ok(out[ADDR_FINDINGS].verdict == VERDICT_WARN &&
+	   !out[ADDR_FINDINGS].addr, "an unmapped domain is only a warning");
+}
+
+void test_findings(void)
+{
+	test_names();
+	test_good();
+	test_bad();
+}
