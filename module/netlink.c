@@ -19,10 +19,23 @@ enum {
 	VADDR_MCGRP_EVENTS_IDX,
 };
 
+/*
+ * Events name uids and cgroups: only CAP_NET_ADMIN in the namespace's
+ * owning user namespace may listen. The group's flags are GENL_MCAST_*,
+ * checked by genl_bind(); an op's GENL_UNS_ADMIN_PERM means nothing
+ * there. Kernels older than GENL_MCAST_CAP_NET_ADMIN (6.7, backported
+ * to the stable series Debian 12 ships) let any socket join.
+ */
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+#define VADDR_MCGRP_FLAGS	GENL_MCAST_CAP_NET_ADMIN
+#else
+#define VADDR_MCGRP_FLAGS	0
+#endif
+
 static const struct genl_multicast_group vaddr_mcgrps[] = {
 	[VADDR_MCGRP_EVENTS_IDX] = {
 		.name = VADDR_MCGRP_EVENTS,
-		.flags = GENL_UNS_ADMIN_PERM,
+		.flags = VADDR_MCGRP_FLAGS,
 	},
 };
 

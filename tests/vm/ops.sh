@@ -172,7 +172,7 @@ check "monitor -t: domain add line" \
 check "monitor -t: cgroup add shows the path" \
 	grep -Eq " cgroup add $CG/cde domain cde\.example$" "$mont"
 rm -f "$mon" "$mont"
-out=$(run_as 1003 h "$VADDRCTL" monitor 2>&1); rc=$?
+out=$(run_as 1003 h timeout 10 "$VADDRCTL" monitor 2>&1); rc=$?
 expect_eq "unprivileged monitor is refused" \
 	"$rc $out" "1 vaddrctl: cannot listen to vaddr events: CAP_NET_ADMIN is needed"
 out=$(ctl monitor -x 2>&1); rc=$?
