@@ -172,7 +172,7 @@ check "monitor -t: domain add line" \
 check "monitor -t: cgroup add shows the path" \
 	grep -Eq " cgroup add $CG/cde domain cde\.example$" "$mont"
 rm -f "$mon" "$mont"
-out=$(run_as 1003 h timeout 10 "$VADDRCTL" monitor 2>&1); rc=$?
+out=$("$NSEXEC" -n h -u 1003 -- timeout 10 "$VADDRCTL" monitor 2>&1); rc=$?
 expect_eq "unprivileged monitor is refused" \
 	"$rc $out" "1 vaddrctl: cannot listen to vaddr events: CAP_NET_ADMIN is needed"
 out=$(ctl monitor -x 2>&1); rc=$?
@@ -278,7 +278,7 @@ diag "doctor, bcd.example only:"; sed 's/^/# | /' <<<"$out" >&2
 expect_eq "doctor passes a good domain" "$rc" 0
 j=$(doctor -j)
 expect_eq "doctor -j: six findings, all ok" \
-	"$(jq -r 'map(.status) | unique | join(",") + " " + (length | tostring)' <<<"$j")" "ok 6"
+	"$(jq -r '(map(.status) | unique | join(",")) + " " + (length | tostring)' <<<"$j")" "ok 6"
 expect_eq "doctor -j: checks of both addresses" \
 	"$(jq -r '[.[] | .addr + " " + .check] | join(",")' <<<"$j")" \
 	"$BCD4 address,$BCD4 ptr,$BCD4 forward,$BCD6 address,$BCD6 ptr,$BCD6 forward"
