@@ -6,6 +6,15 @@
 # make bench         the benchmarks in a VM (tests/bench/*.sh): ratios, not TAP
 # make bench T=NAME  one benchmark (tests/bench/NAME.sh) only
 # make deps          install what building and testing need (Debian 12, root)
+# make install       the module (modules_install + depmod), vaddrctl, man
+#                    pages, completion, vaddr.service, /etc/vaddr.conf
+#                    (never overwritten); DESTDIR and PREFIX as usual
+# make uninstall     removes what make install put there (not /etc/vaddr.conf)
+# make dkms-install  the module source to /usr/src/vaddr-VERSION, then
+#                    dkms add, build and install (DKMS_KERNEL=release to
+#                    build for another kernel than the running one)
+# make dkms-uninstall  dkms remove, and the source from /usr/src
+# make deb           the Debian packages vaddr-dkms and vaddrctl, in build/deb
 #
 # KDIR defaults to the running kernel's build directory; where there is none
 # (a kernel without module support), to the newest installed Debian headers.
@@ -15,8 +24,20 @@ ifeq ($(origin KDIR),undefined)
 KDIR := $(shell tests/harness/kdir.sh $(KRELEASE))
 endif
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+# The release of the kernel in KDIR, which may not be the running one.
+KDIR_RELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"$$/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h)
 
-.PHONY: all module vaddrctl check bench deps clean kdir
+PREFIX ?= /usr/local
+DESTDIR ?=
+# What DKMS builds: the same files as `make module`, nothing generated.
+DKMS_SRC := Kbuild dkms.conf $(wildcard module/*.c module/*.h) \
+	module/include/uapi/linux/vaddr.h
+DKMS_DIR = $(DESTDIR)/usr/src/vaddr-$(VERSION)
+
+.PHONY: all module vaddrctl check bench deps clean kdir install uninstall \
+	install-module uninstall-module dkms-source dkms-install \
+	dkms-uninstall deb
 
 all: module vaddrctl
 
@@ -38,6 +59,43 @@ check:
 
 bench:
 	KDIR="$(KDIR)" T="$(T)" tests/bench/run.sh
+
+install: install-module
+	$(MAKE) -C userspace install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+
+# As the kernel's own modules_install, this installs what `make` built:
+# root need not compile. depmod only on the live system: a staged tree
+# (DESTDIR) is the package manager's to index when it installs.
+install-module: kdir
+	@test -f vaddr.ko || { echo "no vaddr.ko: run 'make' first" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=updates modules_install
+	test -n "$(DESTDIR)" || depmod -a $(KDIR_RELEASE)
+
+uninstall: uninstall-module
+	$(MAKE) -C userspace uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+
+uninstall-module: kdir
+	rm -f $(DESTDIR)/lib/modules/$(KDIR_RELEASE)/updates/vaddr.ko*
+	test -n "$(DESTDIR)" || depmod -a $(KDIR_RELEASE)
+
+dkms-source:
+	rm -rf $(DKMS_DIR)
+	for f in $(DKMS_SRC); do install -D -m 0644 $$f $(DKMS_DIR)/$$f || exit; done
+
+# A previous install of the same version is replaced, as after an edit.
+dkms-install:
+	-dkms remove -m vaddr -v $(VERSION) --all >/dev/null 2>&1
+	$(MAKE) dkms-source DESTDIR=
+	dkms add -m vaddr -v $(VERSION)
+	dkms install -m vaddr -v $(VERSION) $(if $(DKMS_KERNEL),-k $(DKMS_KERNEL))
+
+dkms-uninstall:
+	-dkms remove -m vaddr -v $(VERSION) --all
+	rm -rf /usr/src/vaddr-$(VERSION)
+
+deb:
+	packaging/deb.sh $(VERSION)
 
 clean:
 	-test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -75,6 +75,10 @@ else
 fi
 build vaddrctl make vaddrctl || built=
 build tools make -C tests/tools || built=
+# The Debian packages, for tests/vm/pkg-deb.sh; lintian's findings in the log.
+case " ${T:- pkg-deb } " in
+*" pkg-deb "*) build packages make deb ;;
+esac
 
 # (c) Host unit tests, when userspace has them; their TAP numbers are dropped.
 if grep -q '^test:' userspace/Makefile 2>/dev/null; then

@@ -12,6 +12,7 @@ packages=(
 	qemu-system-x86 busybox-static cpio kmod	# the VM and its initramfs
 	iproute2 nftables procps util-linux python3	# tests: ip/ss, nft, sysctl, setpriv
 	socat tcpdump iputils-ping jq		# tests: peers, observers, JSON
+	dkms dh-dkms debhelper dpkg-dev lintian	# make dkms-install, make deb
 )
 
 installed() {

@@ -6,8 +6,8 @@
 # is 1 when the guest did not write its completion marker, 2 when the VM
 # could not be started (no kernel, no initramfs, unknown test).
 #
-# Env: KDIR (required), VM_TIMEOUT (seconds, default 900), VM_TEST_TIMEOUT
-# (per test, default 300), VADDR_KO (module to test, default $repo/vaddr.ko),
+# Env: KDIR (required), VM_TIMEOUT (seconds, default 1800), VM_TEST_TIMEOUT
+# (per test, default 600), VADDR_KO (module to test, default $repo/vaddr.ko),
 # VM_LOG_LINES (console lines shown on failure, default 150), VM_SUITE (the
 # directory under tests/ holding the scripts: vm, or bench for `make bench`),
 # VM_DIR (work directory, default build/vm; `make bench` uses its own, so it
@@ -21,7 +21,7 @@ repo=$(cd "$here/../.." && pwd)
 vmdir=${VM_DIR:-$repo/build/vm}
 suite=${VM_SUITE:-vm}
 out=$vmdir/out
-timeout_s=${VM_TIMEOUT:-900}
+timeout_s=${VM_TIMEOUT:-1800}
 
 say() { echo "# vm: $*"; }
 
@@ -72,7 +72,7 @@ fi
 # Settings for guest-init.sh; VADDR_KO lets a prebuilt module stand in.
 {
 	printf 'VADDR_KO=%q\n' "${VADDR_KO:-$repo/vaddr.ko}"
-	printf 'TEST_TIMEOUT=%d\n' "${VM_TEST_TIMEOUT:-300}"
+	printf 'TEST_TIMEOUT=%d\n' "${VM_TEST_TIMEOUT:-600}"
 	printf 'SUITE=%q\n' "$suite"
 	printf 'VM_ACCEL=%q\n' "$accel${icount:+ icount}"
 } >"$out/env"

@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+# Sourced by the packaging tests (tests/vm/pkg-*.sh), after lib.sh: the
+# topology and the check that an installed vaddr works with the example
+# configuration.
+
+PKG_H4=198.51.100.1 PKG_R4=198.51.100.2 PKG_BCD4=198.51.100.70
+
+# pkg_topology: ns h (host address and bcd.example's) and ns r (a peer);
+# user b1 (uid 1001), the example configuration's bcd.example user.
+pkg_topology() {
+	netns_add h
+	netns_add r
+	veth_pair h h0 r r0
+	addr_add h h0 $PKG_H4/24
+	addr_add h h0 $PKG_BCD4/32
+	addr_add r r0 $PKG_R4/24
+	grep -q '^b1:' /etc/passwd ||
+		echo "b1:x:1001:1001::/nonexistent:/usr/sbin/nologin" >>/etc/passwd
+}
+
+# pkg_example_conf FILE: the example vaddr.conf with its sample domain
+# switched on. The shipped file has it commented out, since on a real host
+# it would name users and addresses that do not exist: its lines are "#"
+# and the line itself, where prose is "# " and text.
+pkg_example_conf() {
+	sed 's/^#\([^ ]\)/\1/' "$VADDR_ROOT/userspace/vaddr.conf.example" >"$1"
+}
+
+# pkg_tcp_seen: connect from h as uid 1001 to a peer in r; prints the
+# address the peer accepted.
+pkg_tcp_seen() {
+	local out=/tmp/pkg-peer.out pid
+	bg_start "$out" ip netns exec r timeout 10 "$PEER" tcp-listen :: 7100 1 ||
+		return 1
+	pid=$!
+	run_as 1001 h "$PEER" tcp-connect $PKG_R4 7100 >/dev/null
+	wait "$pid"
+	grep -vx ready "$out"
+}
+
+# pkg_example_works VADDRCTL WHAT: the example configuration loads with
+# that vaddrctl and a connect of its user leaves from the domain address.
+pkg_example_works() {
+	local ctl=$1 what=$2 conf=/tmp/pkg-vaddr.conf
+	pkg_example_conf "$conf"
+	check "$what: vaddrctl load of the example configuration" \
+		"$ctl" -n h load "$conf"
+	expect_eq "$what: the peer saw bcd.example's address" \
+		"$(pkg_tcp_seen)" $PKG_BCD4
+}
