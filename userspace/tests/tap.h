@@ -23,5 +23,6 @@ void test_parse(void);
 void test_print(void);
 void test_settings(void);
 void test_passwd(void);
+void test_conf(void);
 
 #endif

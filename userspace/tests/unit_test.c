@@ -63,6 +63,7 @@ int main(void)
 	test_print();
 	test_settings();
 	test_passwd();
+	test_conf();
 	printf("1..%d\n", tests);
 	return failures ? EXIT_FAILURE : EXIT_SUCCESS;
 }
