@@ -4,7 +4,8 @@
  * into the same table. uids are written as numbers, the exact round trip
  * (a user's name is a comment: names can move to other uids); consecutive
  * uids become ranges. A cgroup is written as its path when one was found
- * and can be written as a word, else as its id.
+ * and can be written as a word, else as its id (do_save() leaves out
+ * cgroups that are gone).
  */
 #include <inttypes.h>
 #include <string.h>
@@ -59,7 +60,7 @@ static void write_cgroups(FILE *f, const struct map *v, size_t n)
 		else
 			fprintf(f, "\tcgroup %" PRIu64 "\t# %s\n", v[i].key,
 				path ? "its path cannot be written as a word" :
-				       "no path found under /sys/fs/cgroup");
+				       "no cgroup v2 tree to find its path in");
 	}
 }
 

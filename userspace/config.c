@@ -9,7 +9,9 @@
  * throws the stage away.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
@@ -194,6 +196,29 @@ static const struct map *maps_of(const struct maps *m, size_t *pos,
 	return m->v + first;
 }
 
+/*
+ * A mapped cgroup that is not in the cgroup tree any more was removed:
+ * no socket can match it again (ids are not reused) and the kernel would
+ * refuse it in a load. It is left out, with a warning, so that what save
+ * writes loads back to the same table.
+ */
+static void cgroups_drop_gone(struct maps *m)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < m->n; i++) {
+		if (m->v[i].name) {
+			m->v[n++] = m->v[i];
+			continue;
+		}
+		fprintf(stderr,
+			"vaddrctl: not saved: cgroup %" PRIu64 " of domain %s, which no longer exists\n",
+			m->v[i].key, m->v[i].domain);
+		free(m->v[i].domain);
+	}
+	m->n = n;
+}
+
 int do_save(int argc, char **argv)
 {
 	size_t i, user = 0, cgroup = 0;
@@ -206,7 +231,8 @@ int do_save(int argc, char **argv)
 		return -1;
 	}
 	users_resolve(&t.users);
-	cgroups_resolve(&t.cgroups);
+	if (cgroups_resolve(&t.cgroups))
+		cgroups_drop_gone(&t.cgroups);
 	maps_sort_by_domain(&t.users);
 	maps_sort_by_domain(&t.cgroups);
 	printf("# vaddr.conf(5), written by vaddrctl save\n");

@@ -96,7 +96,7 @@ void users_name(struct map *v, size_t n, const struct pw_db *db);
 
 /* cgroup.c */
 extern const struct cmd cgroup_cmds[];
-void cgroups_resolve(struct maps *cgroups);
+bool cgroups_resolve(struct maps *cgroups);
 void cgroup_print(const struct map *c, int width);
 
 /* table.c: the whole table, from three dumps that saw one generation. */

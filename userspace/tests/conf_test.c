@@ -270,7 +270,7 @@ static void test_conf_write(void)
 		"\tuser 1-3 5 7-8 10 12 14 16 18\n"
 		"\tuser 20 22 24\n"
 		"\tuser 1005\t# bob\n"
-		"\tcgroup 9\t# no path found under /sys/fs/cgroup\n"
+		"\tcgroup 9\t# no cgroup v2 tree to find its path in\n"
 		"\tcgroup /cg/xyz\n"
 		"domain c.example\n"
 		"\taddr 203.0.113.5\n";
