@@ -127,8 +127,11 @@ void vaddr_stage_flush(struct vaddr_net *vn)
 
 /*
  * A netlink socket is being released, in process context. Its port id is
- * already unhashed and no request of it can still be running: whatever
- * stage carries the port id is either its own or stale.
+ * already unhashed and no request of it can still be running, so its stage
+ * can go. A new socket that got the same port id in the meantime and began
+ * a stage of its own would lose it here too: its commit then fails with
+ * ENOENT, and nothing is half applied. vn->lock keeps a request of that
+ * socket from using the stage while it is freed.
  */
 static int vaddr_stage_urelease(struct notifier_block *nb,
 				unsigned long event, void *ptr)

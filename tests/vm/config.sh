@@ -157,7 +157,25 @@ EOF
 ctl save >"$T/after"
 check "the table is unchanged after every refused file" cmp "$T/before" "$T/after"
 
+# fail-closed is a domain option of the isolation feature: the file takes
+# it; a kernel without it refuses the file by line, changing nothing.
+printf 'domain fc.example fail-closed\n\taddr 192.0.2.98\n' >"$T/fc.conf"
+check "check takes fail-closed" ctl check "$T/fc.conf"
+out=$(ctl load "$T/fc.conf" 2>&1); rc=$?
+diag "load with fail-closed: rc=$rc $out"
+if [ $rc = 0 ]; then
+	expect_eq "fail-closed loaded and saved" "$(ctl save | grep '^domain')" "domain fc.example fail-closed"
+	ctl load "$T/before"
+else
+	expect_eq "fail-closed refused by line" "$(cut -d: -f2 <<<"$out")" 1
+fi
+ctl save >"$T/after"
+check "the table is as before" cmp "$T/before" "$T/after"
+
 # --- check, show -j -----------------------------------------------------
+mkdir -p /sys/fs/cgroup/sites/bcd
+check "the example /etc/vaddr.conf is valid" ctl check "$VADDR_ROOT/userspace/vaddr.conf.example"
+rmdir /sys/fs/cgroup/sites/bcd /sys/fs/cgroup/sites
 printf 'domain z.example\n\taddr 192.0.2.99\n' >"$T/z.conf"
 expect_eq "check of a valid file" "$(ctl check "$T/z.conf")" \
 	"$T/z.conf: 1 domains, 0 users, 0 cgroups: ok"
