@@ -342,6 +342,60 @@ ctl load "$T/A.conf"
 expect_eq "counters survive a load of the same domains" \
 	"$(ctl -j stats | jq '[.[] | .bound4] | add')" "$bound"
 
+# --- the event of a load, and who may load ------------------------------
+cat >"$T/events.py" <<'EOF'
+import socket, struct, sys
+sys.path.insert(0, sys.argv[1])
+import nlraw as n
+cmds, attrs = n.uapi_enum("VADDR_CMD_"), n.uapi_enum("VADDR_A_")
+names = {v: k for k, v in cmds.items()}
+sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, n.NETLINK_GENERIC)
+payload = n.attr(n.CTRL_ATTR_FAMILY_NAME, b"vaddr\0")
+genl = struct.pack("=BBH", n.CTRL_CMD_GETFAMILY, 1, 0)
+sock.send(struct.pack("=IHHII", 20 + len(payload), n.GENL_ID_CTRL,
+                      n.NLM_F_REQUEST, 1, 0) + genl + payload)
+data, group = sock.recv(65536), None
+def tlvs(buf, off, end):
+    while off + 4 <= end:
+        alen, atype = struct.unpack_from("=HH", buf, off)
+        if alen < 4:
+            return
+        yield atype & 0x3fff, off + 4, off + alen
+        off += (alen + 3) & ~3
+for t, o, e in tlvs(data, 20, len(data)):
+    if t == 7:			# CTRL_ATTR_MCAST_GROUPS
+        for _, go, ge in tlvs(data, o, e):
+            g = dict((gt, data[gvo:gve]) for gt, gvo, gve in tlvs(data, go, ge))
+            if g.get(1, b"").rstrip(b"\0") == b"events":
+                group = struct.unpack("=I", g[2])[0]
+sock.setsockopt(270, 1, group)	# NETLINK_ADD_MEMBERSHIP
+print("ready", flush=True)
+sock.settimeout(float(sys.argv[2]))
+try:
+    while True:
+        data = sock.recv(65536)
+        vals = {}
+        for t, o, e in tlvs(data, 20, len(data)):
+            if t in (attrs["NR_UIDS"], attrs["NR_CGROUPS"]):
+                vals[t] = struct.unpack_from("=I", data, o)[0]
+        print(names[data[16]], vals.get(attrs["NR_UIDS"]),
+              vals.get(attrs["NR_CGROUPS"]), flush=True)
+except socket.timeout:
+    pass
+EOF
+bg_start "$T/events" ip netns exec h python3 "$T/events.py" "$VADDR_ROOT/tests/tools" 8
+ctl load "$T/B.conf"
+ctl domain add ev.example addr 192.0.2.123
+for _ in $(seq 100); do grep -q DOMAIN_NEW "$T/events" && break; sleep 0.1; done
+expect_eq "a load is one event, with the new table's counts" \
+	"$(grep -v ready "$T/events" | head -n 2 | tr '\n' ' ')" "REPLACE_COMMIT 1002 0 DOMAIN_NEW 0 0 "
+out=$(run_as 1003 h "$VADDRCTL" load "$T/A.conf" 2>&1); rc=$?
+expect_eq "an unprivileged user cannot load" "$rc $(grep -v '^#' <<<"$out")" \
+	"1 vaddrctl: operation not permitted: CAP_NET_ADMIN is needed"
+expect_eq "nor open a replacement" "$(run_as 1003 h python3 "$NLRAW" REPLACE_BEGIN 2>/dev/null)" \
+	"errno=EPERM msg="
+check "the table is still B's, and the domain added after" sh -c "'$VADDRCTL' -n h -j show | jq -e '[.domains[].users | length] == [1, 1001, 0]'"
+
 # --- 100k users in one load ---------------------------------------------
 {
 	for i in $(seq 0 999); do
