@@ -18,6 +18,9 @@
 #include "print.h"
 #include "vaddrctl.h"
 
+/* Errors printed, of the file or of the kernel; the rest are counted. */
+#define CONF_ERRORS_MAX	50
+
 static const char *conf_name(const char *file)
 {
 	return strcmp(file, "-") ? file : "stdin";
@@ -36,7 +39,7 @@ static int conf_read(const char *file, struct conf *c)
 	if (f != stdin)
 		fclose(f);
 	if (err)
-		conf_print_errors(c, conf_name(file), stderr, 50);
+		conf_print_errors(c, conf_name(file), stderr, CONF_ERRORS_MAX);
 	return err;
 }
 
@@ -73,6 +76,7 @@ int do_check(int argc, char **argv)
 struct load {
 	const struct conf *c;
 	const char *file;
+	size_t errors;
 };
 
 /* Requests go in order: domains, uids, cgroups. */
@@ -89,9 +93,11 @@ static unsigned int load_line(const struct conf *c, size_t i)
 
 static void load_err(size_t index, int err, const char *msg, void *data)
 {
-	const struct load *l = data;
+	struct load *l = data;
 	size_t len = strlen(msg);
 
+	if (l->errors++ >= CONF_ERRORS_MAX)
+		return;
 	if (len)
 		fprintf(stderr, "%s:%u: Error: %s%s\n", l->file,
 			load_line(l->c, index), msg,
@@ -171,9 +177,16 @@ int do_load(int argc, char **argv)
 		nl_batch_start(load_err, &l);
 		load_send(&c);
 		err = nl_batch_end();
-		/* Nothing was applied; closing the socket would drop it too. */
+		if (l.errors > CONF_ERRORS_MAX)
+			fprintf(stderr,
+				"%s: %zu more errors (sending stops after the first batch of requests with one)\n",
+				l.file, l.errors - CONF_ERRORS_MAX);
+		/*
+		 * Closing the socket throws the stage away, even when answers
+		 * to the batch are still queued on it.
+		 */
 		if (err)
-			request(VADDR_CMD_REPLACE_ABORT);
+			nl_close();
 		else
 			err = request(VADDR_CMD_REPLACE_COMMIT);
 	}

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
@@ -349,6 +350,12 @@ int nl_dump(struct nl_dump *d)
 /* A send buffer of a batch; a request of it never takes more than this. */
 #define NL_BATCH_SIZE	65536
 #define NL_BATCH_MSG	1024
+/*
+ * Room for an answer to every request of a buffer, even if all fail: an
+ * error message takes about a kilobyte of receive buffer. Beyond the
+ * default limit (net.core.rmem_max) with CAP_NET_ADMIN, which changes need.
+ */
+#define NL_BATCH_RCVBUF	(8 << 20)
 
 static struct {
 	nl_batch_err err;
@@ -442,8 +449,15 @@ struct nlmsghdr *nl_batch_msg(uint8_t cmd)
 
 	if (batch.failed || (!nl.sock && nl_open()))
 		return NULL;
-	if (!batch.n++)
+	if (!batch.n++) {
+		int size = NL_BATCH_RCVBUF, fd = mnl_socket_get_fd(nl.sock);
+
 		batch.seq0 = nl.seq + 1;
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size,
+			       sizeof(size)))
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size,
+				   sizeof(size));
+	}
 	if (batch.last &&
 	    batch.len + NLMSG_ALIGN(batch.last->nlmsg_len) + NL_BATCH_MSG >
 	    NL_BATCH_SIZE) {

@@ -154,6 +154,15 @@ domain a.example
 	user 1001
 	cgroup 999999999
 EOF
+# Thousands of requests refused by the kernel: the first errors, by line.
+{
+	printf 'domain a.example\n\taddr 192.0.2.1\n'
+	for i in $(seq 1 3000); do echo "	cgroup $((900000000 + i))"; done
+} >"$T/many.conf"
+out=$(ctl load "$T/many.conf" 2>&1); rc=$?
+diag "many kernel errors: $(wc -l <<<"$out") lines, last: $(tail -n1 <<<"$out")"
+expect_eq "many kernel errors: status 1, the first error by line" "$rc $(head -n1 <<<"$out")" \
+	"1 $T/many.conf:3: Error: no cgroup v2 directory with this id."
 ctl save >"$T/after"
 check "the table is unchanged after every refused file" cmp "$T/before" "$T/after"
 
