@@ -205,6 +205,7 @@ static int vaddr_put_stats(struct sk_buff *skb, const struct vaddr_domain *d)
  */
 struct vaddr_obj {
 	const struct vaddr_net *settings;
+	const struct vaddr_table *table;	/* its counts */
 	const struct vaddr_domain *domain;
 	bool stats;
 	bool has_uid;
@@ -228,6 +229,11 @@ static int vaddr_fill(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 			goto cancel;
 	}
 	if (obj->settings && nla_put_u8(skb, VADDR_A_NAT, obj->settings->nat))
+		goto cancel;
+	if (obj->table &&
+	    (nla_put_u32(skb, VADDR_A_NR_UIDS, READ_ONCE(obj->table->nr_uids)) ||
+	     nla_put_u32(skb, VADDR_A_NR_CGROUPS,
+			 READ_ONCE(obj->table->nr_cgroups))))
 		goto cancel;
 	if (obj->has_uid && nla_put_u32(skb, VADDR_A_UID, obj->uid))
 		goto cancel;
@@ -274,6 +280,31 @@ static void vaddr_notify(struct genl_info *info, u8 cmd,
 				VADDR_MCGRP_EVENTS_IDX, GFP_KERNEL);
 }
 
+/*
+ * The table a change applies to, with vn->lock held: the sender's open
+ * replacement (*staged), else the live table.
+ */
+static struct vaddr_table *vaddr_target(struct vaddr_net *vn,
+					struct sk_buff *skb,
+					struct genl_info *info, bool *staged)
+{
+	struct vaddr_table *t;
+
+	t = vaddr_stage_table(vn, info->snd_portid, NETLINK_CB(skb).sk);
+	*staged = !!t;
+	return t ?: vaddr_table_get(vn);
+}
+
+/* A change to the live table: account and announce it. */
+static void vaddr_changed(struct vaddr_net *vn, struct genl_info *info,
+			  bool staged, u8 cmd, const struct vaddr_obj *obj)
+{
+	if (staged)
+		return;
+	vaddr_net_changed(vn);
+	vaddr_notify(info, cmd, obj);
+}
+
 static int vaddr_nl_domain_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
@@ -284,6 +315,7 @@ static int vaddr_nl_domain_new(struct sk_buff *skb, struct genl_info *info)
 	struct vaddr_obj obj = {};
 	struct vaddr_table *t;
 	const char *name;
+	bool staged;
 	int err;
 
 	if (VADDR_MISSING(info, VADDR_A_DOMAIN, "missing domain name"))
@@ -311,7 +343,7 @@ static int vaddr_nl_domain_new(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	mutex_lock(&vn->lock);
-	t = vaddr_table_get(vn);
+	t = vaddr_target(vn, skb, info, &staged);
 	err = -EEXIST;
 	if (vaddr_domain_find(t, name)) {
 		NL_SET_ERR_MSG_ATTR(extack, attrs[VADDR_A_DOMAIN],
@@ -332,9 +364,8 @@ static int vaddr_nl_domain_new(struct sk_buff *skb, struct genl_info *info)
 	err = vaddr_domain_add(t, name, addr4, addr6);
 	if (err)
 		goto out;
-	vaddr_net_changed(vn);
 	obj.domain = vaddr_domain_find(t, name);
-	vaddr_notify(info, VADDR_CMD_DOMAIN_NEW, &obj);
+	vaddr_changed(vn, info, staged, VADDR_CMD_DOMAIN_NEW, &obj);
 out:
 	mutex_unlock(&vn->lock);
 	return err;
@@ -346,18 +377,21 @@ static int vaddr_nl_domain_del(struct sk_buff *skb, struct genl_info *info)
 	struct vaddr_obj obj = {};
 	struct vaddr_domain *d;
 	struct vaddr_table *t;
+	bool staged;
 
 	mutex_lock(&vn->lock);
-	t = vaddr_table_get(vn);
+	t = vaddr_target(vn, skb, info, &staged);
 	d = vaddr_attr_domain(t, info);
 	if (IS_ERR(d)) {
 		mutex_unlock(&vn->lock);
 		return PTR_ERR(d);
 	}
 	obj.domain = d;
-	vaddr_notify(info, VADDR_CMD_DOMAIN_DEL, &obj);
+	if (!staged)
+		vaddr_notify(info, VADDR_CMD_DOMAIN_DEL, &obj);
 	vaddr_domain_del(t, d);
-	vaddr_net_changed(vn);
+	if (!staged)
+		vaddr_net_changed(vn);
 	mutex_unlock(&vn->lock);
 	return 0;
 }
@@ -497,6 +531,7 @@ static int vaddr_nl_uid_add(struct sk_buff *skb, struct genl_info *info)
 	struct vaddr_obj obj = { .has_uid = true };
 	struct vaddr_domain *d;
 	struct vaddr_table *t;
+	bool staged;
 	kuid_t kuid;
 	int err;
 
@@ -506,7 +541,7 @@ static int vaddr_nl_uid_add(struct sk_buff *skb, struct genl_info *info)
 	obj.uid = vaddr_event_uid(info, kuid);
 
 	mutex_lock(&vn->lock);
-	t = vaddr_table_get(vn);
+	t = vaddr_target(vn, skb, info, &staged);
 	d = vaddr_attr_domain(t, info);
 	if (IS_ERR(d)) {
 		err = PTR_ERR(d);
@@ -518,9 +553,8 @@ static int vaddr_nl_uid_add(struct sk_buff *skb, struct genl_info *info)
 				    "uid is already mapped to a domain");
 	if (err)
 		goto out;
-	vaddr_net_changed(vn);
 	obj.domain = d;
-	vaddr_notify(info, VADDR_CMD_UID_ADD, &obj);
+	vaddr_changed(vn, info, staged, VADDR_CMD_UID_ADD, &obj);
 out:
 	mutex_unlock(&vn->lock);
 	return err;
@@ -530,6 +564,8 @@ static int vaddr_nl_uid_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vaddr_net *vn = vaddr_info_net(info);
 	struct vaddr_obj obj = { .has_uid = true };
+	struct vaddr_table *t;
+	bool staged;
 	kuid_t kuid;
 	int err;
 
@@ -539,16 +575,15 @@ static int vaddr_nl_uid_del(struct sk_buff *skb, struct genl_info *info)
 	obj.uid = vaddr_event_uid(info, kuid);
 
 	mutex_lock(&vn->lock);
+	t = vaddr_target(vn, skb, info, &staged);
 	/* The event says which domain lost the uid. */
-	obj.domain = vaddr_uid_domain(vaddr_table_get(vn), kuid);
-	err = vaddr_uid_del(vaddr_table_get(vn), kuid);
+	obj.domain = vaddr_uid_domain(t, kuid);
+	err = vaddr_uid_del(t, kuid);
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VADDR_A_UID],
 				    "uid is not mapped");
-	if (!err) {
-		vaddr_net_changed(vn);
-		vaddr_notify(info, VADDR_CMD_UID_DEL, &obj);
-	}
+	if (!err)
+		vaddr_changed(vn, info, staged, VADDR_CMD_UID_DEL, &obj);
 	mutex_unlock(&vn->lock);
 	return err;
 }
@@ -578,6 +613,7 @@ static int vaddr_nl_cgroup_add(struct sk_buff *skb, struct genl_info *info)
 	struct vaddr_obj obj = { .has_cgroup = true };
 	struct vaddr_domain *d;
 	struct vaddr_table *t;
+	bool staged;
 	int err;
 
 	err = vaddr_attr_cgroup(info, &obj.cgroup);
@@ -585,7 +621,7 @@ static int vaddr_nl_cgroup_add(struct sk_buff *skb, struct genl_info *info)
 		return err;
 
 	mutex_lock(&vn->lock);
-	t = vaddr_table_get(vn);
+	t = vaddr_target(vn, skb, info, &staged);
 	d = vaddr_attr_domain(t, info);
 	if (IS_ERR(d)) {
 		err = PTR_ERR(d);
@@ -598,9 +634,8 @@ static int vaddr_nl_cgroup_add(struct sk_buff *skb, struct genl_info *info)
 				    "cgroup is already mapped to a domain");
 	if (err)
 		goto out;
-	vaddr_net_changed(vn);
 	obj.domain = d;
-	vaddr_notify(info, VADDR_CMD_CGROUP_ADD, &obj);
+	vaddr_changed(vn, info, staged, VADDR_CMD_CGROUP_ADD, &obj);
 out:
 	mutex_unlock(&vn->lock);
 	return err;
@@ -611,6 +646,8 @@ static int vaddr_nl_cgroup_del(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *attr = info->attrs[VADDR_A_CGROUP_ID];
 	struct vaddr_net *vn = vaddr_info_net(info);
 	struct vaddr_obj obj = { .has_cgroup = true };
+	struct vaddr_table *t;
+	bool staged;
 	int err;
 
 	/* The cgroup may be gone already; its mapping can still go. */
@@ -619,14 +656,13 @@ static int vaddr_nl_cgroup_del(struct sk_buff *skb, struct genl_info *info)
 	obj.cgroup = nla_get_u64(attr);
 
 	mutex_lock(&vn->lock);
-	obj.domain = vaddr_cgroup_domain(vaddr_table_get(vn), obj.cgroup);
-	err = vaddr_cgroup_del(vaddr_table_get(vn), obj.cgroup);
+	t = vaddr_target(vn, skb, info, &staged);
+	obj.domain = vaddr_cgroup_domain(t, obj.cgroup);
+	err = vaddr_cgroup_del(t, obj.cgroup);
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG_ATTR(info->extack, attr, "cgroup is not mapped");
-	if (!err) {
-		vaddr_net_changed(vn);
-		vaddr_notify(info, VADDR_CMD_CGROUP_DEL, &obj);
-	}
+	if (!err)
+		vaddr_changed(vn, info, staged, VADDR_CMD_CGROUP_DEL, &obj);
 	mutex_unlock(&vn->lock);
 	return err;
 }
@@ -646,6 +682,62 @@ static int vaddr_nl_flush(struct sk_buff *skb, struct genl_info *info)
 	vaddr_notify(info, VADDR_CMD_FLUSH, &obj);
 	mutex_unlock(&vn->lock);
 	return 0;
+}
+
+static int vaddr_nl_replace_begin(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vaddr_net *vn = vaddr_info_net(info);
+	int err;
+
+	mutex_lock(&vn->lock);
+	err = vaddr_stage_begin(vn, info->snd_portid, NETLINK_CB(skb).sk);
+	mutex_unlock(&vn->lock);
+	if (err == -EBUSY)
+		NL_SET_ERR_MSG(info->extack,
+			       "this socket has a replacement open already");
+	return err;
+}
+
+static void vaddr_no_stage(struct genl_info *info)
+{
+	NL_SET_ERR_MSG(info->extack,
+		       "no replacement open on this socket (VADDR_CMD_REPLACE_BEGIN)");
+}
+
+static int vaddr_nl_replace_commit(struct sk_buff *skb,
+				   struct genl_info *info)
+{
+	struct vaddr_net *vn = vaddr_info_net(info);
+	struct vaddr_obj obj = {};
+	struct vaddr_table *t;
+
+	mutex_lock(&vn->lock);
+	t = vaddr_stage_take(vn, info->snd_portid, NETLINK_CB(skb).sk);
+	if (!t) {
+		mutex_unlock(&vn->lock);
+		vaddr_no_stage(info);
+		return -ENOENT;
+	}
+	vaddr_table_keep_stats(t, vaddr_table_get(vn));
+	vaddr_table_replace(vn, t);
+	vaddr_net_changed(vn);
+	obj.table = t;
+	vaddr_notify(info, VADDR_CMD_REPLACE_COMMIT, &obj);
+	mutex_unlock(&vn->lock);
+	return 0;
+}
+
+static int vaddr_nl_replace_abort(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vaddr_net *vn = vaddr_info_net(info);
+	int err;
+
+	mutex_lock(&vn->lock);
+	err = vaddr_stage_abort(vn, info->snd_portid, NETLINK_CB(skb).sk);
+	mutex_unlock(&vn->lock);
+	if (err)
+		vaddr_no_stage(info);
+	return err;
 }
 
 static int vaddr_nl_settings_set(struct sk_buff *skb, struct genl_info *info)
@@ -833,6 +925,21 @@ static const struct genl_ops vaddr_genl_ops[] = {
 		VADDR_OP(VADDR_CMD_WHOAMI, vaddr_empty_policy, 0),
 		.doit = vaddr_nl_whoami,
 	},
+	{
+		VADDR_OP(VADDR_CMD_REPLACE_BEGIN, vaddr_empty_policy,
+			 GENL_UNS_ADMIN_PERM),
+		.doit = vaddr_nl_replace_begin,
+	},
+	{
+		VADDR_OP(VADDR_CMD_REPLACE_COMMIT, vaddr_empty_policy,
+			 GENL_UNS_ADMIN_PERM),
+		.doit = vaddr_nl_replace_commit,
+	},
+	{
+		VADDR_OP(VADDR_CMD_REPLACE_ABORT, vaddr_empty_policy,
+			 GENL_UNS_ADMIN_PERM),
+		.doit = vaddr_nl_replace_abort,
+	},
 };
 
 static struct genl_family vaddr_genl_family __ro_after_init = {
@@ -851,10 +958,20 @@ static struct genl_family vaddr_genl_family __ro_after_init = {
 
 int vaddr_genl_init(void)
 {
-	return genl_register_family(&vaddr_genl_family);
+	int err;
+
+	err = vaddr_stage_init();
+	if (err)
+		return err;
+	err = genl_register_family(&vaddr_genl_family);
+	if (err)
+		vaddr_stage_exit();
+	return err;
 }
 
 void vaddr_genl_exit(void)
 {
 	genl_unregister_family(&vaddr_genl_family);
+	/* Stages left over go with their namespaces, in vaddr_table_exit(). */
+	vaddr_stage_exit();
 }

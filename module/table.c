@@ -263,6 +263,28 @@ void vaddr_table_replace(struct vaddr_net *vn, struct vaddr_table *t)
 }
 
 /*
+ * Before @t replaces @old: each domain of @t that @old has by name takes
+ * over its counters, so that reloading a configuration does not reset
+ * them. Readers of @old may still count into the fresh counters that the
+ * old domain gets in exchange; they are freed with it.
+ */
+void vaddr_table_keep_stats(struct vaddr_table *t, struct vaddr_table *old)
+{
+	struct vaddr_stats __percpu *stats;
+	struct vaddr_domain *d, *o;
+	unsigned long id;
+
+	xa_for_each(&t->domains, id, d) {
+		o = vaddr_domain_find(old, d->name);
+		if (!o)
+			continue;
+		stats = d->stats;
+		WRITE_ONCE(d->stats, o->stats);
+		WRITE_ONCE(o->stats, stats);
+	}
+}
+
+/*
  * Account a change: a new generation for dumps, the static key for the
  * connect hooks, and the NAT hooks from the first mapping on. They stay
  * when the last mapping goes: flows rewritten earlier depend on them.
@@ -372,6 +394,7 @@ static int __net_init vaddr_net_init(struct net *net)
 	struct vaddr_net *vn = vaddr_net(net);
 
 	mutex_init(&vn->lock);
+	INIT_LIST_HEAD(&vn->stages);
 	vn->net = net;
 	vn->nat = true;
 	/* Dumps treat a zero sequence as "not checked". */
@@ -386,6 +409,7 @@ static void __net_exit vaddr_net_exit(struct net *net)
 	struct vaddr_table *t;
 
 	mutex_lock(&vn->lock);
+	vaddr_stage_flush(vn);
 	t = vaddr_table_get(vn);
 	RCU_INIT_POINTER(vn->table, NULL);
 	vaddr_nat_sync(vn, false);

@@ -61,6 +61,7 @@ struct vaddr_table {
 
 struct vaddr_net {
 	struct vaddr_table __rcu *table;
+	struct list_head stages;	/* replacements being built, stage.c */
 	struct net *net;		/* the namespace this belongs to */
 	struct mutex lock;		/* serializes every change */
 	u32 generation;			/* bumped by every change */
@@ -93,6 +94,7 @@ struct vaddr_table *vaddr_table_alloc(void);
 void vaddr_table_free_deferred(struct vaddr_table *t);
 struct vaddr_table *vaddr_table_get(struct vaddr_net *vn);
 void vaddr_table_replace(struct vaddr_net *vn, struct vaddr_table *t);
+void vaddr_table_keep_stats(struct vaddr_table *t, struct vaddr_table *old);
 struct vaddr_domain *vaddr_domain_find(struct vaddr_table *t,
 				       const char *name);
 struct vaddr_domain *vaddr_domain_by_addr4(struct vaddr_table *t,
@@ -125,10 +127,24 @@ struct vaddr_stats __percpu *vaddr_stats_alloc(void);
 void vaddr_stats_free(struct vaddr_stats __percpu *stats);
 void vaddr_stats_sum(const struct vaddr_domain *d, struct vaddr_stats *sum);
 
+/* d->stats may be handed to d's successor by a table replacement. */
 static inline void vaddr_count(struct vaddr_domain *d, enum vaddr_stat stat)
 {
-	this_cpu_inc(d->stats->count[stat]);
+	struct vaddr_stats __percpu *stats = READ_ONCE(d->stats);
+
+	this_cpu_inc(stats->count[stat]);
 }
+
+/* stage.c */
+int vaddr_stage_init(void);
+void vaddr_stage_exit(void);
+int vaddr_stage_begin(struct vaddr_net *vn, u32 portid, const void *owner);
+struct vaddr_table *vaddr_stage_table(struct vaddr_net *vn, u32 portid,
+				      const void *owner);
+struct vaddr_table *vaddr_stage_take(struct vaddr_net *vn, u32 portid,
+				     const void *owner);
+int vaddr_stage_abort(struct vaddr_net *vn, u32 portid, const void *owner);
+void vaddr_stage_flush(struct vaddr_net *vn);
 
 /* netlink.c */
 int vaddr_genl_init(void);

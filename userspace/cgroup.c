@@ -89,14 +89,17 @@ static int walk_cb(const char *path, const struct stat *st, int type,
 	return !walk.left;		/* non-zero ends the walk */
 }
 
-/* Find the path of each mapped cgroup, by id; cgroups must be sorted by id. */
-void cgroups_resolve(struct maps *cgroups)
+/*
+ * Find the path of each mapped cgroup, by id; cgroups must be sorted by id.
+ * False when no cgroup v2 tree was found to look in.
+ */
+bool cgroups_resolve(struct maps *cgroups)
 {
 	struct statfs sfs;
 	size_t i;
 
 	if (!cgroups->n)
-		return;
+		return true;
 	walk.cgroups = cgroups;
 	walk.left = cgroups->n;
 	for (i = 0; i < sizeof(cgroup_roots) / sizeof(cgroup_roots[0]); i++) {
@@ -104,8 +107,9 @@ void cgroups_resolve(struct maps *cgroups)
 		    sfs.f_type != CGROUP2_SUPER_MAGIC)
 			continue;
 		nftw(cgroup_roots[i], walk_cb, 16, FTW_PHYS | FTW_MOUNT);
-		return;
+		return true;
 	}
+	return false;
 }
 
 void cgroup_print(const struct map *c, int width)

@@ -114,6 +114,8 @@ static int domain_cb(const nl_attrs tb, void *data)
 		d->nr_uids = mnl_attr_get_u32(tb[VADDR_A_NR_UIDS]);
 	if (tb[VADDR_A_NR_CGROUPS])
 		d->nr_cgroups = mnl_attr_get_u32(tb[VADDR_A_NR_CGROUPS]);
+	if (tb[VADDR_A_FAIL_CLOSED])
+		d->fail_closed = mnl_attr_get_u8(tb[VADDR_A_FAIL_CLOSED]);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
@@ -62,6 +63,7 @@ static const struct nl_policy {
 	[VADDR_A_STATS]		= { .type = MNL_TYPE_NESTED },
 	[VADDR_A_GENERATION]	= { .type = MNL_TYPE_U32 },
 	[VADDR_A_NAT]		= { .type = MNL_TYPE_U8 },
+	[VADDR_A_FAIL_CLOSED]	= { .type = MNL_TYPE_U8 },
 	[VADDR_A_MATCH]		= { .type = MNL_TYPE_U8 },
 };
 
@@ -163,12 +165,14 @@ static int nl_talk(struct nlmsghdr *nlh, nl_raw_cb cb, void *data)
 	return !ret && intr ? -EINTR : ret;
 }
 
+const char *nl_where = "";
+
 static void nl_print_extack(const char *level)
 {
 	size_t len = strlen(nl.extack);
 
 	if (len)
-		fprintf(stderr, "%s: %s%s\n", level, nl.extack,
+		fprintf(stderr, "%s%s: %s%s\n", nl_where, level, nl.extack,
 			nl.extack[len - 1] == '.' ? "" : ".");
 }
 
@@ -420,6 +424,150 @@ int nl_listen(nl_event_cb cb, void *data)
 	}
 	return err == -EBADMSG ? fail("malformed netlink event from the kernel") :
 	       err < 0 ? -1 : 0;
+}
+
+/* A send buffer of a batch; a request of it never takes more than this. */
+#define NL_BATCH_SIZE	65536
+#define NL_BATCH_MSG	1024
+/*
+ * Room for an answer to every request of a buffer, even if all fail: an
+ * error message takes about a kilobyte of receive buffer. Beyond the
+ * default limit (net.core.rmem_max) with CAP_NET_ADMIN, which changes need.
+ */
+#define NL_BATCH_RCVBUF	(8 << 20)
+
+static struct {
+	nl_batch_err err;
+	void *data;
+	uint32_t seq0;			/* seq of request 0 */
+	size_t n;			/* requests so far */
+	size_t len;			/* of the requests before last */
+	struct nlmsghdr *last;		/* being filled */
+	bool failed;
+} batch;
+
+static union {
+	char buf[NL_BATCH_SIZE];
+	struct nlmsghdr align;
+} nl_bbuf;
+
+void nl_batch_start(nl_batch_err err, void *data)
+{
+	memset(&batch, 0, sizeof(batch));
+	batch.err = err;
+	batch.data = data;
+}
+
+/* One answer of a batch: 1 to read on, 0 after the ack of seq, -errno. */
+static int nl_batch_handle(const struct nlmsghdr *nlh, uint32_t seq)
+{
+	int err;
+
+	if (nlh->nlmsg_pid != nl.portid || nlh->nlmsg_type != NLMSG_ERROR ||
+	    nlh->nlmsg_seq - batch.seq0 > seq - batch.seq0)
+		return -EPROTO;
+	nl.extack[0] = '\0';
+	err = nl_ack(nlh);
+	if (err == -EBADMSG)
+		return err;
+	if (err) {
+		batch.failed = true;
+		batch.err(nlh->nlmsg_seq - batch.seq0, err, nl.extack,
+			  batch.data);
+	}
+	return nlh->nlmsg_seq != seq;
+}
+
+/* Send the buffer and read every answer up to the ack of its last request. */
+static int nl_batch_flush(void)
+{
+	uint32_t seq;
+	int ret = 1;
+
+	if (!batch.last)
+		return 0;
+	batch.last->nlmsg_flags |= NLM_F_ACK;
+	seq = batch.last->nlmsg_seq;
+	batch.len += NLMSG_ALIGN(batch.last->nlmsg_len);
+	batch.last = NULL;
+	if (mnl_socket_sendto(nl.sock, nl_bbuf.buf, batch.len) < 0)
+		return -errno;
+	batch.len = 0;
+	while (ret > 0) {
+		const struct nlmsghdr *nlh = &nl_rbuf.align;
+		int len;
+
+		len = mnl_socket_recvfrom(nl.sock, nl_rbuf.buf,
+					  sizeof(nl_rbuf.buf));
+		if (len < 0)
+			return -errno;
+		while (ret > 0 && mnl_nlmsg_ok(nlh, len)) {
+			ret = nl_batch_handle(nlh, seq);
+			nlh = mnl_nlmsg_next(nlh, &len);
+		}
+	}
+	return ret;
+}
+
+static int nl_batch_fail(int err)
+{
+	nl.extack[0] = '\0';
+	if (err == -ENOBUFS)
+		fail("netlink: too many errors to read them all");
+	else
+		nl_perror(err);
+	batch.failed = true;
+	return -1;
+}
+
+struct nlmsghdr *nl_batch_msg(uint8_t cmd)
+{
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *genl;
+	int err;
+
+	if (batch.failed || (!nl.sock && nl_open()))
+		return NULL;
+	if (!batch.n++) {
+		int size = NL_BATCH_RCVBUF, fd = mnl_socket_get_fd(nl.sock);
+
+		batch.seq0 = nl.seq + 1;
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size,
+			       sizeof(size)))
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size,
+				   sizeof(size));
+	}
+	if (batch.last &&
+	    batch.len + NLMSG_ALIGN(batch.last->nlmsg_len) + NL_BATCH_MSG >
+	    NL_BATCH_SIZE) {
+		err = nl_batch_flush();
+		if (err < 0)
+			nl_batch_fail(err);
+		if (batch.failed)
+			return NULL;
+	} else if (batch.last) {
+		batch.len += NLMSG_ALIGN(batch.last->nlmsg_len);
+	}
+	nlh = mnl_nlmsg_put_header(nl_bbuf.buf + batch.len);
+	nlh->nlmsg_type = nl.family;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nlh->nlmsg_seq = ++nl.seq;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = VADDR_GENL_VERSION;
+	batch.last = nlh;
+	return nlh;
+}
+
+int nl_batch_end(void)
+{
+	int err = 0;
+
+	if (!batch.failed)
+		err = nl_batch_flush();
+	if (err < 0)
+		return nl_batch_fail(err);
+	return batch.failed ? -1 : 0;
 }
 
 bool nl_gen_differ(const struct nl_gen *a, const struct nl_gen *b)

@@ -53,6 +53,23 @@ typedef int (*nl_event_cb)(uint8_t cmd, const nl_attrs tb, void *data);
 /* Join the "events" group and call cb with each event, for ever. */
 int nl_listen(nl_event_cb cb, void *data);
 
+/*
+ * A batch: many requests sent a buffer at a time, only the last of each
+ * with NLM_F_ACK; the kernel still answers every failure. Each failure is
+ * passed to err with the request's index in the batch (from 0), its errno
+ * and the kernel's message ("" if none). Sending stops after a buffer with
+ * a failure. nl_batch_msg() returns NULL after a failure or when the
+ * socket cannot be opened; nl_batch_end() returns -1 then.
+ */
+typedef void (*nl_batch_err)(size_t index, int err, const char *msg,
+			     void *data);
+void nl_batch_start(nl_batch_err err, void *data);
+struct nlmsghdr *nl_batch_msg(uint8_t cmd);
+int nl_batch_end(void);
+
+/* Where an error happened, printed before it: "FILE:LINE: " or "". */
+extern const char *nl_where;
+
 bool nl_gen_differ(const struct nl_gen *a, const struct nl_gen *b);
 void nl_close(void);
 

@@ -13,13 +13,7 @@
 
 #define TABLE_TRIES	8
 
-struct table {
-	struct domains domains;
-	struct maps users;
-	struct maps cgroups;
-};
-
-static void table_free(struct table *t)
+void table_free(struct table *t)
 {
 	domains_free(&t->domains);
 	maps_free(&t->users);
@@ -34,7 +28,7 @@ static bool table_consistent(const struct table *t)
 	       !nl_gen_differ(&t->users.gen, &t->cgroups.gen);
 }
 
-static int table_get(struct table *t)
+int table_get(struct table *t)
 {
 	int i;
 

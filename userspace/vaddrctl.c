@@ -35,6 +35,9 @@ static const struct cmd objects[] = {
 	{ "set", do_set, NULL, "[SETTING VALUE]..." },
 	{ "stats", do_stats, NULL, "" },
 	{ "flush", do_flush, NULL, "" },
+	{ "load", do_load, NULL, "FILE" },
+	{ "check", do_check, NULL, "FILE" },
+	{ "save", do_save, NULL, "" },
 	{ "monitor", do_monitor, NULL, "[-t|--timestamp]" },
 	{ "whoami", do_whoami, NULL, "" },
 	{ "exec", do_exec, NULL, "NAME [--] CMD [ARGS]..." },
@@ -47,7 +50,7 @@ int fail(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("vaddrctl: ", stderr);
+	fputs(*nl_where ? nl_where : "vaddrctl: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -128,7 +131,8 @@ static void help(FILE *f)
 {
 	const char *lead = "  vaddrctl ";
 
-	fputs("Usage: vaddrctl [-j [-p]] [-n NETNS] [COMMAND]\n\nCommands:\n", f);
+	fputs("Usage: vaddrctl [-j [-p]] [-n NETNS] [COMMAND]\n"
+	      "       vaddrctl [-j [-p]] [-n NETNS] [-f] -b FILE\n\nCommands:\n", f);
 	cmd_lines(f, objects, NULL, &lead, lead);
 	fputs("\n"
 	      "Without a command, vaddrctl runs 'show'.\n"
@@ -137,6 +141,9 @@ static void help(FILE *f)
 	      "  1 to 63 letters, digits, '-' or '_', taken in lowercase.\n"
 	      "USER is a user name; digits only are a uid.\n"
 	      "PATH is a cgroup v2 directory; digits only are a cgroup id.\n"
+	      "FILE is a vaddr.conf(5) file, '-' for stdin: 'load' replaces the\n"
+	      "  whole table with it at once, 'check' only checks it, 'save'\n"
+	      "  prints the running table in that format.\n"
 	      "\n"
 	      "SETTING VALUE is one of these settings of the namespace; 'set' alone\n"
 	      "prints them, 'set' with several applies all of them or none:\n", f);
@@ -146,6 +153,8 @@ static void help(FILE *f)
 	      "  -j, --json         JSON output\n"
 	      "  -p, --pretty       indented JSON output\n"
 	      "  -n, --netns NETNS  work in network namespace " NETNS_RUN_DIR "/NETNS\n"
+	      "  -b, --batch FILE   run the commands of FILE, one a line ('-': stdin)\n"
+	      "  -f, --force        with -b: go on after a failed command\n"
 	      "  -V, --version      print the version\n"
 	      "  -h, --help         print this help\n", f);
 }
@@ -181,10 +190,15 @@ static const struct option options[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "pretty", no_argument, NULL, 'p' },
 	{ "netns", required_argument, NULL, 'n' },
+	{ "batch", required_argument, NULL, 'b' },
+	{ "force", no_argument, NULL, 'f' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{}
 };
+
+static const char *batch_file;
+static bool batch_force;
 
 /* Global options; 1 when they were all there was to do, -1 on error. */
 static int parse_options(int argc, char **argv)
@@ -194,7 +208,8 @@ static int parse_options(int argc, char **argv)
 	int opt;
 
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:jpn:Vh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:jpn:b:fVh", options,
+				  NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			json = true;
@@ -204,6 +219,12 @@ static int parse_options(int argc, char **argv)
 			break;
 		case 'n':
 			netns = optarg;
+			break;
+		case 'b':
+			batch_file = optarg;
+			break;
+		case 'f':
+			batch_force = true;
 			break;
 		case 'V':
 			printf("vaddrctl %s\n", VADDR_VERSION);
@@ -222,8 +243,18 @@ static int parse_options(int argc, char **argv)
 				    argv[optind - 1]);
 		}
 	}
+	if (batch_force && !batch_file)
+		return fail("-f only goes with -b FILE");
+	if (batch_file && optind < argc)
+		return fail("-b FILE takes no command: '%s'", argv[optind]);
 	print_init(stdout, json, pretty);
 	return netns ? netns_enter(netns) : 0;
+}
+
+/* One command line, from argv or from a batch file. */
+int cmd_main(int argc, char **argv)
+{
+	return argc ? cmd_run(objects, NULL, argc, argv) : do_show(0, argv);
 }
 
 int main(int argc, char **argv)
@@ -233,8 +264,8 @@ int main(int argc, char **argv)
 	if (!err) {
 		argc -= optind;
 		argv += optind;
-		err = argc ? cmd_run(objects, NULL, argc, argv) :
-			     do_show(0, argv);
+		err = batch_file ? batch_run(batch_file, batch_force) :
+				   cmd_main(argc, argv);
 		nl_close();
 	}
 	if (fflush(stdout) || ferror(stdout))

@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,7 @@ struct cmd {
 	const char *args;		/* synopsis of the handler's arguments */
 };
 
+int cmd_main(int argc, char **argv);
 int cmd_run(const struct cmd *cmds, const char *object, int argc,
 	    char **argv);
 int cmd_usage(const struct cmd *cmds, const char *object);
@@ -38,6 +40,7 @@ struct domain {
 	char addr6[INET6_ADDRSTRLEN];
 	uint32_t nr_uids;
 	uint32_t nr_cgroups;
+	bool fail_closed;
 };
 
 struct domains {
@@ -93,13 +96,29 @@ void users_name(struct map *v, size_t n, const struct pw_db *db);
 
 /* cgroup.c */
 extern const struct cmd cgroup_cmds[];
-void cgroups_resolve(struct maps *cgroups);
+bool cgroups_resolve(struct maps *cgroups);
 void cgroup_print(const struct map *c, int width);
 
-/* table.c */
+/* table.c: the whole table, from three dumps that saw one generation. */
+struct table {
+	struct domains domains;
+	struct maps users;
+	struct maps cgroups;
+};
+
+int table_get(struct table *t);
+void table_free(struct table *t);
 int do_show(int argc, char **argv);
 int do_set(int argc, char **argv);
 int do_flush(int argc, char **argv);
+
+/* config.c */
+int do_load(int argc, char **argv);
+int do_check(int argc, char **argv);
+int do_save(int argc, char **argv);
+
+/* batch.c: -b FILE, going on after failures with -f. */
+int batch_run(const char *file, bool force);
 
 /* stats.c */
 int do_stats(int argc, char **argv);

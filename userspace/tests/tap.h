@@ -25,5 +25,6 @@ void test_settings(void);
 void test_passwd(void);
 void test_event(void);
 void test_findings(void);
+void test_conf(void);
 
 #endif

@@ -65,6 +65,7 @@ int main(void)
 	test_passwd();
 	test_event();
 	test_findings();
+	test_conf();
 	printf("1..%d\n", tests);
 	return failures ? EXIT_FAILURE : EXIT_SUCCESS;
 }

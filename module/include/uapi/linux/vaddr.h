@@ -73,6 +73,28 @@
  *   VADDR_A_CGROUP_ID: VADDR_MATCH_CGROUP: the id of the mapped cgroup
  *                      (the sender's own or its nearest mapped ancestor)
  *
+ * VADDR_CMD_REPLACE_BEGIN: open a replacement of the whole table, built
+ * aside, empty, and tied to the sending netlink socket (one per socket; a
+ * second BEGIN on the same socket is an error). Until the socket commits
+ * or aborts, its VADDR_CMD_DOMAIN_NEW, DOMAIN_DEL, UID_ADD, UID_DEL,
+ * CGROUP_ADD and CGROUP_DEL apply to the replacement, with the same checks
+ * against it as against a live table, and are neither counted as changes
+ * nor announced; the running table and what other sockets see do not
+ * change. Every other command, and GETs and dumps on that socket, still
+ * work on the live table. No attributes.
+ * VADDR_CMD_REPLACE_COMMIT: make the replacement the namespace's table in
+ * one step: a connect sees the old table or the new one, never a mix. The
+ * counters of a domain that exists in both under the same name carry
+ * over. Announced once, as VADDR_CMD_REPLACE_COMMIT with VADDR_A_NR_UIDS
+ * and VADDR_A_NR_CGROUPS of the new table. No attributes.
+ * VADDR_CMD_REPLACE_ABORT: throw the replacement away. No attributes.
+ *   A replacement is thrown away too when its socket is closed (or its
+ *   process dies) before the commit, and when the namespace goes. COMMIT
+ *   and ABORT on a socket without a replacement fail with ENOENT. Changes
+ *   are many requests: send them in batches, without NLM_F_ACK but on the
+ *   last of each batch (the kernel still answers every failure), and read
+ *   the answers before sending the next batch.
+ *
  * Reading uid and cgroup mappings and counters needs CAP_NET_ADMIN like
  * changes do; the list of domains is public.
  *

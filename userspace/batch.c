@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vaddrctl -b FILE: one command a line, as its words after "vaddrctl"
+ * (no global options, no quoting), '#' starting a comment. Errors are
+ * prefixed with FILE:LINE. The first failure stops the batch, unless
+ * -f (force) is given; either way the exit status says whether one failed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vaddrctl.h"
+
+#define BATCH_WORDS_MAX	64
+
+static int batch_split(char *s, char **argv)
+{
+	int argc = 0;
+	char *p;
+
+	for (p = strtok(s, " \t\r\n\v\f"); p; p = strtok(NULL, " \t\r\n\v\f")) {
+		if (*p == '#')
+			break;
+		if (argc == BATCH_WORDS_MAX)
+			return -1;
+		argv[argc++] = p;
+	}
+	return argc;
+}
+
+int batch_run(const char *file, bool force)
+{
+	FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	const char *name = strcmp(file, "-") ? file : "stdin";
+	unsigned int line = 0, failed = 0, first = 0;
+	char *argv[BATCH_WORDS_MAX];
+	char where[512];
+	char *buf = NULL;
+	size_t size = 0;
+	int argc, err;
+
+	if (!f)
+		return fail("cannot open '%s': %s", file, strerror(errno));
+	while (getline(&buf, &size, f) >= 0) {
+		line++;
+		argc = batch_split(buf, argv);
+		if (!argc)
+			continue;
+		snprintf(where, sizeof(where), "%s:%u: ", name, line);
+		nl_where = where;
+		if (argc < 0)
+			err = fail("more than %d words", BATCH_WORDS_MAX);
+		else
+			err = cmd_main(argc, argv);
+		nl_where = "";
+		fflush(stdout);
+		if (!err)
+			continue;
+		if (!failed++)
+			first = line;
+		if (!force) {
+			fail("%s:%u: failed, stopping here (-f goes on)", name,
+			     line);
+			break;
+		}
+	}
+	free(buf);
+	if (f != stdin)
+		fclose(f);
+	if (failed && force)
+		fail("%s: %u command%s failed, the first at line %u", name,
+		     failed, failed > 1 ? "s" : "", first);
+	return failed ? -1 : 0;
+}
