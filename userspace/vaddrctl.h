@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +39,7 @@ struct domain {
 	char addr6[INET6_ADDRSTRLEN];
 	uint32_t nr_uids;
 	uint32_t nr_cgroups;
+	bool fail_closed;
 };
 
 struct domains {
@@ -100,6 +102,11 @@ void cgroup_print(const struct map *c, int width);
 int do_show(int argc, char **argv);
 int do_set(int argc, char **argv);
 int do_flush(int argc, char **argv);
+
+/* allow.c: the uids isolation lets use any domain's address. */
+int allow_set(int argc, char **argv, bool add);
+int allow_get(struct maps *m);
+void allow_print(const struct maps *m);
 
 /* stats.c */
 int do_stats(int argc, char **argv);
