@@ -206,7 +206,9 @@ static unsigned int vaddr_guard(struct sk_buff *skb,
 					      skb);
 	if (!err)
 		return NF_ACCEPT;
-	return NF_DROP_ERR(tcp ? -ECONNREFUSED : err);
+	if (tcp)
+		err = -ECONNREFUSED;
+	return NF_DROP_ERR(err);
 }
 
 static unsigned int vaddr_guard4(void *priv, struct sk_buff *skb,
