@@ -316,6 +316,46 @@ expect_eq "fail-closed maybe" "$rc $out" \
 	"1 vaddrctl: 'fail-closed' expects 'on' or 'off', got 'maybe'"
 out=$(ctl domain set nope.example fail-closed on 2>&1); rc=$?
 expect_eq "domain set of an unknown domain" "$rc $out" "1 Error: unknown domain."
+# --- bad requests: refused with a reason, nothing changes ------------------
+before=$(ctl -j show)
+cat >/tmp/iso-req <<'REQ'
+DOMAIN_SET DOMAIN:str:bcd.example
+DOMAIN_SET FAIL_CLOSED:hex:01
+DOMAIN_SET DOMAIN:str:nope.example FAIL_CLOSED:hex:01
+DOMAIN_SET DOMAIN:str:bcd.example FAIL_CLOSED:hex:02
+DOMAIN_NEW DOMAIN:str:x.example ADDR4:in4:192.0.2.1 FAIL_CLOSED:hex:07
+SETTINGS_SET ISOLATION:hex:02
+SETTINGS_SET ISOLATION:hex:01 NAT:hex:05
+ALLOW_ADD
+ALLOW_ADD UID:u64:5
+ALLOW_DEL UID:u32:4242
+REQ
+mapfile -t got < <(ip netns exec h python3 "$VADDR_ROOT/tests/tools/nlraw.py" - </tmp/iso-req)
+expect_eq "domain set without an option" "${got[0]:-}" \
+	"errno=EINVAL msg=missing option to change (fail-closed)"
+expect_eq "domain set without a name" "${got[1]:-}" \
+	"errno=EINVAL msg=missing domain name"
+expect_eq "domain set of an unknown domain" "${got[2]:-}" \
+	"errno=ENOENT msg=unknown domain"
+expect_eq "fail-closed 2" "${got[3]:-}" "errno=ERANGE msg=integer out of range"
+expect_eq "domain new with fail-closed 7" "${got[4]:-}" \
+	"errno=ERANGE msg=integer out of range"
+expect_eq "isolation 2" "${got[5]:-}" "errno=ERANGE msg=integer out of range"
+expect_eq "isolation on with a bad nat: all or nothing" "${got[6]:-}" \
+	"errno=ERANGE msg=integer out of range"
+expect_eq "allow without a uid" "${got[7]:-}" "errno=EINVAL msg=missing uid"
+expect_eq "allow with a u64 uid" "${got[8]:-}" \
+	"errno=EINVAL msg=invalid attribute length"
+expect_eq "disallow a uid not allowed" "${got[9]:-}" \
+	"errno=ENOENT msg=uid is not allowed"
+printf '%s\n' "SETTINGS_SET ISOLATION:hex:00" "ALLOW_ADD UID:u32:1003" \
+	"DOMAIN_SET DOMAIN:str:efg.example FAIL_CLOSED:hex:00" "ALLOW_GET" \
+	>/tmp/iso-req
+mapfile -t got < <(run_as 1003 h python3 "$VADDR_ROOT/tests/tools/nlraw.py" - </tmp/iso-req)
+expect_eq "unprivileged: isolation, allow, fail-closed, allow list refused" \
+	"${got[*]}" "errno=EPERM msg= errno=EPERM msg= errno=EPERM msg= errno=EPERM msg="
+expect_eq "nothing changed" "$(ctl -j show)" "$before"
+
 check "isolation on for the unload" ctl set isolation on
 
 module_unload
