@@ -186,6 +186,22 @@ expect_eq "an unmapped user from the host address: works" \
 expect_eq "loopback destination from another domain's address: works" \
 	"$(attempt 1002 udp-send 127.0.0.1 9 --bind $BCD4 --count 1)" "ok sent"
 
+# A socket of bcd.example through its cgroup is the domain's own.
+CG=/sys/fs/cgroup/vaddr-iso
+mkdir -p $CG
+ctl cgroup add $CG domain bcd.example
+out=$(mktemp)
+port=$((port + 1))
+bg_start "$out" ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1
+res=$("$NSEXEC" -c $CG -n h -u 1003 -- "$PEER" tcp-connect $R4 $port \
+	--bind $BCD4 2>&1)
+wait
+expect_eq "an unmapped uid in the domain's cgroup: its address works" \
+	"$res $(grep -vx ready "$out")" "$BCD4 $BCD4"
+ctl cgroup del $CG
+rmdir $CG
+rm -f "$out"
+
 # A shared server (uid 1003) answering a remote on bcd's address: replies
 # of an accepted connection are no use of the address by 1003.
 port=$((port + 1))
@@ -286,6 +302,15 @@ expect_eq "fail-closed: bound to its own address works" \
 	"$(udp_try 1002 $R4 --bind $CDE4)" "ok $CDE4 | $CDE4"
 expect_eq "fail-closed: loopback works" \
 	"$(attempt 1002 udp-send 127.0.0.1 9 --count 1)" "ok sent"
+# A server of the fail-closed domain answers on the host address: replies.
+port=$((port + 1))
+out=$(mktemp)
+bg_start "$out" "$NSEXEC" -n h -u 1002 -- "$PEER" tcp-listen :: $port 1
+res=$(ip netns exec r "$PEER" tcp-connect $H4 $port 2>&1)
+wait
+expect_eq "fail-closed: its server accepts on the host address and answers" \
+	"$res $(grep -vx ready "$out")" "$R4 $R4"
+rm -f "$out"
 check "set nat on" ctl set nat on
 expect_eq "fail-closed + nat: udp v4 sendto leaves rewritten" \
 	"$(udp_try 1002 $R4)" "ok 0.0.0.0 | $CDE4"
