@@ -35,6 +35,11 @@
  * the address back if the function left it in place, so a failed connect
  * leaves the socket as it found it. Everything here runs in atomic
  * context: lookups are RCU, counters per CPU, nothing sleeps.
+ *
+ * With isolation or fail-closed (isolation.c), the entry handler may also
+ * refuse the connect: a source the program bound that belongs to another
+ * domain, or a fail-closed domain that cannot be served. See
+ * vaddr_refuse_connect() for how.
  */
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
@@ -45,9 +50,13 @@
 
 #include "vaddr.h"
 
-/* What the entry handler set, for the return handler to take back. */
+/*
+ * What the entry handler did, for the return handler: the address it set,
+ * to take back, or the errno of a refused connect.
+ */
 struct vaddr_undo {
 	struct sock *sk;
+	int refuse;
 	bool stream;
 	bool v6;
 	__be32 addr4;
@@ -196,6 +205,45 @@ static void vaddr_unbind6(struct sock *sk, const struct in6_addr *addr,
 }
 #endif
 
+/*
+ * Refusing a connect. A kretprobe cannot skip the function it probes, so
+ * the entry handler makes the function fail its own first check, before
+ * it has touched anything: tcp_v4_connect(), tcp_v6_connect() and
+ * __ip4_datagram_connect() begin with "if (addr_len < sizeof(...)) return
+ * -EINVAL;", and __ip6_datagram_connect() does too once it has handed
+ * AF_INET addresses to __ip4_datagram_connect() (probed itself). The
+ * handler sets addr_len, the third argument, to 0 in the registers the
+ * probe restores when it resumes the function, and the return handler
+ * replaces the -EINVAL with the errno vaddr means. The caller sees a
+ * connect that failed like any other, and the socket is as it was; TCP
+ * Fast Open's sendto() fails the same way. Which register holds an
+ * argument depends on the architecture and the kernel has no setter for
+ * it, so this is done on x86-64 (rdx) only; elsewhere connects are not
+ * refused and the output hook of isolation.c refuses what they send.
+ */
+static const bool vaddr_can_refuse = IS_ENABLED(CONFIG_X86_64);
+
+static int vaddr_refuse_connect(struct kretprobe_instance *ri,
+				struct pt_regs *regs, struct sock *sk, int err)
+{
+	struct vaddr_undo *undo = (struct vaddr_undo *)ri->data;
+
+#ifdef CONFIG_X86_64
+	regs->dx = 0;
+#endif
+	undo->sk = sk;
+	undo->refuse = err;
+	return 0;
+}
+
+/* The source the program bound for IPv4 destinations, or 0. */
+static __be32 vaddr_bound_src4(const struct sock *sk)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	return inet->inet_saddr ? : inet->inet_rcv_saddr;
+}
+
 /* Entry of tcp_v4_connect() and __ip4_datagram_connect(). */
 static int vaddr_connect4(struct kretprobe_instance *ri, struct pt_regs *regs,
 			  bool stream)
@@ -205,35 +253,64 @@ static int vaddr_connect4(struct kretprobe_instance *ri, struct pt_regs *regs,
 		(const struct sockaddr_in *)regs_get_kernel_argument(regs, 1);
 	int addr_len = (int)regs_get_kernel_argument(regs, 2);
 	struct vaddr_undo *undo = (struct vaddr_undo *)ri->data;
-	enum vaddr_stat verdict;
+	enum vaddr_stat verdict = VADDR_STAT_UNSPEC;
+	bool lo, exempt, guard;
 	struct vaddr_domain *d;
+	__be32 daddr, src;
+	int err = 0;
 
-	if (!static_branch_unlikely(&vaddr_active))
+	guard = vaddr_can_refuse && static_branch_unlikely(&vaddr_guarded);
+	if (!static_branch_unlikely(&vaddr_active) && !guard)
 		return 1;
 	/* The function's own checks; it fails right after them otherwise. */
 	if (addr_len < (int)sizeof(*usin) || usin->sin_family != AF_INET)
 		return 1;
 	if (!stream && !vaddr_dgram_supported(sk))
 		return 1;
+	daddr = usin->sin_addr.s_addr;
+	lo = ipv4_is_loopback(daddr) || ipv4_is_zeronet(daddr);
+	exempt = lo || ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr);
+	src = vaddr_bound_src4(sk);
+	guard = guard && !sk->sk_kern_sock;
 
 	rcu_read_lock();
 	d = vaddr_sock_domain(sk);
-	if (!d) {
-		rcu_read_unlock();
-		return 1;
+	if (guard && src && !lo)
+		err = vaddr_isolation_check(sk, d, AF_INET, &src);
+	if (d) {
+		verdict = vaddr_verdict4(sk, d, daddr, stream);
+		if (!err && guard && verdict != VADDR_STAT_BOUND4)
+			err = vaddr_fail_closed_check(sk, d, AF_INET,
+						      src ? &src : NULL,
+						      exempt, NULL);
+		if (!err)
+			vaddr_count(d, verdict);
 	}
-	verdict = vaddr_verdict4(sk, d, usin->sin_addr.s_addr, stream);
-	vaddr_count(d, verdict);
-	if (verdict == VADDR_STAT_BOUND4) {
+	if (!err && verdict == VADDR_STAT_BOUND4) {
 		undo->sk = sk;
+		undo->refuse = 0;
 		undo->stream = stream;
 		undo->v6 = false;
 		undo->addr4 = d->addr4;
 		vaddr_bind4(sk, undo->addr4, stream);
 	}
 	rcu_read_unlock();
+	if (err)
+		return vaddr_refuse_connect(ri, regs, sk, err);
 	return verdict != VADDR_STAT_BOUND4;
 }
+
+#if IS_ENABLED(CONFIG_IPV6)
+/* The source the program bound for IPv6 destinations, or NULL. */
+static const struct in6_addr *vaddr_bound_src6(struct sock *sk)
+{
+	if (!ipv6_addr_any(&inet6_sk(sk)->saddr))
+		return &inet6_sk(sk)->saddr;
+	if (!ipv6_addr_any(&sk->sk_v6_rcv_saddr))
+		return &sk->sk_v6_rcv_saddr;
+	return NULL;
+}
+#endif
 
 /* Entry of tcp_v6_connect() and __ip6_datagram_connect(). */
 static int vaddr_connect6(struct kretprobe_instance *ri, struct pt_regs *regs,
@@ -245,11 +322,14 @@ static int vaddr_connect6(struct kretprobe_instance *ri, struct pt_regs *regs,
 		(const struct sockaddr_in6 *)regs_get_kernel_argument(regs, 1);
 	int addr_len = (int)regs_get_kernel_argument(regs, 2);
 	struct vaddr_undo *undo = (struct vaddr_undo *)ri->data;
-	enum vaddr_stat verdict;
+	enum vaddr_stat verdict = VADDR_STAT_UNSPEC;
+	const struct in6_addr *src;
 	struct vaddr_domain *d;
-	int type;
+	bool lo, exempt, guard;
+	int type, err = 0;
 
-	if (!static_branch_unlikely(&vaddr_active))
+	guard = vaddr_can_refuse && static_branch_unlikely(&vaddr_guarded);
+	if (!static_branch_unlikely(&vaddr_active) && !guard)
 		return 1;
 	/*
 	 * IPv4 and v4-mapped destinations go on to tcp_v4_connect() or
@@ -262,37 +342,57 @@ static int vaddr_connect6(struct kretprobe_instance *ri, struct pt_regs *regs,
 		return 1;
 	if (!stream && !vaddr_dgram_supported(sk))
 		return 1;
+	lo = type == IPV6_ADDR_ANY || (type & IPV6_ADDR_LOOPBACK);
+	exempt = lo || (type & (IPV6_ADDR_MULTICAST | IPV6_ADDR_LINKLOCAL));
+	src = vaddr_bound_src6(sk);
+	guard = guard && !sk->sk_kern_sock;
 
 	rcu_read_lock();
 	d = vaddr_sock_domain(sk);
-	if (!d) {
-		rcu_read_unlock();
-		return 1;
+	if (guard && src && !lo)
+		err = vaddr_isolation_check(sk, d, AF_INET6, src);
+	if (d) {
+		verdict = vaddr_verdict6(sk, d, type, stream);
+		if (!err && guard && verdict != VADDR_STAT_BOUND6)
+			err = vaddr_fail_closed_check(sk, d, AF_INET6, src,
+						      exempt, NULL);
+		if (!err)
+			vaddr_count(d, verdict);
 	}
-	verdict = vaddr_verdict6(sk, d, type, stream);
-	vaddr_count(d, verdict);
-	if (verdict == VADDR_STAT_BOUND6) {
+	if (!err && verdict == VADDR_STAT_BOUND6) {
 		undo->sk = sk;
+		undo->refuse = 0;
 		undo->stream = stream;
 		undo->v6 = true;
 		undo->addr6 = d->addr6;
 		vaddr_bind6(sk, &undo->addr6, stream);
 	}
 	rcu_read_unlock();
+	if (err)
+		return vaddr_refuse_connect(ri, regs, sk, err);
 	return verdict != VADDR_STAT_BOUND6;
 #else
 	return 1;
 #endif
 }
 
-/* Return of a connect that vaddr bound: take the address back on error. */
+/*
+ * Return of a connect that vaddr bound or refused: take the address back
+ * on error, or give the refusal's errno.
+ */
 static int vaddr_connect_return(struct kretprobe_instance *ri,
 				struct pt_regs *regs)
 {
 	struct vaddr_undo *undo = (struct vaddr_undo *)ri->data;
+	int ret = (int)regs_return_value(regs);	/* the functions return int */
 
-	/* The functions return int: only the low half of the register. */
-	if ((int)regs_return_value(regs) >= 0)
+	if (undo->refuse) {
+		/* It failed the addr_len check: say why it was refused. */
+		if (ret == -EINVAL)
+			regs_set_return_value(regs, undo->refuse);
+		return 0;
+	}
+	if (ret >= 0)
 		return 0;
 #if IS_ENABLED(CONFIG_IPV6)
 	if (undo->v6) {

@@ -45,10 +45,20 @@ static const struct nla_policy vaddr_domain_new_policy[VADDR_A_MAX + 1] = {
 	[VADDR_A_DOMAIN] = VADDR_NAME_POLICY,
 	[VADDR_A_ADDR4] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
 	[VADDR_A_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[VADDR_A_FAIL_CLOSED] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy vaddr_domain_policy[VADDR_A_MAX + 1] = {
 	[VADDR_A_DOMAIN] = VADDR_NAME_POLICY,
+};
+
+static const struct nla_policy vaddr_domain_set_policy[VADDR_A_MAX + 1] = {
+	[VADDR_A_DOMAIN] = VADDR_NAME_POLICY,
+	[VADDR_A_FAIL_CLOSED] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+static const struct nla_policy vaddr_allow_policy[VADDR_A_MAX + 1] = {
+	[VADDR_A_UID] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy vaddr_uid_policy[VADDR_A_MAX + 1] = {
@@ -63,6 +73,7 @@ static const struct nla_policy vaddr_cgroup_policy[VADDR_A_MAX + 1] = {
 
 static const struct nla_policy vaddr_settings_policy[VADDR_A_MAX + 1] = {
 	[VADDR_A_NAT] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VADDR_A_ISOLATION] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* No attributes at all. */
@@ -174,7 +185,8 @@ static int vaddr_put_domain(struct sk_buff *skb, const struct vaddr_domain *d)
 	    (d->has4 && nla_put_in_addr(skb, VADDR_A_ADDR4, d->addr4)) ||
 	    (d->has6 && nla_put_in6_addr(skb, VADDR_A_ADDR6, &d->addr6)) ||
 	    nla_put_u32(skb, VADDR_A_NR_UIDS, d->nr_uids) ||
-	    nla_put_u32(skb, VADDR_A_NR_CGROUPS, d->nr_cgroups))
+	    nla_put_u32(skb, VADDR_A_NR_CGROUPS, d->nr_cgroups) ||
+	    nla_put_u8(skb, VADDR_A_FAIL_CLOSED, d->fail_closed))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -228,7 +240,9 @@ static int vaddr_fill(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 		if (nla_put_u32(skb, VADDR_A_GENERATION, cb->seq))
 			goto cancel;
 	}
-	if (obj->settings && nla_put_u8(skb, VADDR_A_NAT, obj->settings->nat))
+	if (obj->settings &&
+	    (nla_put_u8(skb, VADDR_A_NAT, obj->settings->nat) ||
+	     nla_put_u8(skb, VADDR_A_ISOLATION, obj->settings->isolation)))
 		goto cancel;
 	if (obj->table &&
 	    (nla_put_u32(skb, VADDR_A_NR_UIDS, READ_ONCE(obj->table->nr_uids)) ||
@@ -313,6 +327,7 @@ static int vaddr_nl_domain_new(struct sk_buff *skb, struct genl_info *info)
 	const struct in6_addr *addr6 = NULL;
 	const __be32 *addr4 = NULL;
 	struct vaddr_obj obj = {};
+	struct vaddr_domain *d;
 	struct vaddr_table *t;
 	const char *name;
 	bool staged;
@@ -364,7 +379,20 @@ static int vaddr_nl_domain_new(struct sk_buff *skb, struct genl_info *info)
 	err = vaddr_domain_add(t, name, addr4, addr6);
 	if (err)
 		goto out;
-	obj.domain = vaddr_domain_find(t, name);
+	d = vaddr_domain_find(t, name);
+	if (attrs[VADDR_A_FAIL_CLOSED]) {
+		vaddr_domain_set_fail_closed(t, d,
+					     nla_get_u8(attrs[VADDR_A_FAIL_CLOSED]));
+		/* A stage's hooks are synced when it is committed. */
+		err = staged ? 0 : vaddr_guard_sync(vn);
+		if (err) {
+			NL_SET_ERR_MSG_ATTR(extack, attrs[VADDR_A_FAIL_CLOSED],
+					    "cannot register the output hooks");
+			vaddr_domain_del(t, d);
+			goto out;
+		}
+	}
+	obj.domain = d;
 	vaddr_changed(vn, info, staged, VADDR_CMD_DOMAIN_NEW, &obj);
 out:
 	mutex_unlock(&vn->lock);
@@ -394,6 +422,43 @@ static int vaddr_nl_domain_del(struct sk_buff *skb, struct genl_info *info)
 		vaddr_net_changed(vn);
 	mutex_unlock(&vn->lock);
 	return 0;
+}
+
+static int vaddr_nl_domain_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *fc_attr = info->attrs[VADDR_A_FAIL_CLOSED];
+	struct vaddr_net *vn = vaddr_info_net(info);
+	struct vaddr_obj obj = {};
+	struct vaddr_domain *d;
+	struct vaddr_table *t;
+	bool old;
+	int err;
+
+	if (VADDR_MISSING(info, VADDR_A_FAIL_CLOSED,
+			  "missing option to change (fail-closed)"))
+		return -EINVAL;
+	mutex_lock(&vn->lock);
+	t = vaddr_table_get(vn);
+	d = vaddr_attr_domain(t, info);
+	if (IS_ERR(d)) {
+		err = PTR_ERR(d);
+		goto out;
+	}
+	old = d->fail_closed;
+	vaddr_domain_set_fail_closed(t, d, nla_get_u8(fc_attr));
+	err = vaddr_guard_sync(vn);
+	if (err) {
+		vaddr_domain_set_fail_closed(t, d, old);
+		NL_SET_ERR_MSG_ATTR(info->extack, fc_attr,
+				    "cannot register the output hooks");
+		goto out;
+	}
+	vaddr_net_changed(vn);
+	obj.domain = d;
+	vaddr_notify(info, VADDR_CMD_DOMAIN_SET, &obj);
+out:
+	mutex_unlock(&vn->lock);
+	return err;
 }
 
 static int vaddr_nl_domain_get(struct sk_buff *skb, struct genl_info *info)
@@ -434,6 +499,7 @@ enum vaddr_dump_kind {
 	VADDR_DUMP_STATS,
 	VADDR_DUMP_UIDS,
 	VADDR_DUMP_CGROUPS,
+	VADDR_DUMP_ALLOW,
 };
 
 static int vaddr_dump(struct sk_buff *skb, struct netlink_callback *cb,
@@ -454,11 +520,13 @@ static int vaddr_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	cb->seq = vn->generation;
 	t = vaddr_table_get(vn);
 	xa = kind == VADDR_DUMP_UIDS ? &t->uids :
-	     kind == VADDR_DUMP_CGROUPS ? &t->cgroups : &t->domains;
+	     kind == VADDR_DUMP_CGROUPS ? &t->cgroups :
+	     kind == VADDR_DUMP_ALLOW ? &vn->allow : &t->domains;
 	obj.stats = kind == VADDR_DUMP_STATS;
 	xa_for_each_start(xa, index, d, cb->args[0]) {
-		obj.domain = d;
-		if (kind == VADDR_DUMP_UIDS) {
+		/* Allow-list entries are values, not domains. */
+		obj.domain = kind == VADDR_DUMP_ALLOW ? NULL : d;
+		if (kind == VADDR_DUMP_UIDS || kind == VADDR_DUMP_ALLOW) {
 			/* A uid the reader cannot name is not its business. */
 			if (!kuid_has_mapping(userns, KUIDT_INIT(index)))
 				continue;
@@ -501,6 +569,11 @@ static int vaddr_nl_cgroup_dump(struct sk_buff *skb,
 				struct netlink_callback *cb)
 {
 	return vaddr_dump(skb, cb, VADDR_DUMP_CGROUPS, VADDR_CMD_CGROUP_GET);
+}
+
+static int vaddr_nl_allow_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return vaddr_dump(skb, cb, VADDR_DUMP_ALLOW, VADDR_CMD_ALLOW_GET);
 }
 
 /* Events name uids as the user namespace owning the network namespace does. */
@@ -584,6 +657,60 @@ static int vaddr_nl_uid_del(struct sk_buff *skb, struct genl_info *info)
 				    "uid is not mapped");
 	if (!err)
 		vaddr_changed(vn, info, staged, VADDR_CMD_UID_DEL, &obj);
+	mutex_unlock(&vn->lock);
+	return err;
+}
+
+/* The isolation allow list lives beside the settings, not in the table. */
+static int vaddr_nl_allow_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vaddr_net *vn = vaddr_info_net(info);
+	struct vaddr_obj obj = { .has_uid = true };
+	kuid_t kuid;
+	int err;
+
+	err = vaddr_attr_uid(skb, info, &kuid);
+	if (err)
+		return err;
+	obj.uid = vaddr_event_uid(info, kuid);
+
+	mutex_lock(&vn->lock);
+	err = xa_insert(&vn->allow, __kuid_val(kuid), xa_mk_value(1),
+			GFP_KERNEL_ACCOUNT);
+	if (err == -EBUSY) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VADDR_A_UID],
+				    "uid is already allowed");
+		err = -EEXIST;
+	}
+	if (!err) {
+		vn->generation++;
+		vaddr_notify(info, VADDR_CMD_ALLOW_ADD, &obj);
+	}
+	mutex_unlock(&vn->lock);
+	return err;
+}
+
+static int vaddr_nl_allow_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vaddr_net *vn = vaddr_info_net(info);
+	struct vaddr_obj obj = { .has_uid = true };
+	kuid_t kuid;
+	int err = 0;
+
+	err = vaddr_attr_uid(skb, info, &kuid);
+	if (err)
+		return err;
+	obj.uid = vaddr_event_uid(info, kuid);
+
+	mutex_lock(&vn->lock);
+	if (xa_erase(&vn->allow, __kuid_val(kuid))) {
+		vn->generation++;
+		vaddr_notify(info, VADDR_CMD_ALLOW_DEL, &obj);
+	} else {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VADDR_A_UID],
+				    "uid is not allowed");
+		err = -ENOENT;
+	}
 	mutex_unlock(&vn->lock);
 	return err;
 }
@@ -742,12 +869,25 @@ static int vaddr_nl_replace_abort(struct sk_buff *skb, struct genl_info *info)
 
 static int vaddr_nl_settings_set(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr *iso_attr = info->attrs[VADDR_A_ISOLATION];
 	struct nlattr *nat_attr = info->attrs[VADDR_A_NAT];
 	struct vaddr_net *vn = vaddr_info_net(info);
 	struct vaddr_obj obj = { .settings = vn };
+	bool isolation;
 	int err = 0;
 
 	mutex_lock(&vn->lock);
+	isolation = vn->isolation;
+	if (iso_attr) {
+		WRITE_ONCE(vn->isolation, nla_get_u8(iso_attr));
+		err = vaddr_guard_sync(vn);
+		if (err) {
+			WRITE_ONCE(vn->isolation, isolation);
+			NL_SET_ERR_MSG_ATTR(info->extack, iso_attr,
+					    "cannot register the output hooks");
+			goto out;
+		}
+	}
 	if (nat_attr) {
 		bool nat = nla_get_u8(nat_attr);
 
@@ -756,6 +896,9 @@ static int vaddr_nl_settings_set(struct sk_buff *skb, struct genl_info *info)
 		if (err) {
 			NL_SET_ERR_MSG_ATTR(info->extack, nat_attr,
 					    "cannot register the NAT hooks");
+			/* All or nothing: unregistering cannot fail. */
+			WRITE_ONCE(vn->isolation, isolation);
+			vaddr_guard_sync(vn);
 			goto out;
 		}
 		vn->nat = nat;
@@ -939,6 +1082,26 @@ static const struct genl_ops vaddr_genl_ops[] = {
 		VADDR_OP(VADDR_CMD_REPLACE_ABORT, vaddr_empty_policy,
 			 GENL_UNS_ADMIN_PERM),
 		.doit = vaddr_nl_replace_abort,
+	},
+	{
+		VADDR_OP(VADDR_CMD_DOMAIN_SET, vaddr_domain_set_policy,
+			 GENL_UNS_ADMIN_PERM),
+		.doit = vaddr_nl_domain_set,
+	},
+	{
+		VADDR_OP(VADDR_CMD_ALLOW_ADD, vaddr_allow_policy,
+			 GENL_UNS_ADMIN_PERM),
+		.doit = vaddr_nl_allow_add,
+	},
+	{
+		VADDR_OP(VADDR_CMD_ALLOW_DEL, vaddr_allow_policy,
+			 GENL_UNS_ADMIN_PERM),
+		.doit = vaddr_nl_allow_del,
+	},
+	{
+		VADDR_OP(VADDR_CMD_ALLOW_GET, vaddr_empty_policy,
+			 GENL_UNS_ADMIN_PERM),
+		.dumpit = vaddr_nl_allow_dump,
 	},
 };
 

@@ -2,8 +2,9 @@
 /*
  * The table of one network namespace: domains, uid and cgroup mappings.
  *
- * Readers (the connect hooks) take no lock: they reach the table through
- * vaddr_net.table under RCU and look a socket's owner up in the xarrays,
+ * Readers (the connect hooks, the NAT and output hooks) take no lock: they
+ * reach the table through vaddr_net.table under RCU and look a socket's
+ * owner up in the xarrays, and a source address in the addrs rhashtable,
  * which are RCU-safe. Writers hold vaddr_net.lock. A domain taken out of a
  * live table is freed after a grace period; a table that is replaced or
  * flushed is freed whole, after a grace period, from a workqueue.
@@ -30,6 +31,14 @@ static const struct rhashtable_params vaddr_names_params = {
 	.automatic_shrinking = true,
 };
 
+/* Both families in one table: IPv4 addresses are kept v4-mapped. */
+static const struct rhashtable_params vaddr_addrs_params = {
+	.head_offset = offsetof(struct vaddr_addr_node, node),
+	.key_offset = offsetof(struct vaddr_addr_node, key),
+	.key_len = sizeof_field(struct vaddr_addr_node, key),
+	.automatic_shrinking = true,
+};
+
 struct vaddr_table *vaddr_table_alloc(void)
 {
 	struct vaddr_table *t;
@@ -38,6 +47,11 @@ struct vaddr_table *vaddr_table_alloc(void)
 	if (!t)
 		return NULL;
 	if (rhashtable_init(&t->names, &vaddr_names_params)) {
+		kfree(t);
+		return NULL;
+	}
+	if (rhashtable_init(&t->addrs, &vaddr_addrs_params)) {
+		rhashtable_destroy(&t->names);
 		kfree(t);
 		return NULL;
 	}
@@ -69,6 +83,7 @@ static void vaddr_table_destroy(struct vaddr_table *t)
 		vaddr_domain_free(d);
 	xa_destroy(&t->domains);
 	rhashtable_destroy(&t->names);
+	rhashtable_destroy(&t->addrs);
 	kfree(t);
 }
 
@@ -100,28 +115,41 @@ struct vaddr_domain *vaddr_domain_find(struct vaddr_table *t,
 	return rhashtable_lookup_fast(&t->names, key, vaddr_names_params);
 }
 
+static struct vaddr_domain *vaddr_domain_by_key(struct vaddr_table *t,
+						 const struct in6_addr *key)
+{
+	struct vaddr_addr_node *a;
+
+	a = rhashtable_lookup_fast(&t->addrs, key, vaddr_addrs_params);
+	return a ? a->domain : NULL;
+}
+
+/* The domain owning an address; for writers, and for readers under RCU. */
 struct vaddr_domain *vaddr_domain_by_addr4(struct vaddr_table *t,
 					   __be32 addr)
 {
-	struct vaddr_domain *d;
-	unsigned long id;
+	struct in6_addr key;
 
-	xa_for_each(&t->domains, id, d)
-		if (d->has4 && d->addr4 == addr)
-			return d;
-	return NULL;
+	ipv6_addr_set_v4mapped(addr, &key);
+	return vaddr_domain_by_key(t, &key);
 }
 
 struct vaddr_domain *vaddr_domain_by_addr6(struct vaddr_table *t,
 					   const struct in6_addr *addr)
 {
-	struct vaddr_domain *d;
-	unsigned long id;
+	return vaddr_domain_by_key(t, addr);
+}
 
-	xa_for_each(&t->domains, id, d)
-		if (d->has6 && ipv6_addr_equal(&d->addr6, addr))
-			return d;
-	return NULL;
+static int vaddr_addr_insert(struct vaddr_table *t, struct vaddr_domain *d,
+			     struct vaddr_addr_node *a)
+{
+	a->domain = d;
+	return rhashtable_insert_fast(&t->addrs, &a->node, vaddr_addrs_params);
+}
+
+static void vaddr_addr_remove(struct vaddr_table *t, struct vaddr_addr_node *a)
+{
+	rhashtable_remove_fast(&t->addrs, &a->node, vaddr_addrs_params);
 }
 
 /* The caller has checked that the name and the addresses are free. */
@@ -143,10 +171,12 @@ int vaddr_domain_add(struct vaddr_table *t, const char *name,
 	if (addr4) {
 		d->has4 = true;
 		d->addr4 = *addr4;
+		ipv6_addr_set_v4mapped(*addr4, &d->src4.key);
 	}
 	if (addr6) {
 		d->has6 = true;
 		d->addr6 = *addr6;
+		d->src6.key = *addr6;
 	}
 
 	err = xa_alloc(&t->domains, &d->id, d, xa_limit_32b,
@@ -156,8 +186,23 @@ int vaddr_domain_add(struct vaddr_table *t, const char *name,
 	err = rhashtable_insert_fast(&t->names, &d->node, vaddr_names_params);
 	if (err)
 		goto err_erase;
+	if (d->has4) {
+		err = vaddr_addr_insert(t, d, &d->src4);
+		if (err)
+			goto err_names;
+	}
+	if (d->has6) {
+		err = vaddr_addr_insert(t, d, &d->src6);
+		if (err)
+			goto err_addr4;
+	}
 	return 0;
 
+err_addr4:
+	if (d->has4)
+		vaddr_addr_remove(t, &d->src4);
+err_names:
+	rhashtable_remove_fast(&t->names, &d->node, vaddr_names_params);
 err_erase:
 	xa_erase(&t->domains, d->id);
 err_free:
@@ -187,9 +232,28 @@ void vaddr_domain_del(struct vaddr_table *t, struct vaddr_domain *d)
 		vaddr_erase_domain_entries(&t->uids, d, &t->nr_uids);
 	if (d->nr_cgroups)
 		vaddr_erase_domain_entries(&t->cgroups, d, &t->nr_cgroups);
+	if (d->has4)
+		vaddr_addr_remove(t, &d->src4);
+	if (d->has6)
+		vaddr_addr_remove(t, &d->src6);
+	if (d->fail_closed)
+		t->nr_fail_closed--;
 	rhashtable_remove_fast(&t->names, &d->node, vaddr_names_params);
 	xa_erase(&t->domains, d->id);
 	call_rcu(&d->rcu, vaddr_domain_free_rcu);
+}
+
+/* Readers see the switch at once; the caller then calls vaddr_guard_sync(). */
+void vaddr_domain_set_fail_closed(struct vaddr_table *t,
+				  struct vaddr_domain *d, bool on)
+{
+	if (d->fail_closed == on)
+		return;
+	WRITE_ONCE(d->fail_closed, on);
+	if (on)
+		t->nr_fail_closed++;
+	else
+		t->nr_fail_closed--;
 }
 
 static int vaddr_map_add(struct xarray *xa, unsigned long key,
@@ -286,7 +350,8 @@ void vaddr_table_keep_stats(struct vaddr_table *t, struct vaddr_table *old)
 
 /*
  * Account a change: a new generation for dumps, the static key for the
- * connect hooks, and the NAT hooks from the first mapping on. They stay
+ * connect hooks, the NAT hooks from the first mapping on, and the output
+ * hooks of isolation.c while a domain is fail-closed. The NAT hooks stay
  * when the last mapping goes: flows rewritten earlier depend on them.
  */
 void vaddr_net_changed(struct vaddr_net *vn)
@@ -300,6 +365,10 @@ void vaddr_net_changed(struct vaddr_net *vn)
 		err = vaddr_nat_sync(vn, true);
 	if (err)
 		pr_warn_ratelimited("cannot register NAT hooks (error %d): sources are not rewritten\n",
+				    err);
+	err = vaddr_guard_sync(vn);
+	if (err)
+		pr_warn_ratelimited("cannot register output hooks (error %d): sends are not checked\n",
 				    err);
 	if (active == vn->active)
 		return;
@@ -399,6 +468,7 @@ static int __net_init vaddr_net_init(struct net *net)
 	vn->nat = true;
 	/* Dumps treat a zero sequence as "not checked". */
 	vn->generation = 1;
+	vaddr_guard_net_init(vn);
 	RCU_INIT_POINTER(vn->table, vaddr_table_alloc());
 	return rcu_access_pointer(vn->table) ? 0 : -ENOMEM;
 }
@@ -413,6 +483,7 @@ static void __net_exit vaddr_net_exit(struct net *net)
 	t = vaddr_table_get(vn);
 	RCU_INIT_POINTER(vn->table, NULL);
 	vaddr_nat_sync(vn, false);
+	vaddr_guard_net_exit(vn);
 	if (vn->active)
 		static_branch_dec(&vaddr_active);
 	vn->active = false;

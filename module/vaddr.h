@@ -9,6 +9,7 @@
 #include <linux/in6.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/ratelimit_types.h>
 #include <linux/rhashtable-types.h>
 #include <linux/static_key.h>
 #include <linux/uidgid.h>
@@ -18,6 +19,7 @@
 #include <net/netns/generic.h>
 #include <uapi/linux/vaddr.h>
 
+struct sk_buff;
 struct sock;
 struct netlink_ext_ack;
 
@@ -25,19 +27,30 @@ struct vaddr_stats {
 	u64 count[VADDR_STAT_MAX + 1];
 };
 
+/* A virtual address in vaddr_table.addrs; IPv4 is kept v4-mapped. */
+struct vaddr_addr_node {
+	struct rhash_head node;
+	struct in6_addr key;
+	struct vaddr_domain *domain;
+};
+
 /*
  * A domain and its addresses. Readers reach it under RCU through a uid or
- * cgroup mapping and only read addr4/addr6/has4/has6 and bump stats; all
- * other fields belong to writers, who hold vaddr_net.lock.
+ * cgroup mapping or through one of its addresses, and only read
+ * addr4/addr6/has4/has6/name and fail_closed (READ_ONCE) and bump stats;
+ * all other fields belong to writers, who hold vaddr_net.lock.
  */
 struct vaddr_domain {
 	struct rhash_head node;		/* in vaddr_table.names */
+	struct vaddr_addr_node src4;	/* in vaddr_table.addrs if has4 */
+	struct vaddr_addr_node src6;	/* in vaddr_table.addrs if has6 */
 	struct rcu_head rcu;
 	u32 id;				/* index in vaddr_table.domains */
 	u32 nr_uids;
 	u32 nr_cgroups;
 	bool has4;
 	bool has6;
+	bool fail_closed;		/* never leave from another address */
 	__be32 addr4;
 	struct in6_addr addr6;
 	struct vaddr_stats __percpu *stats;
@@ -52,10 +65,12 @@ struct vaddr_domain {
 struct vaddr_table {
 	struct xarray domains;		/* id -> domain */
 	struct rhashtable names;	/* name -> domain, writers only */
+	struct rhashtable addrs;	/* address -> domain, RCU readers */
 	struct xarray uids;		/* kuid value -> domain */
 	struct xarray cgroups;		/* cgroup id -> domain */
 	unsigned long nr_uids;
 	unsigned long nr_cgroups;
+	unsigned long nr_fail_closed;	/* domains with fail_closed */
 	struct rcu_work free_work;
 };
 
@@ -68,6 +83,10 @@ struct vaddr_net {
 	bool active;			/* has mappings; counted in vaddr_active */
 	bool nat;			/* setting: rewrite sources */
 	bool nat_hooked;		/* NAT hooks registered */
+	bool isolation;			/* setting: addresses are the domain's */
+	bool guard_hooked;		/* isolation.c output hooks registered */
+	struct xarray allow;		/* isolation: kuid -> allowed any address */
+	struct ratelimit_state log_rs;	/* refusals written to the log */
 };
 
 /* Which mapping gave an owner its domain (whoami). */
@@ -79,6 +98,8 @@ struct vaddr_owner {
 
 /* Enabled while any namespace has a uid or cgroup mapping. */
 DECLARE_STATIC_KEY_FALSE(vaddr_active);
+/* Enabled while any namespace has isolation or a fail-closed domain. */
+DECLARE_STATIC_KEY_FALSE(vaddr_guarded);
 
 extern unsigned int vaddr_net_id;
 
@@ -104,6 +125,8 @@ struct vaddr_domain *vaddr_domain_by_addr6(struct vaddr_table *t,
 int vaddr_domain_add(struct vaddr_table *t, const char *name,
 		     const __be32 *addr4, const struct in6_addr *addr6);
 void vaddr_domain_del(struct vaddr_table *t, struct vaddr_domain *d);
+void vaddr_domain_set_fail_closed(struct vaddr_table *t,
+				  struct vaddr_domain *d, bool on);
 int vaddr_uid_add(struct vaddr_table *t, kuid_t uid, struct vaddr_domain *d);
 int vaddr_uid_del(struct vaddr_table *t, kuid_t uid);
 int vaddr_cgroup_add(struct vaddr_table *t, u64 id, struct vaddr_domain *d);
@@ -121,6 +144,16 @@ bool vaddr_local6(const struct sock *sk, const struct in6_addr *addr);
 
 /* nat.c */
 int vaddr_nat_sync(struct vaddr_net *vn, bool want);
+
+/* isolation.c */
+void vaddr_guard_net_init(struct vaddr_net *vn);
+void vaddr_guard_net_exit(struct vaddr_net *vn);
+int vaddr_guard_sync(struct vaddr_net *vn);
+int vaddr_isolation_check(struct sock *sk, const struct vaddr_domain *own,
+			  int family, const void *saddr);
+int vaddr_fail_closed_check(struct sock *sk, struct vaddr_domain *d,
+			    int family, const void *saddr, bool exempt,
+			    const struct sk_buff *skb);
 
 /* stats.c */
 struct vaddr_stats __percpu *vaddr_stats_alloc(void);

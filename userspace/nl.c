@@ -63,6 +63,7 @@ static const struct nl_policy {
 	[VADDR_A_STATS]		= { .type = MNL_TYPE_NESTED },
 	[VADDR_A_GENERATION]	= { .type = MNL_TYPE_U32 },
 	[VADDR_A_NAT]		= { .type = MNL_TYPE_U8 },
+	[VADDR_A_ISOLATION]	= { .type = MNL_TYPE_U8 },
 	[VADDR_A_FAIL_CLOSED]	= { .type = MNL_TYPE_U8 },
 	[VADDR_A_MATCH]		= { .type = MNL_TYPE_U8 },
 };

@@ -80,6 +80,10 @@ static const struct setting settings_table[] = {
 	SETTING_ON_OFF("nat", VADDR_A_NAT, nat,
 		       "rewrite the source of mapped traffic that auto-bind\n"
 		       "cannot cover (default on); off pulls no conntrack in"),
+	SETTING_ON_OFF("isolation", VADDR_A_ISOLATION, isolation,
+		       "a domain's address is the source only of its own\n"
+		       "sockets and of allowed users (default off); see\n"
+		       "'set isolation allow|disallow USER|UID'"),
 };
 
 #define NR_SETTINGS	(sizeof(settings_table) / sizeof(settings_table[0]))

@@ -17,6 +17,7 @@
 struct settings {
 	uint32_t given;			/* bit i: entry i of the table is set */
 	bool nat;
+	bool isolation;
 };
 
 /* The words of "vaddrctl set": SETTING VALUE..., each setting once. */

@@ -94,6 +94,9 @@ static void show_domain(const struct table *t, const struct domain *d,
 	print_text("\n");
 	show_addr("addr4", d->addr4);
 	show_addr("addr6", d->addr6);
+	if (d->fail_closed)
+		print_text("\t%-7s%s\n", "option", "fail-closed on");
+	print_on_off(PRINT_JSON, "fail_closed", 0, d->fail_closed);
 	show_maps("users", "user", &t->users, user, d->name, user_print);
 	show_maps("cgroups", "cgroup", &t->cgroups, cgroup, d->name,
 		  cgroup_print);
@@ -114,6 +117,7 @@ static int settings_get(struct settings *s)
  */
 int do_show(int argc, char **argv)
 {
+	struct maps allow = {};
 	struct settings s;
 	struct table t = {};
 	size_t i, user = 0, cgroup = 0;
@@ -122,8 +126,13 @@ int do_show(int argc, char **argv)
 		return -1;
 	if (settings_get(&s))
 		return -1;
+	if (allow_get(&allow)) {
+		maps_free(&allow);
+		return -1;
+	}
 	if (table_get(&t)) {
 		table_free(&t);
+		maps_free(&allow);
 		return -1;
 	}
 	users_resolve(&t.users);
@@ -133,6 +142,7 @@ int do_show(int argc, char **argv)
 	print_open_object(NULL);
 	print_open_object("settings");
 	settings_print(&s);
+	allow_print(&allow);
 	print_close_object();
 	print_open_array("domains");
 	for (i = 0; i < t.domains.n; i++) {
@@ -142,14 +152,23 @@ int do_show(int argc, char **argv)
 	print_close_array();
 	print_close_object();
 	table_free(&t);
+	maps_free(&allow);
 	return 0;
 }
 
-/* set SETTING VALUE...: all or nothing; set alone prints the settings. */
+/*
+ * set SETTING VALUE...: all or nothing; set alone prints the settings.
+ * set isolation allow|disallow USER: the allow list of isolation.
+ */
 int do_set(int argc, char **argv)
 {
 	struct nlmsghdr *nlh;
 	struct settings s;
+
+	if (argc >= 2 && is_keyword(argv[0], "isolation") &&
+	    (is_keyword(argv[1], "allow") || is_keyword(argv[1], "disallow")))
+		return allow_set(argc - 2, argv + 2,
+				 is_keyword(argv[1], "allow"));
 
 	if (!argc) {
 		if (settings_get(&s))

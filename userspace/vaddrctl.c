@@ -33,6 +33,8 @@ static const struct cmd objects[] = {
 	{ "cgroup", NULL, cgroup_cmds, NULL },
 	{ "show", do_show, NULL, "" },
 	{ "set", do_set, NULL, "[SETTING VALUE]..." },
+	/* For the help only: do_set() takes these words itself. */
+	{ "set isolation", do_set, NULL, "allow|disallow USER|UID" },
 	{ "stats", do_stats, NULL, "" },
 	{ "flush", do_flush, NULL, "" },
 	{ "load", do_load, NULL, "FILE" },

@@ -120,6 +120,11 @@ int do_save(int argc, char **argv);
 /* batch.c: -b FILE, going on after failures with -f. */
 int batch_run(const char *file, bool force);
 
+/* allow.c: the uids isolation lets use any domain's address. */
+int allow_set(int argc, char **argv, bool add);
+int allow_get(struct maps *m);
+void allow_print(const struct maps *m);
+
 /* stats.c */
 int do_stats(int argc, char **argv);
 

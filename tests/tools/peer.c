@@ -9,8 +9,10 @@
  *                    [--tfo] [--v6]        print the local address
  *   peer udp-echo ADDR PORT [COUNT]        print each source, echo it back
  *   peer udp-send DST PORT [--connect] [--bind ADDR] [--v6] [--wait]
+ *                    [--pktinfo ADDR] [--count N]
  *                                          print the local address, "reply"
- *   peer ping DST [--connect] [--v6]       print the local address, "reply"
+ *   peer ping DST [--connect] [--v6] [--raw] [--bind ADDR]
+ *                                          print the local address, "reply"
  *   peer icmp-watch 4|6 COUNT TIMEOUT_S    print each echo request's source
  *
  * --fail-first ADDR (tcp-connect, udp-send --connect) first connects the
@@ -18,6 +20,10 @@
  * "failed", then goes on (after the --wait line, if given).
  * --wait creates the socket, prints "socket", and sends only once a line
  * arrives on stdin (a socket that exists before a change of the table).
+ * --pktinfo ADDR sends with IP_PKTINFO / IPV6_PKTINFO asking for source
+ * ADDR. --count N (unconnected udp-send) sends N datagrams and waits for
+ * no reply; if any send failed, it says how many and why, and fails.
+ * --raw pings from a raw socket (as root) instead of a ping socket.
  * COUNT 0 means forever. --v6 with an IPv4 DST uses an AF_INET6 socket and
  * the v4-mapped address. IPv4-mapped addresses are printed as plain IPv4.
  */
@@ -48,8 +54,9 @@ struct addr {
 static struct {
 	const char *bind;
 	const char *fail_first;
-	int bind_port;
-	bool connect, nonblock, tfo, v6, wait;
+	const char *pktinfo;
+	int bind_port, count;
+	bool connect, nonblock, raw, tfo, v6, wait;
 } opt;
 
 static void __attribute__((noreturn)) vfail(int err, const char *fmt, va_list ap)
@@ -230,6 +237,12 @@ static void parse_opts(int argc, char **argv)
 			opt.wait = true;
 		else if (!strcmp(argv[i], "--fail-first") && i + 1 < argc)
 			opt.fail_first = argv[++i];
+		else if (!strcmp(argv[i], "--pktinfo") && i + 1 < argc)
+			opt.pktinfo = argv[++i];
+		else if (!strcmp(argv[i], "--count") && i + 1 < argc)
+			opt.count = num(argv[++i], "count");
+		else if (!strcmp(argv[i], "--raw"))
+			opt.raw = true;
 		else
 			fail("unknown option '%s'", argv[i]);
 	}
@@ -324,6 +337,66 @@ static int udp_echo(const char *addr, int port, int count)
 	return 0;
 }
 
+/* sendto() DST asking for the source --pktinfo names. */
+static ssize_t send_pktinfo(int fd, const struct addr *dst, const void *msg,
+			    size_t n)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+		struct cmsghdr align;
+	} c = { 0 };
+	struct iovec iov = { .iov_base = (void *)msg, .iov_len = n };
+	struct msghdr mh = {
+		.msg_name = (void *)&dst->ss, .msg_namelen = dst->len,
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = c.buf,
+	};
+	struct addr src = parse(opt.pktinfo, 0, false);
+	struct cmsghdr *cm = (struct cmsghdr *)c.buf;
+
+	if (src.ss.ss_family == AF_INET) {
+		struct in_pktinfo pi = { 0 };
+
+		pi.ipi_spec_dst = ((struct sockaddr_in *)&src.ss)->sin_addr;
+		cm->cmsg_level = IPPROTO_IP;
+		cm->cmsg_type = IP_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+	} else {
+		struct in6_pktinfo pi = { 0 };
+
+		pi.ipi6_addr = ((struct sockaddr_in6 *)&src.ss)->sin6_addr;
+		cm->cmsg_level = IPPROTO_IPV6;
+		cm->cmsg_type = IPV6_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+		mh.msg_controllen = CMSG_SPACE(sizeof(pi));
+	}
+	return sendmsg(fd, &mh, 0);
+}
+
+/* --count N: N datagrams, no reply awaited; fails if any send failed. */
+static int send_count(int fd, const struct addr *dst, const void *msg,
+		      size_t n)
+{
+	int failed = 0, err = 0;
+
+	for (int i = 0; i < opt.count; i++) {
+		if (sendto(fd, msg, n, 0, (const struct sockaddr *)&dst->ss,
+			   dst->len) < 0) {
+			failed++;
+			err = errno;
+		}
+	}
+	if (failed) {
+		errno = err;
+		die("%d of %d sends failed", failed, opt.count);
+	}
+	say("sent");
+	return 0;
+}
+
 /* Send MSG to DST (connected or not) on FD; print local address, "reply". */
 static int send_wait(int fd, const struct addr *dst, const void *msg, size_t n,
 		     bool (*is_reply)(const char *, ssize_t))
@@ -342,6 +415,10 @@ static int send_wait(int fd, const struct addr *dst, const void *msg, size_t n,
 		if (connect(fd, (const struct sockaddr *)&dst->ss, dst->len) < 0)
 			die("connect");
 		r = send(fd, msg, n, 0);
+	} else if (opt.count) {
+		return send_count(fd, dst, msg, n);
+	} else if (opt.pktinfo) {
+		r = send_pktinfo(fd, dst, msg, n);
 	} else {
 		r = sendto(fd, msg, n, 0, (const struct sockaddr *)&dst->ss, dst->len);
 	}
@@ -372,10 +449,21 @@ static bool is_echo_reply(const char *buf, ssize_t n)
 static int ping(const struct addr *dst)
 {
 	bool v6 = dst->ss.ss_family == AF_INET6;
-	int fd = client(dst, SOCK_DGRAM, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+	int fd = client(dst, opt.raw ? SOCK_RAW : SOCK_DGRAM,
+			v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
 	unsigned char msg[16] = { v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO };
+	unsigned int sum = 0;
 
 	msg[7] = 1;	/* sequence 1; the kernel sets id and checksum */
+	if (opt.raw && !v6) {	/* but not on a raw IPv4 socket */
+		msg[4] = 0x56;
+		for (size_t i = 0; i < sizeof(msg); i += 2)
+			sum += msg[i] << 8 | msg[i + 1];
+		sum = (sum & 0xffff) + (sum >> 16);
+		sum = ~(sum + (sum >> 16)) & 0xffff;
+		msg[2] = sum >> 8;
+		msg[3] = sum & 0xff;
+	}
 	return send_wait(fd, dst, msg, sizeof(msg), is_echo_reply);
 }
 

@@ -17,27 +17,27 @@ ctl() {
 	"$VADDRCTL" -n n "$@"
 }
 
-expect_eq "set alone: nat on by default" "$(ctl set)" "nat: on"
-expect_eq "set -j" "$(ctl -j set)" '{"nat":true}'
+expect_eq "set alone: nat on by default" "$(ctl set)" "nat: on"$'\n'"isolation: off"
+expect_eq "set -j" "$(ctl -j set)" '{"nat":true,"isolation":false}'
 check "set nat off" ctl set nat off
-expect_eq "set after nat off" "$(ctl set)" "nat: off"
-expect_eq "set -j after nat off" "$(ctl -j set)" '{"nat":false}'
+expect_eq "set after nat off" "$(ctl set)" "nat: off"$'\n'"isolation: off"
+expect_eq "set -j after nat off" "$(ctl -j set)" '{"nat":false,"isolation":false}'
 check "set nat on" ctl set nat on
-expect_eq "set after nat on" "$(ctl -j set)" '{"nat":true}'
+expect_eq "set after nat on" "$(ctl -j set)" '{"nat":true,"isolation":false}'
 
 out=$(ctl set nat maybe 2>&1); rc=$?
 expect_eq "set nat maybe" "$rc $out" "1 vaddrctl: 'nat' expects 'on' or 'off', got 'maybe'"
 out=$(ctl set foo on 2>&1); rc=$?
-expect_eq "set foo on" "$rc $out" "1 vaddrctl: unknown setting 'foo' (settings: nat)"
+expect_eq "set foo on" "$rc $out" "1 vaddrctl: unknown setting 'foo' (settings: nat, isolation)"
 out=$(ctl set nat 2>&1); rc=$?
 expect_eq "set nat" "$rc $out" "1 vaddrctl: 'nat' needs a value: 'on' or 'off'"
 out=$(run_as 1003 n "$VADDRCTL" set nat off 2>&1); rc=$?
 echo "# unprivileged set: rc=$rc $out" >&2
 expect_eq "unprivileged set nat off fails" "$rc" 1
-expect_eq "unprivileged may read settings" "$(run_as 1003 n "$VADDRCTL" set)" "nat: on"
+expect_eq "unprivileged may read settings" "$(run_as 1003 n "$VADDRCTL" set)" "nat: on"$'\n'"isolation: off"
 
-expect_eq "show with nothing" "$(ctl show)" "nat: on"
-expect_eq "show -j with nothing" "$(ctl -j show)" '{"settings":{"nat":true},"domains":[]}'
+expect_eq "show with nothing" "$(ctl show)" "nat: on"$'\n'"isolation: off"
+expect_eq "show -j with nothing" "$(ctl -j show)" '{"settings":{"nat":true,"isolation":false,"isolation_allow":[]},"domains":[]}'
 
 ctl domain add bcd.example addr 198.51.100.70 addr 2001:db8::70
 ctl domain add cde.example addr 203.0.113.5

@@ -49,12 +49,16 @@ static void test_settings_parse(void)
 	PARSE_BAD("'nat' expects 'on' or 'off', got 'maybe'", "nat", "maybe");
 	PARSE_BAD("'nat' expects 'on' or 'off', got 'On'", "nat", "On");
 	PARSE_BAD("'nat' expects 'on' or 'off', got 'true'", "nat", "true");
-	PARSE_BAD("unknown setting 'foo' (settings: nat)", "foo", "on");
-	PARSE_BAD("unknown setting 'NAT' (settings: nat)", "NAT", "on");
-	PARSE_BAD("unknown setting 'na' (settings: nat)", "na", "on");
-	PARSE_BAD("unknown setting 'on' (settings: nat)", "on");
-	PARSE_BAD("unknown setting 'on' (settings: nat)", "nat", "on", "on");
+	PARSE_BAD("unknown setting 'foo' (settings: nat, isolation)", "foo", "on");
+	PARSE_BAD("unknown setting 'NAT' (settings: nat, isolation)", "NAT", "on");
+	PARSE_BAD("unknown setting 'na' (settings: nat, isolation)", "na", "on");
+	PARSE_BAD("unknown setting 'on' (settings: nat, isolation)", "on");
+	PARSE_BAD("unknown setting 'on' (settings: nat, isolation)", "nat", "on", "on");
 	PARSE_BAD("setting 'nat' given twice", "nat", "on", "nat", "off");
+	ok(!PARSE(&s, "isolation", "on", "nat", "off") && s.given == 3 &&
+	   s.isolation && !s.nat, "isolation on nat off");
+	PARSE_BAD("'isolation' expects 'on' or 'off', got 'allow'",
+		  "isolation", "allow");
 }
 
 /* The attributes of the request settings_put() builds from s. */
@@ -101,7 +105,7 @@ static void print_settings(void)
 	print_close_object();
 }
 
-/* A reply with VADDR_A_NAT nat, or without when nat < 0. */
+/* A reply with VADDR_A_NAT nat and VADDR_A_ISOLATION nat too, or none. */
 static void reply(int nat)
 {
 	union {
@@ -112,8 +116,10 @@ static void reply(int nat)
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(a.buf);
 
 	if (nat >= 0) {
-		tb[VADDR_A_NAT] = mnl_nlmsg_get_payload(nlh);
+		tb[VADDR_A_NAT] = mnl_nlmsg_get_payload_tail(nlh);
 		mnl_attr_put_u8(nlh, VADDR_A_NAT, nat);
+		tb[VADDR_A_ISOLATION] = mnl_nlmsg_get_payload_tail(nlh);
+		mnl_attr_put_u8(nlh, VADDR_A_ISOLATION, nat);
 	}
 	memset(&shown, 0, sizeof(shown));
 	settings_cb(tb, &shown);
@@ -122,25 +128,33 @@ static void reply(int nat)
 static void test_settings_print(void)
 {
 	reply(1);
-	ok(shown.given == 1 && shown.nat, "reply VADDR_A_NAT 1 is nat on");
-	ok(output_is(print_settings, false, false, "nat: on\n"),
+	ok(shown.given == 3 && shown.nat && shown.isolation,
+	   "reply VADDR_A_NAT 1 is nat on");
+	ok(output_is(print_settings, false, false,
+		     "nat: on\nisolation: on\n"),
 	   "text nat on");
-	ok(output_is(print_settings, true, false, "{\"nat\":true}\n"),
+	ok(output_is(print_settings, true, false,
+		     "{\"nat\":true,\"isolation\":true}\n"),
 	   "JSON nat on");
 	ok(output_is(print_settings, true, true,
-		     "{\n    \"nat\": true\n}\n"),
+		     "{\n    \"nat\": true,\n    \"isolation\": true\n}\n"),
 	   "pretty JSON nat on");
 	reply(0);
-	ok(shown.given == 1 && !shown.nat, "reply VADDR_A_NAT 0 is nat off");
-	ok(output_is(print_settings, false, false, "nat: off\n"),
+	ok(shown.given == 3 && !shown.nat && !shown.isolation,
+	   "reply VADDR_A_NAT 0 is nat off");
+	ok(output_is(print_settings, false, false,
+		     "nat: off\nisolation: off\n"),
 	   "text nat off");
-	ok(output_is(print_settings, true, false, "{\"nat\":false}\n"),
+	ok(output_is(print_settings, true, false,
+		     "{\"nat\":false,\"isolation\":false}\n"),
 	   "JSON nat off");
 	reply(-1);
 	ok(!shown.given, "reply without VADDR_A_NAT gives no nat");
-	ok(output_is(print_settings, false, false, "nat: -\n"),
+	ok(output_is(print_settings, false, false,
+		     "nat: -\nisolation: -\n"),
 	   "text nat not reported");
-	ok(output_is(print_settings, true, false, "{\"nat\":null}\n"),
+	ok(output_is(print_settings, true, false,
+		     "{\"nat\":null,\"isolation\":null}\n"),
 	   "JSON nat not reported");
 }
 

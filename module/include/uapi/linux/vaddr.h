@@ -17,6 +17,8 @@
  *                   '_' (required)
  *   VADDR_A_ADDR4:  4 bytes, network order
  *   VADDR_A_ADDR6:  16 bytes, network order
+ *   VADDR_A_FAIL_CLOSED: u8, 1 = fail-closed (see VADDR_CMD_DOMAIN_SET),
+ *                   0 = not (the default)
  *   At least one address is required. The IPv4 address must be unicast
  *   (not 0/8, 127/8, multicast or broadcast), the IPv6 address global
  *   unicast (not ::, ::1, multicast, link-local or v4-mapped), and neither
@@ -28,8 +30,21 @@
  *
  * VADDR_CMD_DOMAIN_GET: with VADDR_A_DOMAIN, that domain; as a dump, all
  * domains. Each reply carries VADDR_A_DOMAIN, VADDR_A_ADDR4 and
- * VADDR_A_ADDR6 when set, VADDR_A_NR_UIDS and VADDR_A_NR_CGROUPS (u32).
- * Any user may read the list of domains.
+ * VADDR_A_ADDR6 when set, VADDR_A_NR_UIDS and VADDR_A_NR_CGROUPS (u32),
+ * VADDR_A_FAIL_CLOSED (u8). Any user may read the list of domains.
+ *
+ * VADDR_CMD_DOMAIN_SET: change a domain's options.
+ *   VADDR_A_DOMAIN (required)
+ *   VADDR_A_FAIL_CLOSED: u8 (required). 1: the domain's sockets never
+ *                   start traffic from an address that is not the
+ *                   domain's (loopback, multicast, broadcast and
+ *                   link-local destinations aside): a connect that
+ *                   auto-bind cannot serve (no address of the family, or
+ *                   the address is not configured on the host), or of a
+ *                   socket bound to another address, fails with
+ *                   EADDRNOTAVAIL; so does a send from another address,
+ *                   unless source rewriting will give it the domain's.
+ *                   Counted in VADDR_STAT_FAIL_CLOSED.
  *
  * VADDR_CMD_UID_ADD: map a uid to a domain.
  *   VADDR_A_UID: u32, in the sender's user namespace (required)
@@ -58,8 +73,23 @@
  *                auto-bind cannot cover (the default), 0 = never; while
  *                off, vaddr registers no NAT hook in the namespace and so
  *                pulls no conntrack into it.
- * VADDR_CMD_SETTINGS_GET: reply with every setting (VADDR_A_NAT).
- *   Any user may read the settings.
+ *   VADDR_A_ISOLATION: u8, 1 = a domain's address may be the source of
+ *                what a socket starts (a TCP connection, a datagram that
+ *                is no reply) only for the domain's own sockets and the
+ *                uids of the allow list (VADDR_CMD_ALLOW_*); anything else
+ *                fails with EPERM (a TCP SYN whose source the routing
+ *                code picked: ECONNREFUSED), counted in
+ *                VADDR_STAT_ISOLATED of the address's domain. 0 = off
+ *                (the default).
+ * VADDR_CMD_SETTINGS_GET: reply with every setting (VADDR_A_NAT,
+ *   VADDR_A_ISOLATION). Any user may read the settings.
+ *
+ * VADDR_CMD_ALLOW_ADD: allow a uid any domain's address under isolation.
+ *   VADDR_A_UID: u32, in the sender's user namespace (required)
+ * VADDR_CMD_ALLOW_DEL: VADDR_A_UID (required).
+ * VADDR_CMD_ALLOW_GET: dump only; one message per allowed uid with
+ *   VADDR_A_UID, as for VADDR_CMD_UID_GET. The allow list belongs to the
+ *   namespace's settings: VADDR_CMD_FLUSH leaves it alone.
  *
  * VADDR_CMD_WHOAMI: no attributes, no privilege needed. Replies with what
  * a socket the sender creates now would get: its owner is the sender's

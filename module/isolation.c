@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Address isolation and fail-closed (both off by default).
+ *
+ * Isolation (per namespace): a virtual address may be the source of what a
+ * socket starts only when the socket belongs to the address's domain, or
+ * its uid is on the namespace's allow list. Fail-closed (per domain): a
+ * socket of the domain never starts anything from an address that is not
+ * the domain's own.
+ *
+ * Two places enforce them, without conntrack:
+ *
+ * - connect.c asks vaddr_isolation_check() and vaddr_fail_closed_check()
+ *   at connect time (TCP, TCP Fast Open, UDP and ping connect), where the
+ *   source is the address the program bound or the one auto-bind would
+ *   give, and makes the connect fail at once with the errno they return.
+ * - An output hook (NF_INET_LOCAL_OUT, IPv4 and IPv6) checks the source of
+ *   every packet a socket starts: unconnected sends, IP_PKTINFO and
+ *   IPV6_PKTINFO sources, raw sockets, and whatever connect could not
+ *   foresee (a source the routing code picked). A refused packet is
+ *   dropped with an error, so sendmsg() fails at once with it. LOCAL_OUT
+ *   runs before POSTROUTING, so it sees the source the program or the
+ *   routing code chose, before any source NAT; the hook sits right after
+ *   conntrack so that it can tell replies and flows that NAT will rewrite.
+ *
+ * What a socket "starts": TCP SYNs of an active open (state SYN_SENT);
+ * other TCP segments continue a connection that was checked when it
+ * opened, or answer one a remote opened (accept()ed connections, SYN-ACKs
+ * of request sockets, the kernel's resets and ACKs from its control
+ * sockets). Datagrams are checked unless conntrack knows them as replies.
+ * Kernel sockets and loopback traffic are never checked.
+ *
+ * Errors: isolation refuses with EPERM, what a local firewall's drop
+ * gives, the same for connect() and for sends. Fail-closed refuses with
+ * EADDRNOTAVAIL ("Cannot assign requested address"): the domain has no
+ * address it may use for this. A SYN refused in the hook gets
+ * ECONNREFUSED instead: tcp_connect() passes only that error up, and any
+ * other would leave the SYN to be retransmitted until the connect timed
+ * out.
+ *
+ * The hooks are registered in a namespace only while isolation is on
+ * there or one of its domains is fail-closed; elsewhere they cost nothing.
+ */
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/ratelimit.h>
+#include <net/inet_sock.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/tcp_states.h>
+#include <net/netfilter/nf_conntrack.h>
+
+#include "vaddr.h"
+
+DEFINE_STATIC_KEY_FALSE(vaddr_guarded);
+
+static void vaddr_log_refusal(struct sock *sk, const struct vaddr_domain *d,
+			      int family, const void *saddr, bool isolation)
+{
+	struct vaddr_net *vn = vaddr_net(sock_net(sk));
+	u32 uid = from_kuid_munged(&init_user_ns, sk->sk_uid);
+
+	if (!__ratelimit(&vn->log_rs))
+		return;
+	if (!saddr)
+		pr_notice("fail-closed: refused uid %u of %s: no usable %s address\n",
+			  uid, d->name, family == AF_INET ? "IPv4" : "IPv6");
+	else if (isolation && family == AF_INET)
+		pr_notice("isolation: refused uid %u sending from %pI4, an address of %s\n",
+			  uid, saddr, d->name);
+	else if (isolation)
+		pr_notice("isolation: refused uid %u sending from %pI6c, an address of %s\n",
+			  uid, saddr, d->name);
+	else if (family == AF_INET)
+		pr_notice("fail-closed: refused uid %u of %s sending from %pI4\n",
+			  uid, d->name, saddr);
+	else
+		pr_notice("fail-closed: refused uid %u of %s sending from %pI6c\n",
+			  uid, d->name, saddr);
+}
+
+/*
+ * Whether @sk, of domain @own (or none), may send from @saddr: 0, or
+ * -EPERM, counted on the address's domain and logged. Under RCU.
+ */
+int vaddr_isolation_check(struct sock *sk, const struct vaddr_domain *own,
+			  int family, const void *saddr)
+{
+	struct vaddr_net *vn = vaddr_net(sock_net(sk));
+	struct vaddr_domain *owner;
+	struct vaddr_table *t;
+
+	if (!READ_ONCE(vn->isolation))
+		return 0;
+	t = rcu_dereference(vn->table);
+	if (!t)
+		return 0;
+	if (family == AF_INET)
+		owner = vaddr_domain_by_addr4(t, *(const __be32 *)saddr);
+	else
+		owner = vaddr_domain_by_addr6(t, saddr);
+	if (!owner || owner == own)
+		return 0;
+	/* The table was replaced between the two lookups. */
+	if (own && !strcmp(own->name, owner->name))
+		return 0;
+	if (xa_load(&vn->allow, __kuid_val(sk->sk_uid)))
+		return 0;
+	vaddr_count(owner, VADDR_STAT_ISOLATED);
+	vaddr_log_refusal(sk, owner, family, saddr, true);
+	return -EPERM;
+}
+
+static bool vaddr_is_own(const struct vaddr_domain *d, int family,
+			 const void *saddr)
+{
+	if (family == AF_INET)
+		return d->has4 && d->addr4 == *(const __be32 *)saddr;
+	return d->has6 && ipv6_addr_equal(&d->addr6, saddr);
+}
+
+/*
+ * Will nat.c give what @sk sends the domain's address? At connect (@skb
+ * NULL), when its hooks are there and would take the flow; on a packet,
+ * when conntrack has it as a new flow (the NAT hook sets it up at
+ * POSTROUTING) or as a flow already translated to the domain's address.
+ */
+static bool vaddr_nat_covers(struct sock *sk, const struct vaddr_domain *d,
+			     int family, const struct sk_buff *skb)
+{
+	const struct nf_conntrack_tuple *reply;
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct;
+
+	if (!READ_ONCE(vaddr_net(sock_net(sk))->nat_hooked))
+		return false;
+	if (sk->sk_userlocks & SOCK_BINDADDR_LOCK)
+		return false;
+	if (family == AF_INET ? !d->has4 || !vaddr_local4(sk, d->addr4) :
+				!d->has6 || !vaddr_local6(sk, &d->addr6))
+		return false;
+	if (!skb)
+		return true;
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct)
+		return false;
+	if (!nf_ct_is_confirmed(ct))
+		return true;
+	if (!(ct->status & IPS_SRC_NAT))
+		return false;
+	reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
+	return vaddr_is_own(d, family, &reply->dst.u3);
+}
+
+/*
+ * Whether @sk of domain @d may start something from @saddr (NULL: the
+ * kernel will choose, so not the domain's address): 0 when @d is not
+ * fail-closed, @exempt (loopback, link scope) or the address is the
+ * domain's or will be made so by NAT; else -EADDRNOTAVAIL, counted and
+ * logged. Under RCU.
+ */
+int vaddr_fail_closed_check(struct sock *sk, struct vaddr_domain *d,
+			    int family, const void *saddr, bool exempt,
+			    const struct sk_buff *skb)
+{
+	if (!READ_ONCE(d->fail_closed) || exempt)
+		return 0;
+	if (saddr && vaddr_is_own(d, family, saddr))
+		return 0;
+	if (vaddr_nat_covers(sk, d, family, skb))
+		return 0;
+	vaddr_count(d, VADDR_STAT_FAIL_CLOSED);
+	vaddr_log_refusal(sk, d, family, saddr, false);
+	return -EADDRNOTAVAIL;
+}
+
+static unsigned int vaddr_guard(struct sk_buff *skb,
+				const struct nf_hook_state *state, int family,
+				const void *saddr, bool exempt)
+{
+	struct sock *sk = skb->sk;
+	enum ip_conntrack_info ctinfo;
+	struct vaddr_domain *own;
+	struct nf_conn *ct;
+	bool tcp;
+	int err;
+
+	if (!sk || !sk_fullsock(sk) || sk->sk_kern_sock ||
+	    !net_eq(sock_net(sk), state->net))
+		return NF_ACCEPT;
+	if (state->out && (state->out->flags & IFF_LOOPBACK))
+		return NF_ACCEPT;
+	tcp = sk->sk_type == SOCK_STREAM && sk->sk_protocol == IPPROTO_TCP;
+	if (tcp && sk->sk_state != TCP_SYN_SENT)
+		return NF_ACCEPT;
+	ct = nf_ct_get(skb, &ctinfo);
+	if (ct && CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY)
+		return NF_ACCEPT;
+
+	/* Output hooks run under rcu_read_lock(). */
+	own = vaddr_sock_domain(sk);
+	err = vaddr_isolation_check(sk, own, family, saddr);
+	if (!err && own)
+		err = vaddr_fail_closed_check(sk, own, family, saddr, exempt,
+					      skb);
+	if (!err)
+		return NF_ACCEPT;
+	if (tcp)
+		err = -ECONNREFUSED;
+	return NF_DROP_ERR(err);
+}
+
+static unsigned int vaddr_guard4(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	__be32 daddr = iph->daddr;
+
+	return vaddr_guard(skb, state, AF_INET, &iph->saddr,
+			   ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr) ||
+			   ipv4_is_zeronet(daddr));
+}
+
+static unsigned int vaddr_guard6(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	int type = ipv6_addr_type(&ip6h->daddr);
+
+	return vaddr_guard(skb, state, AF_INET6, &ip6h->saddr,
+			   type & (IPV6_ADDR_MULTICAST | IPV6_ADDR_LINKLOCAL));
+}
+
+static const struct nf_hook_ops vaddr_guard_ops[] = {
+	{
+		.hook = vaddr_guard4,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP_PRI_CONNTRACK + 1,
+	},
+	{
+		.hook = vaddr_guard6,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP6_PRI_CONNTRACK + 1,
+	},
+};
+
+/*
+ * Register or unregister the output hooks of the namespace as its settings
+ * and table require. Called with vn->lock held after every change.
+ */
+int vaddr_guard_sync(struct vaddr_net *vn)
+{
+	bool want = vn->isolation || vaddr_table_get(vn)->nr_fail_closed;
+	int err;
+
+	if (want == vn->guard_hooked)
+		return 0;
+	if (want) {
+		err = nf_register_net_hooks(vn->net, vaddr_guard_ops,
+					    ARRAY_SIZE(vaddr_guard_ops));
+		if (err)
+			return err;
+		static_branch_inc(&vaddr_guarded);
+	} else {
+		nf_unregister_net_hooks(vn->net, vaddr_guard_ops,
+					ARRAY_SIZE(vaddr_guard_ops));
+		static_branch_dec(&vaddr_guarded);
+	}
+	vn->guard_hooked = want;
+	return 0;
+}
+
+void vaddr_guard_net_init(struct vaddr_net *vn)
+{
+	xa_init_flags(&vn->allow, XA_FLAGS_ACCOUNT);
+	/* At most 10 lines per 5 s and namespace. */
+	ratelimit_default_init(&vn->log_rs);
+}
+
+/* Namespace exit, with vn->lock held: no socket of it is left. */
+void vaddr_guard_net_exit(struct vaddr_net *vn)
+{
+	if (vn->guard_hooked) {
+		nf_unregister_net_hooks(vn->net, vaddr_guard_ops,
+					ARRAY_SIZE(vaddr_guard_ops));
+		static_branch_dec(&vaddr_guarded);
+		vn->guard_hooked = false;
+	}
+	xa_destroy(&vn->allow);
+}

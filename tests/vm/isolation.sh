@@ -1,0 +1,387 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Address isolation and fail-closed: what is refused fails at once with its
+# errno, the remote side sees nothing of it, every refusal is counted and
+# logged (rate-limited), and what is allowed still works.
+#
+#  ns h ("host")                                ns r ("remote")
+#  +-------------------------------------+      +-----------------------+
+#  | h0 198.51.100.1/24   host address   | veth | r0 198.51.100.2/24    |
+#  |    198.51.100.70/32  bcd.example    |------|    198.51.100.3/32    |
+#  |    198.51.100.80/32  cde.example    |      |    2001:db8::2/64     |
+#  |    2001:db8::1/64    host address   |      +-----------------------+
+#  |    2001:db8::70/128  bcd.example    |
+#  +-------------------------------------+
+#
+#  uid 1001 -> bcd.example (v4 + v6)   uid 1002 -> cde.example (v4 only)
+#  uid 1003 unmapped                   uid 1004 unmapped, allowed later
+#
+# Each attempt goes to a fresh listener in r. When the attempt is refused, a
+# control connection (or datagram) of uid 1003 from the host address
+# follows, and the remote must see that one first: the refused one never
+# reached it.
+set -u
+source "$(dirname "$0")/../lib.sh"
+
+H4=198.51.100.1 H6=2001:db8::1 R4=198.51.100.2 R4B=198.51.100.3
+R6=2001:db8::2 BCD4=198.51.100.70 BCD6=2001:db8::70 CDE4=198.51.100.80
+EPERM="Operation not permitted"
+EADDRNOTAVAIL="Cannot assign requested address"
+
+netns_add h
+netns_add r
+veth_pair h h0 r r0
+addr_add h h0 $H4/24
+addr_add h h0 $BCD4/32
+addr_add h h0 $CDE4/32
+addr_add h h0 $H6/64
+# Deprecated, so the kernel never picks it on its own: binding still works.
+nsrun h ip addr add $BCD6/128 dev h0 nodad preferred_lft 0
+addr_add r r0 $R4/24
+addr_add r r0 $R4B/32
+addr_add r r0 $R6/64
+module_load
+
+ctl() {
+	"$VADDRCTL" -n h "$@"
+}
+
+stat() {
+	ctl -j stats | jq -r --arg d "$1" --arg c "$2" \
+		'.[] | select(.domain == $d) | .[$c]'
+}
+
+# attempt UID ARGS...: peer ARGS as UID in h; "ok" and its first line of
+# output, or its error without the "peer: " prefix.
+attempt() {
+	local uid=$1 out
+	shift
+	if out=$(run_as "$uid" h "$PEER" "$@" 2>&1); then
+		echo "ok $(grep -v '^#' <<<"$out" | head -n 1)"
+	else
+		sed -n 's/^peer: //p' <<<"$out" | head -n 1
+	fi
+}
+
+port=7000
+
+# tcp_try UID DST [opts]: "RESULT | first address the remote accepted".
+# The control connect goes to $CTL_DST when set.
+tcp_try() {
+	local uid=$1 dst=$2 out res
+	shift 2
+	port=$((port + 1))
+	out=$(mktemp)
+	bg_start "$out" ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1
+	res=$(attempt "$uid" tcp-connect "$dst" $port "$@")
+	[[ $res == ok* ]] ||
+		run_as 1003 h "$PEER" tcp-connect "${CTL_DST:-$dst}" $port \
+			>/dev/null 2>&1
+	wait
+	echo "$res | $(grep -vx ready "$out" | head -n 1)"
+	rm -f "$out"
+}
+
+# udp_try UID DST [opts]: "RESULT | first source the remote saw".
+udp_try() {
+	local uid=$1 dst=$2 out res
+	shift 2
+	port=$((port + 1))
+	out=$(mktemp)
+	bg_start "$out" ip netns exec r timeout 10 "$PEER" udp-echo :: $port 1
+	res=$(attempt "$uid" udp-send "$dst" $port "$@")
+	[[ $res == ok* ]] ||
+		run_as 1003 h "$PEER" udp-send "$dst" $port >/dev/null 2>&1
+	wait
+	echo "$res | $(grep -vx ready "$out" | head -n 1)"
+	rm -f "$out"
+}
+
+# raw_try DST SRC: root pings DST from a raw socket bound to SRC;
+# "RESULT | the sources of echo requests the remote saw within 2 s".
+raw_try() {
+	local dst=$1 src=$2 fam=4 out res
+	[[ $dst == *:* ]] && fam=6
+	out=$(mktemp)
+	bg_start "$out" ip netns exec r timeout 10 "$PEER" icmp-watch $fam 0 2
+	res=$(attempt 0 ping "$dst" --raw --bind "$src")
+	wait
+	echo "$res | $(grep -vx ready "$out" | xargs)"
+	rm -f "$out"
+}
+
+# logged PATTERN: kernel log lines matching PATTERN so far.
+logged() {
+	dmesg | grep -c -- "$1"
+}
+
+kmsg_mark
+ctl set nat off		# the output hook without conntrack first
+ctl domain add bcd.example addr $BCD4 addr $BCD6
+ctl domain add cde.example addr $CDE4
+ctl user add 1001 domain bcd.example
+ctl user add 1002 domain cde.example
+
+# --- isolation off: as before -------------------------------------------
+expect_eq "isolation is off by default" "$(ctl -j set | jq .isolation)" false
+expect_eq "off: another domain's bound address works" \
+	"$(tcp_try 1002 $R4 --bind $BCD4)" "ok $BCD4 | $BCD4"
+expect_eq "off: an unmapped user's bound virtual address works" \
+	"$(udp_try 1003 $R4 --bind $BCD4)" "ok $BCD4 | $BCD4"
+
+# --- isolation on ---------------------------------------------------------
+check "set isolation on" ctl set isolation on
+expect_eq "set -j shows it" "$(ctl -j set)" '{"nat":false,"isolation":true}'
+iso=0
+expect_eq "tcp v4: another domain's address, refused at connect" \
+	"$(tcp_try 1002 $R4 --bind $BCD4)" "connect: $EPERM | $H4"
+iso=$((iso + 1))
+expect_eq "tcp v6: another domain's address, refused at connect" \
+	"$(tcp_try 1002 $R6 --bind $BCD6)" "connect: $EPERM | $H6"
+iso=$((iso + 1))
+expect_eq "tcp v4-mapped on a dual-stack socket, refused" \
+	"$(tcp_try 1002 $R4 --v6 --bind $BCD4)" "connect: $EPERM | $H4"
+iso=$((iso + 1))
+expect_eq "tcp: unmapped user binding a virtual address, refused" \
+	"$(tcp_try 1003 $R4 --bind $BCD4)" "connect: $EPERM | $H4"
+iso=$((iso + 1))
+expect_eq "tcp non-blocking connect, refused at once" \
+	"$(tcp_try 1003 $R4 --bind $BCD4 --nonblock)" "connect: $EPERM | $H4"
+iso=$((iso + 1))
+expect_eq "TCP Fast Open sendto, refused" \
+	"$(tcp_try 1002 $R4 --bind $BCD4 --tfo)" \
+	"sendto MSG_FASTOPEN: $EPERM | $H4"
+iso=$((iso + 1))
+expect_eq "udp connect: unmapped user's virtual address, refused" \
+	"$(udp_try 1003 $R4 --bind $BCD4 --connect)" "connect: $EPERM | $H4"
+iso=$((iso + 1))
+expect_eq "udp sendto: unmapped user's virtual address, refused" \
+	"$(udp_try 1003 $R4 --bind $BCD4)" "send: $EPERM | $H4"
+iso=$((iso + 1))
+expect_eq "udp v4 IP_PKTINFO with another domain's address, refused" \
+	"$(udp_try 1002 $R4 --pktinfo $BCD4)" "send: $EPERM | $H4"
+iso=$((iso + 1))
+expect_eq "udp v6 IPV6_PKTINFO with another domain's address, refused" \
+	"$(udp_try 1002 $R6 --pktinfo $BCD6)" "send: $EPERM | $H6"
+iso=$((iso + 1))
+expect_eq "raw v4 socket (root, not allowed) from a virtual address, refused" \
+	"$(raw_try $R4 $BCD4)" "send: $EPERM | "
+iso=$((iso + 1))
+expect_eq "raw v6 socket from a virtual address, refused" \
+	"$(raw_try $R6 $BCD6)" "send: $EPERM | "
+iso=$((iso + 1))
+expect_eq "every refusal counted on the address's domain" \
+	"$(stat bcd.example isolated)" $iso
+expect_eq "  ... and none on the refused socket's domain" \
+	"$(stat cde.example isolated)" 0
+
+expect_eq "the domain's own socket, bound to its address: works" \
+	"$(tcp_try 1001 $R4 --bind $BCD4)" "ok $BCD4 | $BCD4"
+expect_eq "the domain's own socket, auto-bound: works" \
+	"$(tcp_try 1001 $R6)" "ok $BCD6 | $BCD6"
+expect_eq "the domain's own IP_PKTINFO: works" \
+	"$(udp_try 1001 $R4 --pktinfo $BCD4)" "ok 0.0.0.0 | $BCD4"
+expect_eq "an unmapped user from the host address: works" \
+	"$(tcp_try 1003 $R4)" "ok $H4 | $H4"
+expect_eq "loopback destination from another domain's address: works" \
+	"$(attempt 1002 udp-send 127.0.0.1 9 --bind $BCD4 --count 1)" "ok sent"
+
+# A socket of bcd.example through its cgroup is the domain's own.
+CG=/sys/fs/cgroup/vaddr-iso
+mkdir -p $CG
+ctl cgroup add $CG domain bcd.example
+out=$(mktemp)
+port=$((port + 1))
+bg_start "$out" ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1
+res=$("$NSEXEC" -c $CG -n h -u 1003 -- "$PEER" tcp-connect $R4 $port \
+	--bind $BCD4 2>&1)
+wait
+expect_eq "an unmapped uid in the domain's cgroup: its address works" \
+	"$res $(grep -vx ready "$out")" "$BCD4 $BCD4"
+ctl cgroup del $CG
+rmdir $CG
+rm -f "$out"
+
+# A shared server (uid 1003) answering a remote on bcd's address: replies
+# of an accepted connection are no use of the address by 1003.
+port=$((port + 1))
+out=$(mktemp)
+bg_start "$out" "$NSEXEC" -n h -u 1003 -- "$PEER" tcp-listen $BCD4 $port 1
+res=$(ip netns exec r "$PEER" tcp-connect $BCD4 $port 2>&1)
+wait
+expect_eq "a server of another user accepts on the address and answers" \
+	"$res $(grep -vx ready "$out")" "$R4 $R4"
+rm -f "$out"
+
+# --- the allow list -------------------------------------------------------
+expect_eq "uid 1004 refused before it is allowed" \
+	"$(tcp_try 1004 $R4 --bind $BCD4)" "connect: $EPERM | $H4"
+iso=$((iso + 1))
+check "set isolation allow 1004" ctl set isolation allow 1004
+expect_eq "show lists the allowed uid" \
+	"$(ctl -j show | jq -c '.settings.isolation_allow')" '[{"uid":1004,"user":null}]'
+check "show prints it" sh -c "'$VADDRCTL' -n h show | grep -qx 'isolation allow: 1004'"
+expect_eq "allowed uid: tcp from bcd's address works" \
+	"$(tcp_try 1004 $R4 --bind $BCD4)" "ok $BCD4 | $BCD4"
+expect_eq "allowed uid: IP_PKTINFO works" \
+	"$(udp_try 1004 $R6 --pktinfo $BCD6)" "ok :: | $BCD6"
+out=$(ctl set isolation allow 1004 2>&1); rc=$?
+expect_eq "allowing twice is an error" "$rc $out" "1 Error: uid is already allowed."
+check "set isolation disallow 1004" ctl set isolation disallow 1004
+out=$(ctl set isolation disallow 1004 2>&1); rc=$?
+expect_eq "disallowing an uid not allowed is an error" "$rc $out" \
+	"1 Error: uid is not allowed."
+expect_eq "disallowed again: refused" \
+	"$(tcp_try 1004 $R4 --bind $BCD4)" "connect: $EPERM | $H4"
+iso=$((iso + 1))
+
+# --- a source the routing code picked --------------------------------------
+nsrun h ip route add $R4B/32 dev h0 src $BCD4
+expect_eq "tcp: route source is a virtual address: SYN refused at once" \
+	"$(CTL_DST=$R4 tcp_try 1003 $R4B)" "connect: Connection refused | $H4"
+iso=$((iso + 1))
+expect_eq "udp: route source is a virtual address: refused" \
+	"$(attempt 1003 udp-send $R4B 9 --count 1)" "1 of 1 sends failed: $EPERM"
+iso=$((iso + 1))
+nsrun h ip route del $R4B/32 dev h0 src $BCD4
+
+expect_eq "isolated counter equals the refusals" \
+	"$(stat bcd.example isolated)" $iso
+
+# --- the log line, rate-limited -----------------------------------------------
+check "the log names the uid, the address and its domain" \
+	sh -c "dmesg | grep -q 'vaddr: isolation: refused uid 1002 sending from $BCD4, an address of bcd.example'"
+check "  ... IPv6 too" \
+	sh -c "dmesg | grep -q 'vaddr: isolation: refused uid 1002 sending from $BCD6, an address of bcd.example'"
+# The limit is 10 lines per 5 s: start a fresh interval.
+sleep 5.5
+before=$(logged "isolation: refused")
+expect_eq "50 refused sends fail at once" \
+	"$(attempt 1003 udp-send $R4 9 --bind $BCD4 --count 50)" \
+	"50 of 50 sends failed: $EPERM"
+iso=$((iso + 50))
+lines=$(($(logged "isolation: refused") - before))
+echo "# 50 refusals logged $lines lines" >&2
+check "  ... logged, at most 10 lines" test "$lines" -ge 1 -a "$lines" -le 10
+expect_eq "  ... all counted" "$(stat bcd.example isolated)" $iso
+
+check "set isolation off" ctl set isolation off
+expect_eq "off again: another domain's bound address works" \
+	"$(tcp_try 1002 $R4 --bind $BCD4)" "ok $BCD4 | $BCD4"
+
+# --- fail-closed -------------------------------------------------------------
+expect_eq "not fail-closed: v6 connect of a v4-only domain leaves from the host" \
+	"$(tcp_try 1002 $R6)" "ok $H6 | $H6"
+check "domain set cde.example fail-closed on" \
+	ctl domain set cde.example fail-closed on
+expect_eq "show -j has it" \
+	"$(ctl -j show | jq -c '[.domains[] | .fail_closed]')" '[false,true]'
+check "show prints it" sh -c "'$VADDRCTL' -n h show | grep -q 'fail-closed on'"
+fc=0
+expect_eq "fail-closed: tcp v6 connect of a v4-only domain fails at once" \
+	"$(tcp_try 1002 $R6)" "connect: $EADDRNOTAVAIL | $H6"
+fc=$((fc + 1))
+expect_eq "fail-closed: tcp v6 non-blocking connect fails at once" \
+	"$(tcp_try 1002 $R6 --nonblock)" "connect: $EADDRNOTAVAIL | $H6"
+fc=$((fc + 1))
+expect_eq "fail-closed: udp v6 connect fails" \
+	"$(udp_try 1002 $R6 --connect)" "connect: $EADDRNOTAVAIL | $H6"
+fc=$((fc + 1))
+expect_eq "fail-closed: udp v6 sendto fails" \
+	"$(udp_try 1002 $R6)" "send: $EADDRNOTAVAIL | $H6"
+fc=$((fc + 1))
+expect_eq "fail-closed: socket bound to the host address fails" \
+	"$(tcp_try 1002 $R4 --bind $H4)" "connect: $EADDRNOTAVAIL | $H4"
+fc=$((fc + 1))
+expect_eq "fail-closed: udp v4 sendto without source rewriting fails" \
+	"$(udp_try 1002 $R4)" "send: $EADDRNOTAVAIL | $H4"
+fc=$((fc + 1))
+expect_eq "fail-closed: its own address works" \
+	"$(tcp_try 1002 $R4)" "ok $CDE4 | $CDE4"
+expect_eq "fail-closed: bound to its own address works" \
+	"$(udp_try 1002 $R4 --bind $CDE4)" "ok $CDE4 | $CDE4"
+expect_eq "fail-closed: loopback works" \
+	"$(attempt 1002 udp-send 127.0.0.1 9 --count 1)" "ok sent"
+# A server of the fail-closed domain answers on the host address: replies.
+port=$((port + 1))
+out=$(mktemp)
+bg_start "$out" "$NSEXEC" -n h -u 1002 -- "$PEER" tcp-listen :: $port 1
+res=$(ip netns exec r "$PEER" tcp-connect $H4 $port 2>&1)
+wait
+expect_eq "fail-closed: its server accepts on the host address and answers" \
+	"$res $(grep -vx ready "$out")" "$R4 $R4"
+rm -f "$out"
+check "set nat on" ctl set nat on
+expect_eq "fail-closed + nat: udp v4 sendto leaves rewritten" \
+	"$(udp_try 1002 $R4)" "ok 0.0.0.0 | $CDE4"
+expect_eq "fail-closed + nat: v6 still fails (no IPv6 address)" \
+	"$(udp_try 1002 $R6)" "send: $EADDRNOTAVAIL | $H6"
+fc=$((fc + 1))
+nsrun h ip addr del $CDE4/32 dev h0
+expect_eq "fail-closed: address not on the host: connect fails" \
+	"$(tcp_try 1002 $R4)" "connect: $EADDRNOTAVAIL | $H4"
+fc=$((fc + 1))
+nsrun h ip addr add $CDE4/32 dev h0
+expect_eq "fail-closed counter equals the refusals" \
+	"$(stat cde.example fail_closed)" $fc
+check "fail-closed refusals are logged" \
+	sh -c "dmesg | grep -q 'vaddr: fail-closed: refused uid 1002 of cde.example'"
+check "domain set cde.example fail-closed off" \
+	ctl domain set cde.example fail-closed off
+expect_eq "fail-closed off: leaves from the host again" \
+	"$(tcp_try 1002 $R6)" "ok $H6 | $H6"
+
+check "domain add with fail-closed on" \
+	ctl domain add efg.example addr 203.0.113.9 fail-closed on
+expect_eq "  ... shown" \
+	"$(ctl -j domain show | jq -c '[.[] | select(.fail_closed) | .domain]')" \
+	'["efg.example"]'
+out=$(ctl domain set efg.example fail-closed maybe 2>&1); rc=$?
+expect_eq "fail-closed maybe" "$rc $out" \
+	"1 vaddrctl: 'fail-closed' expects 'on' or 'off', got 'maybe'"
+out=$(ctl domain set nope.example fail-closed on 2>&1); rc=$?
+expect_eq "domain set of an unknown domain" "$rc $out" "1 Error: unknown domain."
+# --- bad requests: refused with a reason, nothing changes ------------------
+before=$(ctl -j show)
+cat >/tmp/iso-req <<'REQ'
+DOMAIN_SET DOMAIN:str:bcd.example
+DOMAIN_SET FAIL_CLOSED:hex:01
+DOMAIN_SET DOMAIN:str:nope.example FAIL_CLOSED:hex:01
+DOMAIN_SET DOMAIN:str:bcd.example FAIL_CLOSED:hex:02
+DOMAIN_NEW DOMAIN:str:x.example ADDR4:in4:192.0.2.1 FAIL_CLOSED:hex:07
+SETTINGS_SET ISOLATION:hex:02
+SETTINGS_SET ISOLATION:hex:01 NAT:hex:05
+ALLOW_ADD
+ALLOW_ADD UID:u64:5
+ALLOW_DEL UID:u32:4242
+REQ
+mapfile -t got < <(ip netns exec h python3 "$VADDR_ROOT/tests/tools/nlraw.py" - </tmp/iso-req)
+expect_eq "domain set without an option" "${got[0]:-}" \
+	"errno=EINVAL msg=missing option to change (fail-closed)"
+expect_eq "domain set without a name" "${got[1]:-}" \
+	"errno=EINVAL msg=missing domain name"
+expect_eq "domain set of an unknown domain" "${got[2]:-}" \
+	"errno=ENOENT msg=unknown domain"
+expect_eq "fail-closed 2" "${got[3]:-}" "errno=ERANGE msg=integer out of range"
+expect_eq "domain new with fail-closed 7" "${got[4]:-}" \
+	"errno=ERANGE msg=integer out of range"
+expect_eq "isolation 2" "${got[5]:-}" "errno=ERANGE msg=integer out of range"
+expect_eq "isolation on with a bad nat: all or nothing" "${got[6]:-}" \
+	"errno=ERANGE msg=integer out of range"
+expect_eq "allow without a uid" "${got[7]:-}" "errno=EINVAL msg=missing uid"
+expect_eq "allow with a u64 uid" "${got[8]:-}" \
+	"errno=EINVAL msg=invalid attribute length"
+expect_eq "disallow a uid not allowed" "${got[9]:-}" \
+	"errno=ENOENT msg=uid is not allowed"
+printf '%s\n' "SETTINGS_SET ISOLATION:hex:00" "ALLOW_ADD UID:u32:1003" \
+	"DOMAIN_SET DOMAIN:str:efg.example FAIL_CLOSED:hex:00" "ALLOW_GET" \
+	>/tmp/iso-req
+mapfile -t got < <(run_as 1003 h python3 "$VADDR_ROOT/tests/tools/nlraw.py" - </tmp/iso-req)
+expect_eq "unprivileged: isolation, allow, fail-closed, allow list refused" \
+	"${got[*]}" "errno=EPERM msg= errno=EPERM msg= errno=EPERM msg= errno=EPERM msg="
+expect_eq "nothing changed" "$(ctl -j show)" "$before"
+
+check "isolation on for the unload" ctl set isolation on
+
+module_unload
+kmsg_clean "no kernel warnings"

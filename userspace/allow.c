@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vaddrctl set isolation allow|disallow USER|UID: the uids that isolation
+ * lets use any domain's address (VADDR_CMD_ALLOW_*), and their list in
+ * show.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "parse.h"
+#include "print.h"
+#include "vaddrctl.h"
+
+int allow_set(int argc, char **argv, bool add)
+{
+	struct nlmsghdr *nlh;
+	uint32_t uid;
+
+	if (argc < 1)
+		return fail("'set isolation %s' needs a user or uid",
+			    add ? "allow" : "disallow");
+	if (no_more_args(argc - 1, argv + 1))
+		return -1;
+	if (parse_uid(argv[0], &uid))
+		return fail("%s", parse_err());
+	nlh = nl_msg(add ? VADDR_CMD_ALLOW_ADD : VADDR_CMD_ALLOW_DEL);
+	if (!nlh)
+		return -1;
+	mnl_attr_put_u32(nlh, VADDR_A_UID, uid);
+	return nl_request(nlh, NULL, NULL);
+}
+
+static int allow_cb(const nl_attrs tb, void *data)
+{
+	struct maps *m = data;
+	struct map *v;
+
+	if (!tb[VADDR_A_UID])
+		return -EBADMSG;
+	v = array_grow(m->v, m->n, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	m->v = v;
+	v[m->n++] = (struct map) { .key = mnl_attr_get_u32(tb[VADDR_A_UID]) };
+	return 0;
+}
+
+static void allow_reset(void *data)
+{
+	maps_free(data);
+}
+
+/* The allowed uids, sorted, with their user names. */
+int allow_get(struct maps *m)
+{
+	struct nl_dump d = {
+		.cmd = VADDR_CMD_ALLOW_GET,
+		.cb = allow_cb,
+		.reset = allow_reset,
+		.data = m,
+	};
+
+	if (nl_dump(&d))
+		return -1;
+	if (m->n)
+		qsort(m->v, m->n, sizeof(*m->v), map_key_cmp);
+	users_resolve(m);
+	return 0;
+}
+
+/*
+ * Text: "isolation allow: 0 (root), 1004" when there is any. JSON:
+ * "isolation_allow": [{"uid": 0, "user": "root"}, ...], always.
+ */
+void allow_print(const struct maps *m)
+{
+	size_t i;
+
+	if (m->n)
+		print_text("isolation allow: ");
+	print_open_array("isolation_allow");
+	for (i = 0; i < m->n; i++) {
+		print_open_object(NULL);
+		if (i)
+			print_text(", ");
+		user_print(&m->v[i], 0);
+		print_close_object();
+	}
+	print_close_array();
+	if (m->n)
+		print_text("\n");
+}
