@@ -170,6 +170,17 @@ module_unload() {
 	rmmod vaddr && _module_loaded=
 }
 
+# passwd_add NAME UID: a user for this test only. /etc/passwd (the guest's
+# tmpfs overlay) is restored when the script exits, so that no test sees
+# another's users.
+passwd_add() {
+	if [ -z "${_passwd_saved:-}" ]; then
+		_passwd_saved=$(mktemp)
+		cp /etc/passwd "$_passwd_saved" || return 1
+	fi
+	echo "$1:x:$2:$2::/nonexistent:/usr/sbin/nologin" >>/etc/passwd
+}
+
 cleanup() {
 	local ns jobs
 	jobs=$(jobs -p)
@@ -180,6 +191,7 @@ cleanup() {
 		ip netns del "$ns" 2>/dev/null
 	done
 	[ -z "$_module_loaded" ] || rmmod vaddr 2>/dev/null
+	[ -z "${_passwd_saved:-}" ] || cat "$_passwd_saved" >/etc/passwd
 	return 0
 }
 trap cleanup EXIT

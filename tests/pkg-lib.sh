@@ -15,8 +15,7 @@ pkg_topology() {
 	addr_add h h0 $PKG_H4/24
 	addr_add h h0 $PKG_BCD4/32
 	addr_add r r0 $PKG_R4/24
-	grep -q '^b1:' /etc/passwd ||
-		echo "b1:x:1001:1001::/nonexistent:/usr/sbin/nologin" >>/etc/passwd
+	passwd_add b1 1001
 }
 
 # pkg_example_conf FILE: the example vaddr.conf with its sample domain

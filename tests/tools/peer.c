@@ -426,8 +426,8 @@ static int send_wait(int fd, const struct addr *dst, const void *msg, size_t n,
 		die("send");
 	print_local(fd);
 	for (;;) {
-		if (!wait_for(fd, POLLIN, 3000))
-			fail("no reply within 3 s");
+		if (!wait_for(fd, POLLIN, 10000))
+			fail("no reply within 10 s");
 		r = recv(fd, buf, sizeof(buf), 0);
 		if (r < 0)
 			die("recv");

@@ -57,7 +57,7 @@ expect_eq "empty label" "$rc $out" "1 vaddrctl: invalid domain name 'a..b': empt
 
 # Many users (more than vaddrctl names one getpwuid() at a time): 200
 # passwd entries, 70 of them mapped, 10 unnamed uids.
-for i in $(seq 20000 20199); do echo "v$i:x:$i:$i::/:/bin/false"; done >>/etc/passwd
+for i in $(seq 20000 20199); do passwd_add "v$i" "$i"; done
 for i in $(seq 20000 20069) $(seq 30000 30009); do echo "user add $i domain cde.example"; done |
 	while read -r a b c d e; do "$VADDRCTL" -n n $a $b $c $d $e || exit 1; done
 check "80 users mapped" test "$(ctl -j show | jq '.domains[1].users | length')" = 80

@@ -45,7 +45,7 @@ trap 'cleanup; cleanup_config' EXIT
 # --- a large generated table: save -> load -> save ----------------------
 # 300 domains (v4, v6 or both), 6000 uids (ranges, scattered, named), 20
 # cgroups, one of them removed after it was mapped (saved as its id).
-for i in $(seq 50000 50019); do echo "cfg$i:x:$i:$i::/:/bin/false"; done >>/etc/passwd
+for i in $(seq 50000 50019); do passwd_add "cfg$i" "$i"; done
 mkdir -p "$CG"
 gen_large() {
 	local i
@@ -187,7 +187,7 @@ check "the table is as before" cmp "$T/before" "$T/after"
 expect_eq "the example /etc/vaddr.conf as shipped is an empty table" \
 	"$(ctl check "$VADDR_ROOT/userspace/vaddr.conf.example")" \
 	"$VADDR_ROOT/userspace/vaddr.conf.example: 0 domains, 0 users, 0 cgroups: ok"
-grep -q '^b1:' /etc/passwd || echo "b1:x:1001:1001::/:/bin/false" >>/etc/passwd
+passwd_add b1 1001
 sed 's/^#\([^ ]\)/\1/' "$VADDR_ROOT/userspace/vaddr.conf.example" >"$T/example.conf"
 expect_eq "its example, uncommented, is valid" "$(ctl check "$T/example.conf")" \
 	"$T/example.conf: 2 domains, 103 users, 0 cgroups: ok"

@@ -22,7 +22,7 @@ done
 
 log=/tmp/apt.log
 if ! check "apt-get install ./vaddr-dkms ./vaddrctl" \
-	sh -c "apt-get install -y --no-download ${debs[*]} >$log 2>&1"; then
+	sh -c "apt-get install -y ${debs[*]} >$log 2>&1"; then
 	tail -n 30 "$log" | sed 's/^/# | /' >&2
 	exit 1
 fi
