@@ -46,15 +46,22 @@ static const struct nla_policy vaddr_domain_new_policy[VADDR_A_MAX + 1] = {
 	[VADDR_A_ADDR4] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
 	[VADDR_A_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[VADDR_A_FAIL_CLOSED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VADDR_A_STAGED] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy vaddr_domain_policy[VADDR_A_MAX + 1] = {
 	[VADDR_A_DOMAIN] = VADDR_NAME_POLICY,
 };
 
+static const struct nla_policy vaddr_domain_del_policy[VADDR_A_MAX + 1] = {
+	[VADDR_A_DOMAIN] = VADDR_NAME_POLICY,
+	[VADDR_A_STAGED] = { .type = NLA_FLAG },
+};
+
 static const struct nla_policy vaddr_domain_set_policy[VADDR_A_MAX + 1] = {
 	[VADDR_A_DOMAIN] = VADDR_NAME_POLICY,
 	[VADDR_A_FAIL_CLOSED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VADDR_A_STAGED] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy vaddr_allow_policy[VADDR_A_MAX + 1] = {
@@ -64,11 +71,13 @@ static const struct nla_policy vaddr_allow_policy[VADDR_A_MAX + 1] = {
 static const struct nla_policy vaddr_uid_policy[VADDR_A_MAX + 1] = {
 	[VADDR_A_UID] = { .type = NLA_U32 },
 	[VADDR_A_DOMAIN] = VADDR_NAME_POLICY,
+	[VADDR_A_STAGED] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy vaddr_cgroup_policy[VADDR_A_MAX + 1] = {
 	[VADDR_A_CGROUP_ID] = { .type = NLA_U64 },
 	[VADDR_A_DOMAIN] = VADDR_NAME_POLICY,
+	[VADDR_A_STAGED] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy vaddr_settings_policy[VADDR_A_MAX + 1] = {
@@ -294,9 +303,18 @@ static void vaddr_notify(struct genl_info *info, u8 cmd,
 				VADDR_MCGRP_EVENTS_IDX, GFP_KERNEL);
 }
 
+static void vaddr_no_stage(struct genl_info *info)
+{
+	NL_SET_ERR_MSG(info->extack,
+		       "no replacement open on this socket (VADDR_CMD_REPLACE_BEGIN)");
+}
+
 /*
- * The table a change applies to, with vn->lock held: the sender's open
- * replacement (*staged), else the live table.
+ * The table a change applies to, with vn->lock held: with VADDR_A_STAGED
+ * the sender's open replacement (*staged), else the live table. NULL when
+ * the flag asks for a replacement the socket does not have: never the
+ * live table instead, or a load whose stage went (a released socket's
+ * port id reused, see stage.c) would be half applied to it.
  */
 static struct vaddr_table *vaddr_target(struct vaddr_net *vn,
 					struct sk_buff *skb,
@@ -304,9 +322,13 @@ static struct vaddr_table *vaddr_target(struct vaddr_net *vn,
 {
 	struct vaddr_table *t;
 
+	*staged = info->attrs[VADDR_A_STAGED];
+	if (!*staged)
+		return vaddr_table_get(vn);
 	t = vaddr_stage_table(vn, info->snd_portid, NETLINK_CB(skb).sk);
-	*staged = !!t;
-	return t ?: vaddr_table_get(vn);
+	if (!t)
+		vaddr_no_stage(info);
+	return t;
 }
 
 /* A change to the live table: account and announce it. */
@@ -359,6 +381,9 @@ static int vaddr_nl_domain_new(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&vn->lock);
 	t = vaddr_target(vn, skb, info, &staged);
+	err = -ENOENT;
+	if (!t)
+		goto out;
 	err = -EEXIST;
 	if (vaddr_domain_find(t, name)) {
 		NL_SET_ERR_MSG_ATTR(extack, attrs[VADDR_A_DOMAIN],
@@ -409,7 +434,7 @@ static int vaddr_nl_domain_del(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&vn->lock);
 	t = vaddr_target(vn, skb, info, &staged);
-	d = vaddr_attr_domain(t, info);
+	d = t ? vaddr_attr_domain(t, info) : ERR_PTR(-ENOENT);
 	if (IS_ERR(d)) {
 		mutex_unlock(&vn->lock);
 		return PTR_ERR(d);
@@ -431,31 +456,31 @@ static int vaddr_nl_domain_set(struct sk_buff *skb, struct genl_info *info)
 	struct vaddr_obj obj = {};
 	struct vaddr_domain *d;
 	struct vaddr_table *t;
-	bool old;
+	bool old, staged;
 	int err;
 
 	if (VADDR_MISSING(info, VADDR_A_FAIL_CLOSED,
 			  "missing option to change (fail-closed)"))
 		return -EINVAL;
 	mutex_lock(&vn->lock);
-	t = vaddr_table_get(vn);
-	d = vaddr_attr_domain(t, info);
+	t = vaddr_target(vn, skb, info, &staged);
+	d = t ? vaddr_attr_domain(t, info) : ERR_PTR(-ENOENT);
 	if (IS_ERR(d)) {
 		err = PTR_ERR(d);
 		goto out;
 	}
 	old = d->fail_closed;
 	vaddr_domain_set_fail_closed(t, d, nla_get_u8(fc_attr));
-	err = vaddr_guard_sync(vn);
+	/* A stage's hooks are registered when it is committed. */
+	err = staged ? 0 : vaddr_guard_sync(vn);
 	if (err) {
 		vaddr_domain_set_fail_closed(t, d, old);
 		NL_SET_ERR_MSG_ATTR(info->extack, fc_attr,
 				    "cannot register the output hooks");
 		goto out;
 	}
-	vaddr_net_changed(vn);
 	obj.domain = d;
-	vaddr_notify(info, VADDR_CMD_DOMAIN_SET, &obj);
+	vaddr_changed(vn, info, staged, VADDR_CMD_DOMAIN_SET, &obj);
 out:
 	mutex_unlock(&vn->lock);
 	return err;
@@ -615,7 +640,7 @@ static int vaddr_nl_uid_add(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&vn->lock);
 	t = vaddr_target(vn, skb, info, &staged);
-	d = vaddr_attr_domain(t, info);
+	d = t ? vaddr_attr_domain(t, info) : ERR_PTR(-ENOENT);
 	if (IS_ERR(d)) {
 		err = PTR_ERR(d);
 		goto out;
@@ -649,6 +674,10 @@ static int vaddr_nl_uid_del(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&vn->lock);
 	t = vaddr_target(vn, skb, info, &staged);
+	if (!t) {
+		mutex_unlock(&vn->lock);
+		return -ENOENT;
+	}
 	/* The event says which domain lost the uid. */
 	obj.domain = vaddr_uid_domain(t, kuid);
 	err = vaddr_uid_del(t, kuid);
@@ -749,7 +778,7 @@ static int vaddr_nl_cgroup_add(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&vn->lock);
 	t = vaddr_target(vn, skb, info, &staged);
-	d = vaddr_attr_domain(t, info);
+	d = t ? vaddr_attr_domain(t, info) : ERR_PTR(-ENOENT);
 	if (IS_ERR(d)) {
 		err = PTR_ERR(d);
 		goto out;
@@ -784,6 +813,10 @@ static int vaddr_nl_cgroup_del(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&vn->lock);
 	t = vaddr_target(vn, skb, info, &staged);
+	if (!t) {
+		mutex_unlock(&vn->lock);
+		return -ENOENT;
+	}
 	obj.domain = vaddr_cgroup_domain(t, obj.cgroup);
 	err = vaddr_cgroup_del(t, obj.cgroup);
 	if (err == -ENOENT)
@@ -819,16 +852,10 @@ static int vaddr_nl_replace_begin(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&vn->lock);
 	err = vaddr_stage_begin(vn, info->snd_portid, NETLINK_CB(skb).sk);
 	mutex_unlock(&vn->lock);
-	if (err == -EBUSY)
+	if (err == -EEXIST)
 		NL_SET_ERR_MSG(info->extack,
 			       "this socket has a replacement open already");
 	return err;
-}
-
-static void vaddr_no_stage(struct genl_info *info)
-{
-	NL_SET_ERR_MSG(info->extack,
-		       "no replacement open on this socket (VADDR_CMD_REPLACE_BEGIN)");
 }
 
 static int vaddr_nl_replace_commit(struct sk_buff *skb,
@@ -1004,7 +1031,7 @@ static const struct genl_ops vaddr_genl_ops[] = {
 		.doit = vaddr_nl_domain_new,
 	},
 	{
-		VADDR_OP(VADDR_CMD_DOMAIN_DEL, vaddr_domain_policy,
+		VADDR_OP(VADDR_CMD_DOMAIN_DEL, vaddr_domain_del_policy,
 			 GENL_UNS_ADMIN_PERM),
 		.doit = vaddr_nl_domain_del,
 	},

@@ -2,14 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # vaddrctl load/check/save and -b: the whole table replaced at once from a
 # vaddr.conf file, errors by line with nothing changed, save | load round
-# trips, a replacement abandoned by a killed client, connections during
-# loads, 100k users in one load.
+# trips, a replacement abandoned by a killed client, requests for a stage
+# that never reach the live table, connections during loads, 100k users in
+# one load.
 #
 #  ns h ("host")                                ns r ("remote")
 #  +-------------------------------------+      +----------------------+
 #  | h0 198.51.100.1/24   host address   | veth | r0 198.51.100.2/24   |
-#  |    198.51.100.70/32  bcd.example    |------|    peer tcp-listen   |
-#  |    198.51.100.80/32  cde.example    |      +----------------------+
+#  |    198.51.100.70/32  bcd.example    |------|    2001:db8::2/64    |
+#  |    198.51.100.80/32  cde.example    |      |    peer             |
+#  |    2001:db8::1/64    host address   |      +----------------------+
 #  +-------------------------------------+
 #  uid 1001: bcd.example in conf A, cde.example in conf B
 #  cgroups /sys/fs/cgroup/vaddr-cfg/dN for the large table
@@ -17,6 +19,8 @@ set -u
 source "$(dirname "$0")/../lib.sh"
 
 H4=198.51.100.1 R4=198.51.100.2 BCD4=198.51.100.70 CDE4=198.51.100.80
+H6=2001:db8::1 R6=2001:db8::2
+EADDRNOTAVAIL="Cannot assign requested address"
 CG=/sys/fs/cgroup/vaddr-cfg
 NLRAW=$VADDR_ROOT/tests/tools/nlraw.py
 T=$(mktemp -d)
@@ -29,6 +33,8 @@ nsrun h ip addr add $H4/24 dev h0
 nsrun h ip addr add $BCD4/32 dev h0
 nsrun h ip addr add $CDE4/32 dev h0
 nsrun r ip addr add $R4/24 dev r0
+addr_add h h0 $H6/64
+addr_add r r0 $R6/64
 module_load
 
 ctl() {
@@ -219,9 +225,9 @@ def req(words):
     print("%s errno=%s msg=%s" % (words[0], err, text), flush=True)
 req(["REPLACE_BEGIN"])
 req(["REPLACE_BEGIN"])
-req(["DOMAIN_NEW", "DOMAIN:str:staged.example", "ADDR4:in4:192.0.2.77"])
-req(["UID_ADD", "UID:u32:4242", "DOMAIN:str:staged.example"])
-req(["UID_ADD", "UID:u32:4243", "DOMAIN:str:d000.example"])
+req(["DOMAIN_NEW", "DOMAIN:str:staged.example", "ADDR4:in4:192.0.2.77", "STAGED:flag:"])
+req(["UID_ADD", "UID:u32:4242", "DOMAIN:str:staged.example", "STAGED:flag:"])
+req(["UID_ADD", "UID:u32:4243", "DOMAIN:str:d000.example", "STAGED:flag:"])
 print("staged", flush=True)
 if sys.stdin.readline().strip() == "commit":
     req(["REPLACE_COMMIT"])
@@ -244,7 +250,7 @@ stage_start() {	# a staging client, stdin from the fifo (kept open on fd 7)
 stage_start
 diag "stage client: $(tr '\n' '|' <"$T/stage.out")"
 expect_eq "a second BEGIN on the same socket is refused" \
-	"$(grep -c "REPLACE_BEGIN errno=16 msg=this socket has a replacement open already" "$T/stage.out")" 1
+	"$(grep -c "REPLACE_BEGIN errno=17 msg=this socket has a replacement open already" "$T/stage.out")" 1
 expect_eq "a uid of a domain only the live table has is refused in the stage" \
 	"$(grep -c "UID_ADD errno=2 msg=unknown domain" "$T/stage.out")" 1
 ctl save >"$T/during"
@@ -271,6 +277,47 @@ module_unload
 exec 7>&-; kill -9 "$stage_pid"; wait "$stage_pid" 2>/dev/null
 module_load
 check "module reloaded after an unload with an open stage" ctl show
+
+# --- requests for a stage say so (VADDR_A_STAGED) -----------------------
+# A flagged request on a socket without a stage fails and changes nothing:
+# it never falls back to the live table (a stage lost to a reused port id
+# must not half apply a load). Unflagged requests go to the live table,
+# on a socket with a stage too.
+NOSTAGE="errno=ENOENT msg=no replacement open on this socket (VADDR_CMD_REPLACE_BEGIN)"
+ctl load "$T/z.conf"
+ctl save >"$T/before"
+out=$(ip netns exec h python3 "$NLRAW" - <<EOF
+DOMAIN_NEW DOMAIN:str:f.example ADDR4:in4:192.0.2.66 STAGED:flag:
+DOMAIN_DEL DOMAIN:str:z.example STAGED:flag:
+DOMAIN_SET DOMAIN:str:z.example FAIL_CLOSED:hex:01 STAGED:flag:
+UID_ADD UID:u32:4244 DOMAIN:str:z.example STAGED:flag:
+CGROUP_ADD CGROUP_ID:u64:$(stat -c %i /sys/fs/cgroup) DOMAIN:str:z.example STAGED:flag:
+UID_DEL UID:u32:4244 STAGED:flag:
+CGROUP_DEL CGROUP_ID:u64:1 STAGED:flag:
+EOF
+)
+expect_eq "each of the 7 flagged requests without a stage fails with ENOENT" \
+	"$(grep -cxF "$NOSTAGE" <<<"$out")" 7
+ctl save >"$T/after"
+check "and none changed the live table" cmp "$T/before" "$T/after"
+out=$(ip netns exec h python3 "$NLRAW" - <<EOF | tr '\n' '|'
+REPLACE_BEGIN
+UID_ADD UID:u32:4244 DOMAIN:str:z.example
+DOMAIN_NEW DOMAIN:str:s.example ADDR4:in4:192.0.2.67 STAGED:flag:
+DOMAIN_SET DOMAIN:str:s.example FAIL_CLOSED:hex:01
+DOMAIN_SET DOMAIN:str:s.example FAIL_CLOSED:hex:01 STAGED:flag:
+DOMAIN_GET DOMAIN:str:s.example STAGED:flag:
+REPLACE_ABORT
+UID_ADD UID:u32:4245 DOMAIN:str:z.example STAGED:flag:
+EOF
+)
+expect_eq "with a stage open: unflagged requests work on the live table, flagged on the stage" \
+	"$out" "errno=0 msg=|errno=0 msg=|errno=0 msg=|errno=ENOENT msg=unknown domain|errno=0 msg=|errno=EINVAL msg=Unsupported attribute|errno=0 msg=|$NOSTAGE|"
+expect_eq "the live table got the unflagged uid only" \
+	"$(ctl -j show | jq -c '[.domains[] | [.domain, .fail_closed, [.users[].uid]]]')" \
+	'[["z.example",false,[4244]]]'
+
+ctl flush
 
 # --- -b batch files -----------------------------------------------------
 cat >"$T/batch" <<EOF

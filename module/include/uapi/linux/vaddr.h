@@ -105,13 +105,17 @@
  *
  * VADDR_CMD_REPLACE_BEGIN: open a replacement of the whole table, built
  * aside, empty, and tied to the sending netlink socket (one per socket; a
- * second BEGIN on the same socket is an error). Until the socket commits
- * or aborts, its VADDR_CMD_DOMAIN_NEW, DOMAIN_DEL, UID_ADD, UID_DEL,
- * CGROUP_ADD and CGROUP_DEL apply to the replacement, with the same checks
- * against it as against a live table, and are neither counted as changes
- * nor announced; the running table and what other sockets see do not
- * change. Every other command, and GETs and dumps on that socket, still
- * work on the live table. No attributes.
+ * second BEGIN on the same socket fails with EEXIST). No attributes.
+ *   Requests meant for the replacement carry the flag VADDR_A_STAGED:
+ *   VADDR_CMD_DOMAIN_NEW, DOMAIN_DEL, DOMAIN_SET, UID_ADD, UID_DEL,
+ *   CGROUP_ADD and CGROUP_DEL accept it. They then apply to the sending
+ *   socket's replacement, with the same checks against it as against a
+ *   live table, and are neither counted as changes nor announced; the
+ *   running table and what other sockets see do not change. A flagged
+ *   request on a socket without a replacement fails with ENOENT and
+ *   changes nothing: it never falls back to the live table. Requests
+ *   without the flag always work on the live table, on that socket too,
+ *   and so do GETs and dumps.
  * VADDR_CMD_REPLACE_COMMIT: make the replacement the namespace's table in
  * one step: a connect sees the old table or the new one, never a mix. The
  * counters of a domain that exists in both under the same name carry
@@ -200,6 +204,7 @@ enum vaddr_attr {
 	VADDR_A_ISOLATION,	/* u8, 0 or 1 */
 	VADDR_A_FAIL_CLOSED,	/* u8, 0 or 1 */
 	VADDR_A_MATCH,		/* u8, enum vaddr_match */
+	VADDR_A_STAGED,		/* flag: for the socket's replacement */
 
 	__VADDR_A_MAX
 };
