@@ -80,6 +80,10 @@ static const struct nla_policy vaddr_cgroup_policy[VADDR_A_MAX + 1] = {
 	[VADDR_A_STAGED] = { .type = NLA_FLAG },
 };
 
+static const struct nla_policy vaddr_commit_policy[VADDR_A_MAX + 1] = {
+	[VADDR_A_GENERATION] = { .type = NLA_U32 },
+};
+
 static const struct nla_policy vaddr_settings_policy[VADDR_A_MAX + 1] = {
 	[VADDR_A_NAT] = NLA_POLICY_MAX(NLA_U8, 1),
 	[VADDR_A_ISOLATION] = NLA_POLICY_MAX(NLA_U8, 1),
@@ -858,27 +862,50 @@ static int vaddr_nl_replace_begin(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/*
+ * Before the switch, everything that can fail: the generation the caller
+ * expects, and the output hooks the new table's fail-closed domains need
+ * (a fail-closed domain must never run unguarded). Hooks only the old
+ * table needed go after the switch, in vaddr_net_changed(). A failure
+ * leaves the stage open.
+ */
 static int vaddr_nl_replace_commit(struct sk_buff *skb,
 				   struct genl_info *info)
 {
+	struct nlattr *gen_attr = info->attrs[VADDR_A_GENERATION];
 	struct vaddr_net *vn = vaddr_info_net(info);
+	const void *owner = NETLINK_CB(skb).sk;
 	struct vaddr_obj obj = {};
 	struct vaddr_table *t;
+	int err = -ENOENT;
 
 	mutex_lock(&vn->lock);
-	t = vaddr_stage_take(vn, info->snd_portid, NETLINK_CB(skb).sk);
+	t = vaddr_stage_table(vn, info->snd_portid, owner);
 	if (!t) {
-		mutex_unlock(&vn->lock);
 		vaddr_no_stage(info);
-		return -ENOENT;
+		goto out;
 	}
+	err = -ESTALE;
+	if (gen_attr && nla_get_u32(gen_attr) != vn->generation) {
+		NL_SET_ERR_MSG_ATTR(info->extack, gen_attr,
+				    "the table changed since this generation");
+		goto out;
+	}
+	err = t->nr_fail_closed ? vaddr_guard_sync_table(vn, t) : 0;
+	if (err) {
+		NL_SET_ERR_MSG(info->extack,
+			       "cannot register the output hooks of its fail-closed domains");
+		goto out;
+	}
+	vaddr_stage_take(vn, info->snd_portid, owner);
 	vaddr_table_keep_stats(t, vaddr_table_get(vn));
 	vaddr_table_replace(vn, t);
 	vaddr_net_changed(vn);
 	obj.table = t;
 	vaddr_notify(info, VADDR_CMD_REPLACE_COMMIT, &obj);
+out:
 	mutex_unlock(&vn->lock);
-	return 0;
+	return err;
 }
 
 static int vaddr_nl_replace_abort(struct sk_buff *skb, struct genl_info *info)
@@ -1101,7 +1128,7 @@ static const struct genl_ops vaddr_genl_ops[] = {
 		.doit = vaddr_nl_replace_begin,
 	},
 	{
-		VADDR_OP(VADDR_CMD_REPLACE_COMMIT, vaddr_empty_policy,
+		VADDR_OP(VADDR_CMD_REPLACE_COMMIT, vaddr_commit_policy,
 			 GENL_UNS_ADMIN_PERM),
 		.doit = vaddr_nl_replace_commit,
 	},

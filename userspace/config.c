@@ -7,6 +7,10 @@
  * requests flagged VADDR_A_STAGED, and commits it: the running table is
  * replaced in one step, or not at all. If vaddrctl dies before the commit,
  * closing its socket throws the stage away.
+ *
+ * The commit carries no generation: the file is the whole table wanted,
+ * so the last load wins, like a load run a moment later would. Changes
+ * made by others while a load runs are replaced with the rest.
  */
 #include <errno.h>
 #include <inttypes.h>

@@ -3,8 +3,9 @@
 # vaddrctl load/check/save and -b: the whole table replaced at once from a
 # vaddr.conf file, errors by line with nothing changed, save | load round
 # trips, a replacement abandoned by a killed client, requests for a stage
-# that never reach the live table, connections during loads, 100k users in
-# one load.
+# that never reach the live table, the generation check of a commit,
+# fail-closed after a load, connections during loads, 100k users in one
+# load.
 #
 #  ns h ("host")                                ns r ("remote")
 #  +-------------------------------------+      +----------------------+
@@ -317,6 +318,117 @@ expect_eq "the live table got the unflagged uid only" \
 	"$(ctl -j show | jq -c '[.domains[] | [.domain, .fail_closed, [.users[].uid]]]')" \
 	'[["z.example",false,[4244]]]'
 
+# --- a commit may name the generation it expects --------------------------
+# Without it the last commit wins (what vaddrctl load does: the file is the
+# whole table). With it, a change since that generation fails the commit
+# with ESTALE and leaves the stage open to commit again.
+cat >"$T/gen.py" <<'EOF'
+import socket, struct, sys
+sys.path.insert(0, sys.argv[1])
+import nlraw as n
+cmds, attrs = n.uapi_enum("VADDR_CMD_"), n.uapi_enum("VADDR_A_")
+sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, n.NETLINK_GENERIC)
+sock.setsockopt(270, n.NETLINK_EXT_ACK, 1)
+fam = n.family_id(sock)
+seq = 1
+def generation():		# of the first message of a domain dump
+    global seq
+    seq += 1
+    genl = struct.pack("=BBH", cmds["DOMAIN_GET"], 1, 0)
+    sock.send(struct.pack("=IHHII", 20, fam, 0x301, seq, 0) + genl)
+    gen = None
+    while True:
+        data = sock.recv(65536)
+        off = 0
+        while off < len(data):
+            length, mtype = struct.unpack_from("=IH", data, off)
+            if mtype == 3:	# NLMSG_DONE
+                return gen
+            a = off + 20
+            while gen is None and a + 4 <= off + length:
+                alen, atype = struct.unpack_from("=HH", data, a)
+                if atype == attrs["GENERATION"]:
+                    gen = struct.unpack_from("=I", data, a + 4)[0]
+                a += (alen + 3) & ~3
+            off += (length + 3) & ~3
+def req(words):
+    global seq
+    seq += 1
+    cmd, payload = n.build(words, cmds, attrs)
+    err, text = n.request(sock, fam, cmd, payload, seq)
+    print("%s errno=%s msg=%s" % (words[0], err, text))
+gen = generation()
+req(["REPLACE_BEGIN"])
+req(["DOMAIN_NEW", "DOMAIN:str:g.example", "ADDR4:in4:192.0.2.88", "STAGED:flag:"])
+req(["DOMAIN_SET", "DOMAIN:str:g.example", "FAIL_CLOSED:hex:01", "STAGED:flag:"])
+req(["UID_ADD", "UID:u32:4247", "DOMAIN:str:g.example", "STAGED:flag:"])
+req(["REPLACE_COMMIT", "GENERATION:u32:%d" % (gen + 1)])
+req(["UID_ADD", "UID:u32:4246", "DOMAIN:str:z.example"])
+req(["REPLACE_COMMIT", "GENERATION:u32:%d" % gen])
+print("generation moved:", generation() != gen)
+req(["REPLACE_COMMIT", "GENERATION:u32:%d" % generation()])
+req(["REPLACE_COMMIT"])
+EOF
+out=$(ip netns exec h python3 "$T/gen.py" "$VADDR_ROOT/tests/tools" | tr '\n' '|')
+expect_eq "a commit fails on another generation, then works on the current one" "$out" \
+"REPLACE_BEGIN errno=0 msg=|DOMAIN_NEW errno=0 msg=|DOMAIN_SET errno=0 msg=|UID_ADD errno=0 msg=|\
+REPLACE_COMMIT errno=116 msg=the table changed since this generation|UID_ADD errno=0 msg=|\
+REPLACE_COMMIT errno=116 msg=the table changed since this generation|generation moved: True|\
+REPLACE_COMMIT errno=0 msg=|REPLACE_COMMIT errno=2 msg=no replacement open on this socket (VADDR_CMD_REPLACE_BEGIN)|"
+expect_eq "the committed stage is the table, fail-closed set in the stage" \
+	"$(ctl -j show | jq -c '[.domains[] | [.domain, .fail_closed, [.users[].uid]]]')" \
+	'[["g.example",true,[4247]]]'
+ctl flush
+
+# --- fail-closed after a load -------------------------------------------
+# The output hooks a loaded fail-closed domain needs are registered before
+# the commit makes it live. uid 1002's domain has no IPv6 address: loaded
+# fail-closed, its IPv6 traffic must fail with EADDRNOTAVAIL and reach no
+# one; loaded without, it leaves from the host address. Each refused try
+# is followed by one of unmapped uid 1003, which the remote must see first.
+port=7100
+attempt() {	# UID ARGS...: "ok FIRST LINE" or peer's error
+	local uid=$1 out
+	shift
+	if out=$(run_as "$uid" h "$PEER" "$@" 2>&1); then
+		echo "ok $(grep -v '^#' <<<"$out" | head -n 1)"
+	else
+		sed -n 's/^peer: //p' <<<"$out" | head -n 1
+	fi
+}
+try() {		# tcp|udp UID DST [opts]: "RESULT | first source the remote saw"
+	local proto=$1 uid=$2 dst=$3 out res listen=tcp-listen send=tcp-connect
+	shift 3
+	[ "$proto" = udp ] && listen=udp-echo send=udp-send
+	port=$((port + 1))
+	out=$(mktemp)
+	bg_start "$out" ip netns exec r timeout 10 "$PEER" $listen :: $port 1
+	res=$(attempt "$uid" $send "$dst" $port "$@")
+	[[ $res == ok* ]] ||
+		run_as 1003 h "$PEER" $send "$dst" $port >/dev/null 2>&1
+	wait
+	echo "$res | $(grep -vx ready "$out" | head -n 1)"
+	rm -f "$out"
+}
+printf 'domain cde.example\n\taddr %s\n\tuser 1002\n' $CDE4 >"$T/open.conf"
+printf 'domain cde.example fail-closed\n\taddr %s\n\tuser 1002\n' $CDE4 >"$T/closed.conf"
+check "load a domain without fail-closed" ctl load "$T/open.conf"
+expect_eq "not fail-closed: udp v6 leaves from the host address" \
+	"$(try udp 1002 $R6)" "ok $H6 | $H6"
+check "load it fail-closed" ctl load "$T/closed.conf"
+expect_eq "loaded fail-closed: show -j has it" \
+	"$(ctl -j show | jq -c '[.domains[] | .fail_closed]')" '[true]'
+expect_eq "loaded fail-closed: udp v6 sendto fails" \
+	"$(try udp 1002 $R6)" "send: $EADDRNOTAVAIL | $H6"
+expect_eq "loaded fail-closed: tcp v6 connect fails" \
+	"$(try tcp 1002 $R6)" "connect: $EADDRNOTAVAIL | $H6"
+expect_eq "loaded fail-closed: its own address works" \
+	"$(try tcp 1002 $R4)" "ok $CDE4 | $CDE4"
+expect_eq "loaded fail-closed: refusals counted" \
+	"$(ctl -j stats | jq '.[0].fail_closed')" 2
+check "load it without fail-closed again" ctl load "$T/open.conf"
+expect_eq "open again: udp v6 leaves from the host address" \
+	"$(try udp 1002 $R6)" "ok $H6 | $H6"
 ctl flush
 
 # --- -b batch files -----------------------------------------------------

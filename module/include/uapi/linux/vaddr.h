@@ -120,7 +120,17 @@
  * one step: a connect sees the old table or the new one, never a mix. The
  * counters of a domain that exists in both under the same name carry
  * over. Announced once, as VADDR_CMD_REPLACE_COMMIT with VADDR_A_NR_UIDS
- * and VADDR_A_NR_CGROUPS of the new table. No attributes.
+ * and VADDR_A_NR_CGROUPS of the new table.
+ *   VADDR_A_GENERATION: u32 (optional): commit only if the namespace's
+ *                   generation (as dumps report it) is still this one,
+ *                   else fail with ESTALE. Without it the last commit
+ *                   wins: changes other sockets made to the live table
+ *                   since BEGIN are replaced with the rest of it, as they
+ *                   would be by a commit made right after them.
+ *   The output hooks a fail-closed domain of the replacement needs are
+ *   registered before the switch; when that fails, so does the commit.
+ *   A failed commit leaves the live table alone and the replacement open:
+ *   commit again, or abort.
  * VADDR_CMD_REPLACE_ABORT: throw the replacement away. No attributes.
  *   A replacement is thrown away too when its socket is closed (or its
  *   process dies) before the commit, and when the namespace goes. COMMIT
