@@ -396,7 +396,9 @@ attempt() {	# UID ARGS...: "ok FIRST LINE" or peer's error
 		sed -n 's/^peer: //p' <<<"$out" | head -n 1
 	fi
 }
-try() {		# tcp|udp UID DST [opts]: "RESULT | first source the remote saw"
+# try tcp|udp UID DST [opts]: "RESULT | first source the remote saw" (an
+# unconnected udp socket's own address is ::; the remote's is the truth).
+try() {
 	local proto=$1 uid=$2 dst=$3 out res listen=tcp-listen send=tcp-connect
 	shift 3
 	[ "$proto" = udp ] && listen=udp-echo send=udp-send
@@ -414,7 +416,7 @@ printf 'domain cde.example\n\taddr %s\n\tuser 1002\n' $CDE4 >"$T/open.conf"
 printf 'domain cde.example fail-closed\n\taddr %s\n\tuser 1002\n' $CDE4 >"$T/closed.conf"
 check "load a domain without fail-closed" ctl load "$T/open.conf"
 expect_eq "not fail-closed: udp v6 leaves from the host address" \
-	"$(try udp 1002 $R6)" "ok $H6 | $H6"
+	"$(try udp 1002 $R6)" "ok :: | $H6"
 check "load it fail-closed" ctl load "$T/closed.conf"
 expect_eq "loaded fail-closed: show -j has it" \
 	"$(ctl -j show | jq -c '[.domains[] | .fail_closed]')" '[true]'
@@ -428,7 +430,7 @@ expect_eq "loaded fail-closed: refusals counted" \
 	"$(ctl -j stats | jq '.[0].fail_closed')" 2
 check "load it without fail-closed again" ctl load "$T/open.conf"
 expect_eq "open again: udp v6 leaves from the host address" \
-	"$(try udp 1002 $R6)" "ok $H6 | $H6"
+	"$(try udp 1002 $R6)" "ok :: | $H6"
 ctl flush
 
 # --- -b batch files -----------------------------------------------------
