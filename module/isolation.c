@@ -249,11 +249,12 @@ static const struct nf_hook_ops vaddr_guard_ops[] = {
 
 /*
  * Register or unregister the output hooks of the namespace as its settings
- * and table require. Called with vn->lock held after every change.
+ * and table @t require. Called with vn->lock held after every change, for
+ * the live table, and by a commit for the table about to replace it.
  */
-int vaddr_guard_sync(struct vaddr_net *vn)
+int vaddr_guard_sync_table(struct vaddr_net *vn, const struct vaddr_table *t)
 {
-	bool want = vn->isolation || vaddr_table_get(vn)->nr_fail_closed;
+	bool want = vn->isolation || t->nr_fail_closed;
 	int err;
 
 	if (want == vn->guard_hooked)
@@ -271,6 +272,11 @@ int vaddr_guard_sync(struct vaddr_net *vn)
 	}
 	vn->guard_hooked = want;
 	return 0;
+}
+
+int vaddr_guard_sync(struct vaddr_net *vn)
+{
+	return vaddr_guard_sync_table(vn, vaddr_table_get(vn));
 }
 
 void vaddr_guard_net_init(struct vaddr_net *vn)

@@ -46,15 +46,22 @@ static const struct nla_policy vaddr_domain_new_policy[VADDR_A_MAX + 1] = {
 	[VADDR_A_ADDR4] = NLA_POLICY_EXACT_LEN(sizeof(struct in_addr)),
 	[VADDR_A_ADDR6] = NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[VADDR_A_FAIL_CLOSED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VADDR_A_STAGED] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy vaddr_domain_policy[VADDR_A_MAX + 1] = {
 	[VADDR_A_DOMAIN] = VADDR_NAME_POLICY,
 };
 
+static const struct nla_policy vaddr_domain_del_policy[VADDR_A_MAX + 1] = {
+	[VADDR_A_DOMAIN] = VADDR_NAME_POLICY,
+	[VADDR_A_STAGED] = { .type = NLA_FLAG },
+};
+
 static const struct nla_policy vaddr_domain_set_policy[VADDR_A_MAX + 1] = {
 	[VADDR_A_DOMAIN] = VADDR_NAME_POLICY,
 	[VADDR_A_FAIL_CLOSED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[VADDR_A_STAGED] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy vaddr_allow_policy[VADDR_A_MAX + 1] = {
@@ -64,11 +71,17 @@ static const struct nla_policy vaddr_allow_policy[VADDR_A_MAX + 1] = {
 static const struct nla_policy vaddr_uid_policy[VADDR_A_MAX + 1] = {
 	[VADDR_A_UID] = { .type = NLA_U32 },
 	[VADDR_A_DOMAIN] = VADDR_NAME_POLICY,
+	[VADDR_A_STAGED] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy vaddr_cgroup_policy[VADDR_A_MAX + 1] = {
 	[VADDR_A_CGROUP_ID] = { .type = NLA_U64 },
 	[VADDR_A_DOMAIN] = VADDR_NAME_POLICY,
+	[VADDR_A_STAGED] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy vaddr_commit_policy[VADDR_A_MAX + 1] = {
+	[VADDR_A_GENERATION] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy vaddr_settings_policy[VADDR_A_MAX + 1] = {
@@ -294,9 +307,18 @@ static void vaddr_notify(struct genl_info *info, u8 cmd,
 				VADDR_MCGRP_EVENTS_IDX, GFP_KERNEL);
 }
 
+static void vaddr_no_stage(struct genl_info *info)
+{
+	NL_SET_ERR_MSG(info->extack,
+		       "no replacement open on this socket (VADDR_CMD_REPLACE_BEGIN)");
+}
+
 /*
- * The table a change applies to, with vn->lock held: the sender's open
- * replacement (*staged), else the live table.
+ * The table a change applies to, with vn->lock held: with VADDR_A_STAGED
+ * the sender's open replacement (*staged), else the live table. NULL when
+ * the flag asks for a replacement the socket does not have: never the
+ * live table instead, or a load whose stage went (a released socket's
+ * port id reused, see stage.c) would be half applied to it.
  */
 static struct vaddr_table *vaddr_target(struct vaddr_net *vn,
 					struct sk_buff *skb,
@@ -304,9 +326,13 @@ static struct vaddr_table *vaddr_target(struct vaddr_net *vn,
 {
 	struct vaddr_table *t;
 
+	*staged = info->attrs[VADDR_A_STAGED];
+	if (!*staged)
+		return vaddr_table_get(vn);
 	t = vaddr_stage_table(vn, info->snd_portid, NETLINK_CB(skb).sk);
-	*staged = !!t;
-	return t ?: vaddr_table_get(vn);
+	if (!t)
+		vaddr_no_stage(info);
+	return t;
 }
 
 /* A change to the live table: account and announce it. */
@@ -359,6 +385,9 @@ static int vaddr_nl_domain_new(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&vn->lock);
 	t = vaddr_target(vn, skb, info, &staged);
+	err = -ENOENT;
+	if (!t)
+		goto out;
 	err = -EEXIST;
 	if (vaddr_domain_find(t, name)) {
 		NL_SET_ERR_MSG_ATTR(extack, attrs[VADDR_A_DOMAIN],
@@ -409,7 +438,7 @@ static int vaddr_nl_domain_del(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&vn->lock);
 	t = vaddr_target(vn, skb, info, &staged);
-	d = vaddr_attr_domain(t, info);
+	d = t ? vaddr_attr_domain(t, info) : ERR_PTR(-ENOENT);
 	if (IS_ERR(d)) {
 		mutex_unlock(&vn->lock);
 		return PTR_ERR(d);
@@ -431,31 +460,31 @@ static int vaddr_nl_domain_set(struct sk_buff *skb, struct genl_info *info)
 	struct vaddr_obj obj = {};
 	struct vaddr_domain *d;
 	struct vaddr_table *t;
-	bool old;
+	bool old, staged;
 	int err;
 
 	if (VADDR_MISSING(info, VADDR_A_FAIL_CLOSED,
 			  "missing option to change (fail-closed)"))
 		return -EINVAL;
 	mutex_lock(&vn->lock);
-	t = vaddr_table_get(vn);
-	d = vaddr_attr_domain(t, info);
+	t = vaddr_target(vn, skb, info, &staged);
+	d = t ? vaddr_attr_domain(t, info) : ERR_PTR(-ENOENT);
 	if (IS_ERR(d)) {
 		err = PTR_ERR(d);
 		goto out;
 	}
 	old = d->fail_closed;
 	vaddr_domain_set_fail_closed(t, d, nla_get_u8(fc_attr));
-	err = vaddr_guard_sync(vn);
+	/* A stage's hooks are registered when it is committed. */
+	err = staged ? 0 : vaddr_guard_sync(vn);
 	if (err) {
 		vaddr_domain_set_fail_closed(t, d, old);
 		NL_SET_ERR_MSG_ATTR(info->extack, fc_attr,
 				    "cannot register the output hooks");
 		goto out;
 	}
-	vaddr_net_changed(vn);
 	obj.domain = d;
-	vaddr_notify(info, VADDR_CMD_DOMAIN_SET, &obj);
+	vaddr_changed(vn, info, staged, VADDR_CMD_DOMAIN_SET, &obj);
 out:
 	mutex_unlock(&vn->lock);
 	return err;
@@ -615,7 +644,7 @@ static int vaddr_nl_uid_add(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&vn->lock);
 	t = vaddr_target(vn, skb, info, &staged);
-	d = vaddr_attr_domain(t, info);
+	d = t ? vaddr_attr_domain(t, info) : ERR_PTR(-ENOENT);
 	if (IS_ERR(d)) {
 		err = PTR_ERR(d);
 		goto out;
@@ -649,6 +678,10 @@ static int vaddr_nl_uid_del(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&vn->lock);
 	t = vaddr_target(vn, skb, info, &staged);
+	if (!t) {
+		mutex_unlock(&vn->lock);
+		return -ENOENT;
+	}
 	/* The event says which domain lost the uid. */
 	obj.domain = vaddr_uid_domain(t, kuid);
 	err = vaddr_uid_del(t, kuid);
@@ -749,7 +782,7 @@ static int vaddr_nl_cgroup_add(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&vn->lock);
 	t = vaddr_target(vn, skb, info, &staged);
-	d = vaddr_attr_domain(t, info);
+	d = t ? vaddr_attr_domain(t, info) : ERR_PTR(-ENOENT);
 	if (IS_ERR(d)) {
 		err = PTR_ERR(d);
 		goto out;
@@ -784,6 +817,10 @@ static int vaddr_nl_cgroup_del(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&vn->lock);
 	t = vaddr_target(vn, skb, info, &staged);
+	if (!t) {
+		mutex_unlock(&vn->lock);
+		return -ENOENT;
+	}
 	obj.domain = vaddr_cgroup_domain(t, obj.cgroup);
 	err = vaddr_cgroup_del(t, obj.cgroup);
 	if (err == -ENOENT)
@@ -819,39 +856,56 @@ static int vaddr_nl_replace_begin(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&vn->lock);
 	err = vaddr_stage_begin(vn, info->snd_portid, NETLINK_CB(skb).sk);
 	mutex_unlock(&vn->lock);
-	if (err == -EBUSY)
+	if (err == -EEXIST)
 		NL_SET_ERR_MSG(info->extack,
 			       "this socket has a replacement open already");
 	return err;
 }
 
-static void vaddr_no_stage(struct genl_info *info)
-{
-	NL_SET_ERR_MSG(info->extack,
-		       "no replacement open on this socket (VADDR_CMD_REPLACE_BEGIN)");
-}
-
+/*
+ * Before the switch, everything that can fail: the generation the caller
+ * expects, and the output hooks the new table's fail-closed domains need
+ * (a fail-closed domain must never run unguarded). Hooks only the old
+ * table needed go after the switch, in vaddr_net_changed(). A failure
+ * leaves the stage open.
+ */
 static int vaddr_nl_replace_commit(struct sk_buff *skb,
 				   struct genl_info *info)
 {
+	struct nlattr *gen_attr = info->attrs[VADDR_A_GENERATION];
 	struct vaddr_net *vn = vaddr_info_net(info);
+	const void *owner = NETLINK_CB(skb).sk;
 	struct vaddr_obj obj = {};
 	struct vaddr_table *t;
+	int err = -ENOENT;
 
 	mutex_lock(&vn->lock);
-	t = vaddr_stage_take(vn, info->snd_portid, NETLINK_CB(skb).sk);
+	t = vaddr_stage_table(vn, info->snd_portid, owner);
 	if (!t) {
-		mutex_unlock(&vn->lock);
 		vaddr_no_stage(info);
-		return -ENOENT;
+		goto out;
 	}
+	err = -ESTALE;
+	if (gen_attr && nla_get_u32(gen_attr) != vn->generation) {
+		NL_SET_ERR_MSG_ATTR(info->extack, gen_attr,
+				    "the table changed since this generation");
+		goto out;
+	}
+	err = t->nr_fail_closed ? vaddr_guard_sync_table(vn, t) : 0;
+	if (err) {
+		NL_SET_ERR_MSG(info->extack,
+			       "cannot register the output hooks of its fail-closed domains");
+		goto out;
+	}
+	vaddr_stage_take(vn, info->snd_portid, owner);
 	vaddr_table_keep_stats(t, vaddr_table_get(vn));
 	vaddr_table_replace(vn, t);
 	vaddr_net_changed(vn);
 	obj.table = t;
 	vaddr_notify(info, VADDR_CMD_REPLACE_COMMIT, &obj);
+out:
 	mutex_unlock(&vn->lock);
-	return 0;
+	return err;
 }
 
 static int vaddr_nl_replace_abort(struct sk_buff *skb, struct genl_info *info)
@@ -1004,7 +1058,7 @@ static const struct genl_ops vaddr_genl_ops[] = {
 		.doit = vaddr_nl_domain_new,
 	},
 	{
-		VADDR_OP(VADDR_CMD_DOMAIN_DEL, vaddr_domain_policy,
+		VADDR_OP(VADDR_CMD_DOMAIN_DEL, vaddr_domain_del_policy,
 			 GENL_UNS_ADMIN_PERM),
 		.doit = vaddr_nl_domain_del,
 	},
@@ -1074,7 +1128,7 @@ static const struct genl_ops vaddr_genl_ops[] = {
 		.doit = vaddr_nl_replace_begin,
 	},
 	{
-		VADDR_OP(VADDR_CMD_REPLACE_COMMIT, vaddr_empty_policy,
+		VADDR_OP(VADDR_CMD_REPLACE_COMMIT, vaddr_commit_policy,
 			 GENL_UNS_ADMIN_PERM),
 		.doit = vaddr_nl_replace_commit,
 	},

@@ -69,7 +69,7 @@ int vaddr_stage_begin(struct vaddr_net *vn, u32 portid, const void *owner)
 
 	lockdep_assert_held(&vn->lock);
 	if (s && s->owner == owner)
-		return -EBUSY;
+		return -EEXIST;
 	/* Left by a released socket whose notifier has not run yet. */
 	if (s)
 		vaddr_stage_free(s);
@@ -128,9 +128,11 @@ void vaddr_stage_flush(struct vaddr_net *vn)
 /*
  * A netlink socket is being released, in process context. Its port id is
  * already unhashed and no request of it can still be running, so its stage
- * can go. A new socket that got the same port id in the meantime and began
- * a stage of its own would lose it here too: its commit then fails with
- * ENOENT, and nothing is half applied. vn->lock keeps a request of that
+ * can go. The notifier is told the port id only: a new socket that got the
+ * same port id in the meantime and began a stage of its own loses it here
+ * too. Its requests for the stage carry VADDR_A_STAGED and so fail with
+ * ENOENT instead of going to the live table (see vaddr_target()), as does
+ * its commit: nothing is half applied. vn->lock keeps a request of that
  * socket from using the stage while it is freed.
  */
 static int vaddr_stage_urelease(struct notifier_block *nb,

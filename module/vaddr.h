@@ -149,6 +149,7 @@ int vaddr_nat_sync(struct vaddr_net *vn, bool want);
 void vaddr_guard_net_init(struct vaddr_net *vn);
 void vaddr_guard_net_exit(struct vaddr_net *vn);
 int vaddr_guard_sync(struct vaddr_net *vn);
+int vaddr_guard_sync_table(struct vaddr_net *vn, const struct vaddr_table *t);
 int vaddr_isolation_check(struct sock *sk, const struct vaddr_domain *own,
 			  int family, const void *saddr);
 int vaddr_fail_closed_check(struct sock *sk, struct vaddr_domain *d,

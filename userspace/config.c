@@ -4,9 +4,13 @@
  *
  * load checks the whole file first (conf.c), then builds the new table in
  * a kernel replacement stage (VADDR_CMD_REPLACE_BEGIN), in batches of
- * requests, and commits it: the running table is replaced in one step,
- * or not at all. If vaddrctl dies before the commit, closing its socket
- * throws the stage away.
+ * requests flagged VADDR_A_STAGED, and commits it: the running table is
+ * replaced in one step, or not at all. If vaddrctl dies before the commit,
+ * closing its socket throws the stage away.
+ *
+ * The commit carries no generation: the file is the whole table wanted,
+ * so the last load wins, like a load run a moment later would. Changes
+ * made by others while a load runs are replaced with the rest.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -115,6 +119,19 @@ static void put_addr(struct nlmsghdr *nlh, const struct addr *a)
 		mnl_attr_put(nlh, VADDR_A_ADDR6, sizeof(a->v6), &a->v6);
 }
 
+/*
+ * A request for the stage. The flag makes the kernel refuse it when the
+ * stage is gone rather than apply it to the live table.
+ */
+static struct nlmsghdr *stage_msg(uint8_t cmd)
+{
+	struct nlmsghdr *nlh = nl_batch_msg(cmd);
+
+	if (nlh)
+		mnl_attr_put(nlh, VADDR_A_STAGED, 0, NULL);
+	return nlh;
+}
+
 /* Every request of the new table; -1 once one could not be sent. */
 static int load_send(const struct conf *c)
 {
@@ -124,7 +141,7 @@ static int load_send(const struct conf *c)
 	for (i = 0; i < c->nr_domains; i++) {
 		const struct conf_domain *d = &c->domains[i];
 
-		nlh = nl_batch_msg(VADDR_CMD_DOMAIN_NEW);
+		nlh = stage_msg(VADDR_CMD_DOMAIN_NEW);
 		if (!nlh)
 			return -1;
 		mnl_attr_put_strz(nlh, VADDR_A_DOMAIN, d->name);
@@ -134,7 +151,7 @@ static int load_send(const struct conf *c)
 			mnl_attr_put_u8(nlh, VADDR_A_FAIL_CLOSED, 1);
 	}
 	for (i = 0; i < c->nr_uids; i++) {
-		nlh = nl_batch_msg(VADDR_CMD_UID_ADD);
+		nlh = stage_msg(VADDR_CMD_UID_ADD);
 		if (!nlh)
 			return -1;
 		mnl_attr_put_u32(nlh, VADDR_A_UID, c->uids[i].key);
@@ -142,7 +159,7 @@ static int load_send(const struct conf *c)
 				  c->domains[c->uids[i].domain].name);
 	}
 	for (i = 0; i < c->nr_cgroups; i++) {
-		nlh = nl_batch_msg(VADDR_CMD_CGROUP_ADD);
+		nlh = stage_msg(VADDR_CMD_CGROUP_ADD);
 		if (!nlh)
 			return -1;
 		mnl_attr_put_u64(nlh, VADDR_A_CGROUP_ID, c->cgroups[i].key);

@@ -13,7 +13,8 @@ extended ACK message:
 CMD is a command name from the UAPI header without VADDR_CMD_ (e.g.
 DOMAIN_NEW). Each attribute is TYPE (a name without VADDR_A_, or a number)
 with KIND one of str (NUL-terminated), raw (no NUL), u32, u64, hex (bytes
-given in hex), in4, in6. The command name may also be a number.
+given in hex), in4, in6, flag (no payload: TYPE:flag:). The command name
+may also be a number.
 Output: one line "errno=NAME msg=TEXT" per request ("errno=0" on success).
 Python starts slowly under emulation, so tests send every request in one
 run.
@@ -64,6 +65,8 @@ def encode(kind, value):
         return struct.pack("=Q", int(value, 0))
     if kind == "hex":
         return bytes.fromhex(value)
+    if kind == "flag":
+        return b""
     if kind == "in4":
         return socket.inet_pton(socket.AF_INET, value)
     if kind == "in6":

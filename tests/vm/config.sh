@@ -2,14 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 # vaddrctl load/check/save and -b: the whole table replaced at once from a
 # vaddr.conf file, errors by line with nothing changed, save | load round
-# trips, a replacement abandoned by a killed client, connections during
-# loads, 100k users in one load.
+# trips, a replacement abandoned by a killed client, requests for a stage
+# that never reach the live table, the generation check of a commit,
+# fail-closed after a load, connections during loads, 100k users in one
+# load.
 #
 #  ns h ("host")                                ns r ("remote")
 #  +-------------------------------------+      +----------------------+
 #  | h0 198.51.100.1/24   host address   | veth | r0 198.51.100.2/24   |
-#  |    198.51.100.70/32  bcd.example    |------|    peer tcp-listen   |
-#  |    198.51.100.80/32  cde.example    |      +----------------------+
+#  |    198.51.100.70/32  bcd.example    |------|    2001:db8::2/64    |
+#  |    198.51.100.80/32  cde.example    |      |    peer             |
+#  |    2001:db8::1/64    host address   |      +----------------------+
 #  +-------------------------------------+
 #  uid 1001: bcd.example in conf A, cde.example in conf B
 #  cgroups /sys/fs/cgroup/vaddr-cfg/dN for the large table
@@ -17,6 +20,8 @@ set -u
 source "$(dirname "$0")/../lib.sh"
 
 H4=198.51.100.1 R4=198.51.100.2 BCD4=198.51.100.70 CDE4=198.51.100.80
+H6=2001:db8::1 R6=2001:db8::2
+EADDRNOTAVAIL="Cannot assign requested address"
 CG=/sys/fs/cgroup/vaddr-cfg
 NLRAW=$VADDR_ROOT/tests/tools/nlraw.py
 T=$(mktemp -d)
@@ -29,6 +34,8 @@ nsrun h ip addr add $H4/24 dev h0
 nsrun h ip addr add $BCD4/32 dev h0
 nsrun h ip addr add $CDE4/32 dev h0
 nsrun r ip addr add $R4/24 dev r0
+addr_add h h0 $H6/64
+addr_add r r0 $R6/64
 module_load
 
 ctl() {
@@ -219,9 +226,9 @@ def req(words):
     print("%s errno=%s msg=%s" % (words[0], err, text), flush=True)
 req(["REPLACE_BEGIN"])
 req(["REPLACE_BEGIN"])
-req(["DOMAIN_NEW", "DOMAIN:str:staged.example", "ADDR4:in4:192.0.2.77"])
-req(["UID_ADD", "UID:u32:4242", "DOMAIN:str:staged.example"])
-req(["UID_ADD", "UID:u32:4243", "DOMAIN:str:d000.example"])
+req(["DOMAIN_NEW", "DOMAIN:str:staged.example", "ADDR4:in4:192.0.2.77", "STAGED:flag:"])
+req(["UID_ADD", "UID:u32:4242", "DOMAIN:str:staged.example", "STAGED:flag:"])
+req(["UID_ADD", "UID:u32:4243", "DOMAIN:str:d000.example", "STAGED:flag:"])
 print("staged", flush=True)
 if sys.stdin.readline().strip() == "commit":
     req(["REPLACE_COMMIT"])
@@ -244,7 +251,7 @@ stage_start() {	# a staging client, stdin from the fifo (kept open on fd 7)
 stage_start
 diag "stage client: $(tr '\n' '|' <"$T/stage.out")"
 expect_eq "a second BEGIN on the same socket is refused" \
-	"$(grep -c "REPLACE_BEGIN errno=16 msg=this socket has a replacement open already" "$T/stage.out")" 1
+	"$(grep -c "REPLACE_BEGIN errno=17 msg=this socket has a replacement open already" "$T/stage.out")" 1
 expect_eq "a uid of a domain only the live table has is refused in the stage" \
 	"$(grep -c "UID_ADD errno=2 msg=unknown domain" "$T/stage.out")" 1
 ctl save >"$T/during"
@@ -271,6 +278,160 @@ module_unload
 exec 7>&-; kill -9 "$stage_pid"; wait "$stage_pid" 2>/dev/null
 module_load
 check "module reloaded after an unload with an open stage" ctl show
+
+# --- requests for a stage say so (VADDR_A_STAGED) -----------------------
+# A flagged request on a socket without a stage fails and changes nothing:
+# it never falls back to the live table (a stage lost to a reused port id
+# must not half apply a load). Unflagged requests go to the live table,
+# on a socket with a stage too.
+NOSTAGE="errno=ENOENT msg=no replacement open on this socket (VADDR_CMD_REPLACE_BEGIN)"
+ctl load "$T/z.conf"
+ctl save >"$T/before"
+out=$(ip netns exec h python3 "$NLRAW" - <<EOF
+DOMAIN_NEW DOMAIN:str:f.example ADDR4:in4:192.0.2.66 STAGED:flag:
+DOMAIN_DEL DOMAIN:str:z.example STAGED:flag:
+DOMAIN_SET DOMAIN:str:z.example FAIL_CLOSED:hex:01 STAGED:flag:
+UID_ADD UID:u32:4244 DOMAIN:str:z.example STAGED:flag:
+CGROUP_ADD CGROUP_ID:u64:$(stat -c %i /sys/fs/cgroup) DOMAIN:str:z.example STAGED:flag:
+UID_DEL UID:u32:4244 STAGED:flag:
+CGROUP_DEL CGROUP_ID:u64:1 STAGED:flag:
+EOF
+)
+expect_eq "each of the 7 flagged requests without a stage fails with ENOENT" \
+	"$(grep -cxF "$NOSTAGE" <<<"$out")" 7
+ctl save >"$T/after"
+check "and none changed the live table" cmp "$T/before" "$T/after"
+out=$(ip netns exec h python3 "$NLRAW" - <<EOF | tr '\n' '|'
+REPLACE_BEGIN
+UID_ADD UID:u32:4244 DOMAIN:str:z.example
+DOMAIN_NEW DOMAIN:str:s.example ADDR4:in4:192.0.2.67 STAGED:flag:
+DOMAIN_SET DOMAIN:str:s.example FAIL_CLOSED:hex:01
+DOMAIN_SET DOMAIN:str:s.example FAIL_CLOSED:hex:01 STAGED:flag:
+DOMAIN_GET DOMAIN:str:s.example STAGED:flag:
+REPLACE_ABORT
+UID_ADD UID:u32:4245 DOMAIN:str:z.example STAGED:flag:
+EOF
+)
+expect_eq "with a stage open: unflagged requests work on the live table, flagged on the stage" \
+	"$out" "errno=0 msg=|errno=0 msg=|errno=0 msg=|errno=ENOENT msg=unknown domain|errno=0 msg=|errno=EINVAL msg=Unsupported attribute|errno=0 msg=|$NOSTAGE|"
+expect_eq "the live table got the unflagged uid only" \
+	"$(ctl -j show | jq -c '[.domains[] | [.domain, .fail_closed, [.users[].uid]]]')" \
+	'[["z.example",false,[4244]]]'
+
+# --- a commit may name the generation it expects --------------------------
+# Without it the last commit wins (what vaddrctl load does: the file is the
+# whole table). With it, a change since that generation fails the commit
+# with ESTALE and leaves the stage open to commit again.
+cat >"$T/gen.py" <<'EOF'
+import socket, struct, sys
+sys.path.insert(0, sys.argv[1])
+import nlraw as n
+cmds, attrs = n.uapi_enum("VADDR_CMD_"), n.uapi_enum("VADDR_A_")
+sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, n.NETLINK_GENERIC)
+sock.setsockopt(270, n.NETLINK_EXT_ACK, 1)
+fam = n.family_id(sock)
+seq = 1
+def generation():		# of the first message of a domain dump
+    global seq
+    seq += 1
+    genl = struct.pack("=BBH", cmds["DOMAIN_GET"], 1, 0)
+    sock.send(struct.pack("=IHHII", 20, fam, 0x301, seq, 0) + genl)
+    gen = None
+    while True:
+        data = sock.recv(65536)
+        off = 0
+        while off < len(data):
+            length, mtype = struct.unpack_from("=IH", data, off)
+            if mtype == 3:	# NLMSG_DONE
+                return gen
+            a = off + 20
+            while gen is None and a + 4 <= off + length:
+                alen, atype = struct.unpack_from("=HH", data, a)
+                if atype == attrs["GENERATION"]:
+                    gen = struct.unpack_from("=I", data, a + 4)[0]
+                a += (alen + 3) & ~3
+            off += (length + 3) & ~3
+def req(words):
+    global seq
+    seq += 1
+    cmd, payload = n.build(words, cmds, attrs)
+    err, text = n.request(sock, fam, cmd, payload, seq)
+    print("%s errno=%s msg=%s" % (words[0], err, text))
+gen = generation()
+req(["REPLACE_BEGIN"])
+req(["DOMAIN_NEW", "DOMAIN:str:g.example", "ADDR4:in4:192.0.2.88", "STAGED:flag:"])
+req(["DOMAIN_SET", "DOMAIN:str:g.example", "FAIL_CLOSED:hex:01", "STAGED:flag:"])
+req(["UID_ADD", "UID:u32:4247", "DOMAIN:str:g.example", "STAGED:flag:"])
+req(["REPLACE_COMMIT", "GENERATION:u32:%d" % (gen + 1)])
+req(["UID_ADD", "UID:u32:4246", "DOMAIN:str:z.example"])
+req(["REPLACE_COMMIT", "GENERATION:u32:%d" % gen])
+print("generation moved:", generation() != gen)
+req(["REPLACE_COMMIT", "GENERATION:u32:%d" % generation()])
+req(["REPLACE_COMMIT"])
+EOF
+out=$(ip netns exec h python3 "$T/gen.py" "$VADDR_ROOT/tests/tools" | tr '\n' '|')
+expect_eq "a commit fails on another generation, then works on the current one" "$out" \
+"REPLACE_BEGIN errno=0 msg=|DOMAIN_NEW errno=0 msg=|DOMAIN_SET errno=0 msg=|UID_ADD errno=0 msg=|\
+REPLACE_COMMIT errno=116 msg=the table changed since this generation|UID_ADD errno=0 msg=|\
+REPLACE_COMMIT errno=116 msg=the table changed since this generation|generation moved: True|\
+REPLACE_COMMIT errno=0 msg=|REPLACE_COMMIT errno=2 msg=no replacement open on this socket (VADDR_CMD_REPLACE_BEGIN)|"
+expect_eq "the committed stage is the table, fail-closed set in the stage" \
+	"$(ctl -j show | jq -c '[.domains[] | [.domain, .fail_closed, [.users[].uid]]]')" \
+	'[["g.example",true,[4247]]]'
+ctl flush
+
+# --- fail-closed after a load -------------------------------------------
+# The output hooks a loaded fail-closed domain needs are registered before
+# the commit makes it live. uid 1002's domain has no IPv6 address: loaded
+# fail-closed, its IPv6 traffic must fail with EADDRNOTAVAIL and reach no
+# one; loaded without, it leaves from the host address. Each refused try
+# is followed by one of unmapped uid 1003, which the remote must see first.
+port=7100
+attempt() {	# UID ARGS...: "ok FIRST LINE" or peer's error
+	local uid=$1 out
+	shift
+	if out=$(run_as "$uid" h "$PEER" "$@" 2>&1); then
+		echo "ok $(grep -v '^#' <<<"$out" | head -n 1)"
+	else
+		sed -n 's/^peer: //p' <<<"$out" | head -n 1
+	fi
+}
+# try tcp|udp UID DST [opts]: "RESULT | first source the remote saw" (an
+# unconnected udp socket's own address is ::; the remote's is the truth).
+try() {
+	local proto=$1 uid=$2 dst=$3 out res listen=tcp-listen send=tcp-connect
+	shift 3
+	[ "$proto" = udp ] && listen=udp-echo send=udp-send
+	port=$((port + 1))
+	out=$(mktemp)
+	bg_start "$out" ip netns exec r timeout 10 "$PEER" $listen :: $port 1
+	res=$(attempt "$uid" $send "$dst" $port "$@")
+	[[ $res == ok* ]] ||
+		run_as 1003 h "$PEER" $send "$dst" $port >/dev/null 2>&1
+	wait
+	echo "$res | $(grep -vx ready "$out" | head -n 1)"
+	rm -f "$out"
+}
+printf 'domain cde.example\n\taddr %s\n\tuser 1002\n' $CDE4 >"$T/open.conf"
+printf 'domain cde.example fail-closed\n\taddr %s\n\tuser 1002\n' $CDE4 >"$T/closed.conf"
+check "load a domain without fail-closed" ctl load "$T/open.conf"
+expect_eq "not fail-closed: udp v6 leaves from the host address" \
+	"$(try udp 1002 $R6)" "ok :: | $H6"
+check "load it fail-closed" ctl load "$T/closed.conf"
+expect_eq "loaded fail-closed: show -j has it" \
+	"$(ctl -j show | jq -c '[.domains[] | .fail_closed]')" '[true]'
+expect_eq "loaded fail-closed: udp v6 sendto fails" \
+	"$(try udp 1002 $R6)" "send: $EADDRNOTAVAIL | $H6"
+expect_eq "loaded fail-closed: tcp v6 connect fails" \
+	"$(try tcp 1002 $R6)" "connect: $EADDRNOTAVAIL | $H6"
+expect_eq "loaded fail-closed: its own address works" \
+	"$(try tcp 1002 $R4)" "ok $CDE4 | $CDE4"
+expect_eq "loaded fail-closed: refusals counted" \
+	"$(ctl -j stats | jq '.[0].fail_closed')" 2
+check "load it without fail-closed again" ctl load "$T/open.conf"
+expect_eq "open again: udp v6 leaves from the host address" \
+	"$(try udp 1002 $R6)" "ok :: | $H6"
+ctl flush
 
 # --- -b batch files -----------------------------------------------------
 cat >"$T/batch" <<EOF

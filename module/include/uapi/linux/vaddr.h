@@ -105,18 +105,32 @@
  *
  * VADDR_CMD_REPLACE_BEGIN: open a replacement of the whole table, built
  * aside, empty, and tied to the sending netlink socket (one per socket; a
- * second BEGIN on the same socket is an error). Until the socket commits
- * or aborts, its VADDR_CMD_DOMAIN_NEW, DOMAIN_DEL, UID_ADD, UID_DEL,
- * CGROUP_ADD and CGROUP_DEL apply to the replacement, with the same checks
- * against it as against a live table, and are neither counted as changes
- * nor announced; the running table and what other sockets see do not
- * change. Every other command, and GETs and dumps on that socket, still
- * work on the live table. No attributes.
+ * second BEGIN on the same socket fails with EEXIST). No attributes.
+ *   Requests meant for the replacement carry the flag VADDR_A_STAGED:
+ *   VADDR_CMD_DOMAIN_NEW, DOMAIN_DEL, DOMAIN_SET, UID_ADD, UID_DEL,
+ *   CGROUP_ADD and CGROUP_DEL accept it. They then apply to the sending
+ *   socket's replacement, with the same checks against it as against a
+ *   live table, and are neither counted as changes nor announced; the
+ *   running table and what other sockets see do not change. A flagged
+ *   request on a socket without a replacement fails with ENOENT and
+ *   changes nothing: it never falls back to the live table. Requests
+ *   without the flag always work on the live table, on that socket too,
+ *   and so do GETs and dumps.
  * VADDR_CMD_REPLACE_COMMIT: make the replacement the namespace's table in
  * one step: a connect sees the old table or the new one, never a mix. The
  * counters of a domain that exists in both under the same name carry
  * over. Announced once, as VADDR_CMD_REPLACE_COMMIT with VADDR_A_NR_UIDS
- * and VADDR_A_NR_CGROUPS of the new table. No attributes.
+ * and VADDR_A_NR_CGROUPS of the new table.
+ *   VADDR_A_GENERATION: u32 (optional): commit only if the namespace's
+ *                   generation (as dumps report it) is still this one,
+ *                   else fail with ESTALE. Without it the last commit
+ *                   wins: changes other sockets made to the live table
+ *                   since BEGIN are replaced with the rest of it, as they
+ *                   would be by a commit made right after them.
+ *   The output hooks a fail-closed domain of the replacement needs are
+ *   registered before the switch; when that fails, so does the commit.
+ *   A failed commit leaves the live table alone and the replacement open:
+ *   commit again, or abort.
  * VADDR_CMD_REPLACE_ABORT: throw the replacement away. No attributes.
  *   A replacement is thrown away too when its socket is closed (or its
  *   process dies) before the commit, and when the namespace goes. COMMIT
@@ -200,6 +214,7 @@ enum vaddr_attr {
 	VADDR_A_ISOLATION,	/* u8, 0 or 1 */
 	VADDR_A_FAIL_CLOSED,	/* u8, 0 or 1 */
 	VADDR_A_MATCH,		/* u8, enum vaddr_match */
+	VADDR_A_STAGED,		/* flag: for the socket's replacement */
 
 	__VADDR_A_MAX
 };
