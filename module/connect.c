@@ -36,6 +36,11 @@
  * leaves the socket as it found it. Everything here runs in atomic
  * context: lookups are RCU, counters per CPU, nothing sleeps.
  *
+ * Kernel sockets are left alone, except MPTCP subflows (see
+ * vaddr_sk_exempt()): an MPTCP socket's connect() connects its first
+ * subflow through tcp_v4_connect()/tcp_v6_connect(), and bind() binds
+ * that subflow, so the subflow is judged and auto-bound as the program's.
+ *
  * With isolation or fail-closed (isolation.c), the entry handler may also
  * refuse the connect: a source the program bound that belongs to another
  * domain, or a fail-closed domain that cannot be served. See
