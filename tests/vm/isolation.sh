@@ -374,6 +374,33 @@ for kind in ipip gre; do
 	nsrun h ip link del t$kind
 	nsrun r ip link del t$kind
 done
+# IPsec tunnel mode: ESP from the host address carries the domain's packets.
+KEY=0x0123456789abcdef0123456789abcdef01234567
+for ns in h r; do
+	check "xfrm states in $ns" sh -c "
+		ip -n $ns xfrm state add src $H4 dst $R4 proto esp spi 0x100 \
+			mode tunnel aead 'rfc4106(gcm(aes))' $KEY 128 &&
+		ip -n $ns xfrm state add src $R4 dst $H4 proto esp spi 0x101 \
+			mode tunnel aead 'rfc4106(gcm(aes))' $KEY 128"
+done
+check "xfrm policies" sh -c "
+	ip -n h xfrm policy add src $CDE4/32 dst $R4B/32 dir out \
+		tmpl src $H4 dst $R4 proto esp mode tunnel &&
+	ip -n h xfrm policy add src $R4B/32 dst $CDE4/32 dir in \
+		tmpl src $R4 dst $H4 proto esp mode tunnel &&
+	ip -n r xfrm policy add src $R4B/32 dst $CDE4/32 dir out \
+		tmpl src $R4 dst $H4 proto esp mode tunnel &&
+	ip -n r xfrm policy add src $CDE4/32 dst $R4B/32 dir in \
+		tmpl src $H4 dst $R4 proto esp mode tunnel"
+expect_eq "fail-closed: tcp through an IPsec tunnel works" \
+	"$(CTL_DST=$R4 tcp_try 1002 $R4B)" "ok $CDE4 | $CDE4"
+expect_eq "  ... it went through ESP" \
+	"$(ip -n h -s xfrm state get src $H4 dst $R4 proto esp spi 0x100 |
+		awk '/lifetime current:/ { getline; print ($1 + 0 > 0) }')" 1
+for ns in h r; do
+	ip -n $ns xfrm policy flush
+	ip -n $ns xfrm state flush
+done
 if [ $mptcp = yes ]; then
 	expect_eq "fail-closed: mptcp v6 connect of a v4-only domain fails" \
 		"$(tcp_try 1002 $R6 --mptcp)" "connect: $EADDRNOTAVAIL | $H6"
