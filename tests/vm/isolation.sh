@@ -401,6 +401,16 @@ for ns in h r; do
 	ip -n $ns xfrm policy flush
 	ip -n $ns xfrm state flush
 done
+# IPv4 link-local destinations (a metadata service) are left alone, as
+# IPv6's are.
+nsrun r ip addr add 169.254.1.2/16 dev r0
+nsrun h ip route add 169.254.0.0/16 dev h0
+expect_eq "fail-closed: udp from the host address to 169.254/16 works" \
+	"$(udp_try 1002 169.254.1.2 --bind $H4)" "ok $H4 | $H4"
+expect_eq "fail-closed: tcp from the host address to 169.254/16 works" \
+	"$(tcp_try 1002 169.254.1.2 --bind $H4)" "ok $H4 | $H4"
+nsrun h ip route del 169.254.0.0/16 dev h0
+nsrun r ip addr del 169.254.1.2/16 dev r0
 if [ $mptcp = yes ]; then
 	expect_eq "fail-closed: mptcp v6 connect of a v4-only domain fails" \
 		"$(tcp_try 1002 $R6 --mptcp)" "connect: $EADDRNOTAVAIL | $H6"
