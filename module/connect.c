@@ -36,6 +36,11 @@
  * leaves the socket as it found it. Everything here runs in atomic
  * context: lookups are RCU, counters per CPU, nothing sleeps.
  *
+ * Kernel sockets are left alone, except MPTCP subflows (see
+ * vaddr_sk_exempt()): an MPTCP socket's connect() connects its first
+ * subflow through tcp_v4_connect()/tcp_v6_connect(), and bind() binds
+ * that subflow, so the subflow is judged and auto-bound as the program's.
+ *
  * With isolation or fail-closed (isolation.c), the entry handler may also
  * refuse the connect: a source the program bound that belongs to another
  * domain, or a fail-closed domain that cannot be served. See
@@ -107,7 +112,7 @@ static enum vaddr_stat vaddr_verdict4(const struct sock *sk,
 				      const struct vaddr_domain *d,
 				      __be32 daddr, bool stream)
 {
-	if (sk->sk_kern_sock)
+	if (vaddr_sk_exempt(sk))
 		return VADDR_STAT_SKIP_KERNEL;
 	if (vaddr_sk_bound(sk, stream))
 		return VADDR_STAT_SKIP_BOUND;
@@ -126,7 +131,7 @@ static enum vaddr_stat vaddr_verdict6(const struct sock *sk,
 				      const struct vaddr_domain *d,
 				      int daddr_type, bool stream)
 {
-	if (sk->sk_kern_sock)
+	if (vaddr_sk_exempt(sk))
 		return VADDR_STAT_SKIP_KERNEL;
 	if (vaddr_sk_bound(sk, stream))
 		return VADDR_STAT_SKIP_BOUND;
@@ -269,9 +274,10 @@ static int vaddr_connect4(struct kretprobe_instance *ri, struct pt_regs *regs,
 		return 1;
 	daddr = usin->sin_addr.s_addr;
 	lo = ipv4_is_loopback(daddr) || ipv4_is_zeronet(daddr);
-	exempt = lo || ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr);
+	exempt = lo || ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr) ||
+		 ipv4_is_linklocal_169(daddr);
 	src = vaddr_bound_src4(sk);
-	guard = guard && !sk->sk_kern_sock;
+	guard = guard && !vaddr_sk_exempt(sk);
 
 	rcu_read_lock();
 	d = vaddr_sock_domain(sk);
@@ -345,7 +351,7 @@ static int vaddr_connect6(struct kretprobe_instance *ri, struct pt_regs *regs,
 	lo = type == IPV6_ADDR_ANY || (type & IPV6_ADDR_LOOPBACK);
 	exempt = lo || (type & (IPV6_ADDR_MULTICAST | IPV6_ADDR_LINKLOCAL));
 	src = vaddr_bound_src6(sk);
-	guard = guard && !sk->sk_kern_sock;
+	guard = guard && !vaddr_sk_exempt(sk);
 
 	rcu_read_lock();
 	d = vaddr_sock_domain(sk);

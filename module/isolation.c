@@ -8,7 +8,7 @@
  * socket of the domain never starts anything from an address that is not
  * the domain's own.
  *
- * Two places enforce them, without conntrack:
+ * Two places enforce them:
  *
  * - connect.c asks vaddr_isolation_check() and vaddr_fail_closed_check()
  *   at connect time (TCP, TCP Fast Open, UDP and ping connect), where the
@@ -21,14 +21,25 @@
  *   dropped with an error, so sendmsg() fails at once with it. LOCAL_OUT
  *   runs before POSTROUTING, so it sees the source the program or the
  *   routing code chose, before any source NAT; the hook sits right after
- *   conntrack so that it can tell replies and flows that NAT will rewrite.
+ *   conntrack so that it can tell replies and flows that NAT will rewrite,
+ *   and keeps conntrack running in the namespace while it is there (see
+ *   vaddr_guard_up()).
  *
  * What a socket "starts": TCP SYNs of an active open (state SYN_SENT);
  * other TCP segments continue a connection that was checked when it
  * opened, or answer one a remote opened (accept()ed connections, SYN-ACKs
  * of request sockets, the kernel's resets and ACKs from its control
- * sockets). Datagrams are checked unless conntrack knows them as replies.
- * Kernel sockets and loopback traffic are never checked.
+ * sockets). Datagrams are checked unless conntrack knows them as replies;
+ * replies of a socket bound to an address are still checked by isolation
+ * (see vaddr_guard()). Loopback traffic, the outer packets of tunnels and
+ * IPsec, and kernel sockets other than MPTCP subflows are never checked.
+ *
+ * Not covered: AF_SMC. SMC-R/SMC-D carry the data over RDMA or ISM, not
+ * IP, and the TCP connection it sets up first (the "clcsock") is a kernel
+ * socket made with sock_create_kern() that vaddr cannot tie to the SMC
+ * socket of the program from a module: an SMC socket's source is not
+ * checked. Block AF_SMC (e.g. seccomp, or keep the smc module unloaded)
+ * where isolation matters.
  *
  * Errors: isolation refuses with EPERM, what a local firewall's drop
  * gives, the same for connect() and for sends. Fail-closed refuses with
@@ -48,20 +59,43 @@
 #include <net/inet_sock.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
-#include <net/tcp_states.h>
+#include <net/mptcp.h>
+#include <net/tcp.h>
 #include <net/netfilter/nf_conntrack.h>
 
 #include "vaddr.h"
 
 DEFINE_STATIC_KEY_FALSE(vaddr_guarded);
 
+/*
+ * One limit for all namespaces, at most 10 lines per 5 s: a limit per
+ * namespace would let many namespaces flood the log together.
+ */
+static DEFINE_RATELIMIT_STATE(vaddr_log_rs, DEFAULT_RATELIMIT_INTERVAL,
+			      DEFAULT_RATELIMIT_BURST);
+
+/*
+ * Kernel sockets are the kernel's own (TCP's control sockets, tunnels,
+ * ...), except MPTCP subflows: the kernel creates them with
+ * sock_create_kern() for a user's MPTCP socket, and they carry its
+ * traffic. A subflow has its parent's cgroup, and the first one is
+ * created when the program creates its socket, so its sk_uid is the
+ * program's; they are judged as the program's own sockets.
+ */
+bool vaddr_sk_exempt(const struct sock *sk)
+{
+	if (!sk->sk_kern_sock)
+		return false;
+	return sk->sk_type != SOCK_STREAM || sk->sk_protocol != IPPROTO_TCP ||
+	       !sk_is_mptcp(sk);
+}
+
 static void vaddr_log_refusal(struct sock *sk, const struct vaddr_domain *d,
 			      int family, const void *saddr, bool isolation)
 {
-	struct vaddr_net *vn = vaddr_net(sock_net(sk));
 	u32 uid = from_kuid_munged(&init_user_ns, sk->sk_uid);
 
-	if (!__ratelimit(&vn->log_rs))
+	if (!__ratelimit(&vaddr_log_rs))
 		return;
 	if (!saddr)
 		pr_notice("fail-closed: refused uid %u of %s: no usable %s address\n",
@@ -175,33 +209,70 @@ int vaddr_fail_closed_check(struct sock *sk, struct vaddr_domain *d,
 	return -EADDRNOTAVAIL;
 }
 
+/*
+ * Whether @sk is bound to an address of @family (by bind(), or by a
+ * datagram connect): it receives only what is sent to that address.
+ */
+static bool vaddr_sk_has_addr(const struct sock *sk, int family)
+{
+	if (family == AF_INET)
+		return inet_sk(sk)->inet_rcv_saddr;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6)
+		return !ipv6_addr_any(&sk->sk_v6_rcv_saddr);
+#endif
+	return false;
+}
+
+static bool vaddr_xfrm_transformed(const struct sk_buff *skb, int family)
+{
+	if (family == AF_INET)
+		return IPCB(skb)->flags & IPSKB_XFRM_TRANSFORMED;
+	return IP6CB(skb)->flags & IP6SKB_XFRM_TRANSFORMED;
+}
+
 static unsigned int vaddr_guard(struct sk_buff *skb,
 				const struct nf_hook_state *state, int family,
 				const void *saddr, bool exempt)
 {
-	struct sock *sk = skb->sk;
+	struct sock *sk = state->sk;
 	enum ip_conntrack_info ctinfo;
 	struct vaddr_domain *own;
 	struct nf_conn *ct;
-	bool tcp;
+	bool tcp, reply;
 	int err;
 
-	if (!sk || !sk_fullsock(sk) || sk->sk_kern_sock ||
-	    !net_eq(sock_net(sk), state->net))
+	/*
+	 * Only what a socket sends itself. A tunnel (GRE, IPIP, VXLAN, ...)
+	 * sends its outer packet with the inner packet's skb->sk but passes
+	 * no socket (or its own) to ip_local_out(); IPsec runs LOCAL_OUT
+	 * again on the transformed packet with the same socket. The inner
+	 * packet was judged already: the outer one is the tunnel's.
+	 */
+	if (!sk || sk != skb->sk || !sk_fullsock(sk) || vaddr_sk_exempt(sk) ||
+	    !net_eq(sock_net(sk), state->net) ||
+	    vaddr_xfrm_transformed(skb, family))
 		return NF_ACCEPT;
 	if (state->out && (state->out->flags & IFF_LOOPBACK))
 		return NF_ACCEPT;
 	tcp = sk->sk_type == SOCK_STREAM && sk->sk_protocol == IPPROTO_TCP;
 	if (tcp && sk->sk_state != TCP_SYN_SENT)
 		return NF_ACCEPT;
+	/*
+	 * A reply answers what a remote sent. A socket bound to an address
+	 * got that only on this address, so its replies are still judged
+	 * by isolation: else anyone could bind another domain's address and
+	 * "answer" a packet a peer of theirs sent to it first.
+	 */
 	ct = nf_ct_get(skb, &ctinfo);
-	if (ct && CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY)
+	reply = ct && CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY;
+	if (reply && !vaddr_sk_has_addr(sk, family))
 		return NF_ACCEPT;
 
 	/* Output hooks run under rcu_read_lock(). */
 	own = vaddr_sock_domain(sk);
 	err = vaddr_isolation_check(sk, own, family, saddr);
-	if (!err && own)
+	if (!err && own && !reply)
 		err = vaddr_fail_closed_check(sk, own, family, saddr, exempt,
 					      skb);
 	if (!err)
@@ -219,7 +290,8 @@ static unsigned int vaddr_guard4(void *priv, struct sk_buff *skb,
 
 	return vaddr_guard(skb, state, AF_INET, &iph->saddr,
 			   ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr) ||
-			   ipv4_is_zeronet(daddr));
+			   ipv4_is_zeronet(daddr) ||
+			   ipv4_is_linklocal_169(daddr));
 }
 
 static unsigned int vaddr_guard6(void *priv, struct sk_buff *skb,
@@ -248,9 +320,52 @@ static const struct nf_hook_ops vaddr_guard_ops[] = {
 };
 
 /*
+ * The hooks and conntrack: whether a datagram is a reply is conntrack's
+ * knowledge, and conntrack runs in a namespace only while someone asks
+ * for it there (nat.c does, but only while it rewrites). Without it every
+ * answer of a server outside the domains (a DNS server bound to 0.0.0.0)
+ * from a domain's address would count as started and be refused, and
+ * switching NAT off would change what isolation refuses. So the guard
+ * takes conntrack in for as long as its hooks are there.
+ */
+static int vaddr_guard_up(struct net *net)
+{
+	int err;
+
+	err = nf_ct_netns_get(net, NFPROTO_IPV4);
+	if (err)
+		return err;
+	err = nf_ct_netns_get(net, NFPROTO_IPV6);
+	if (err)
+		goto err_put4;
+	err = nf_register_net_hooks(net, vaddr_guard_ops,
+				    ARRAY_SIZE(vaddr_guard_ops));
+	if (err)
+		goto err_put6;
+	static_branch_inc(&vaddr_guarded);
+	return 0;
+
+err_put6:
+	nf_ct_netns_put(net, NFPROTO_IPV6);
+err_put4:
+	nf_ct_netns_put(net, NFPROTO_IPV4);
+	return err;
+}
+
+static void vaddr_guard_down(struct net *net)
+{
+	nf_unregister_net_hooks(net, vaddr_guard_ops,
+				ARRAY_SIZE(vaddr_guard_ops));
+	nf_ct_netns_put(net, NFPROTO_IPV6);
+	nf_ct_netns_put(net, NFPROTO_IPV4);
+	static_branch_dec(&vaddr_guarded);
+}
+
+/*
  * Register or unregister the output hooks of the namespace as its settings
  * and table @t require. Called with vn->lock held after every change, for
  * the live table, and by a commit for the table about to replace it.
+ * Unregistering cannot fail.
  */
 int vaddr_guard_sync_table(struct vaddr_net *vn, const struct vaddr_table *t)
 {
@@ -260,15 +375,11 @@ int vaddr_guard_sync_table(struct vaddr_net *vn, const struct vaddr_table *t)
 	if (want == vn->guard_hooked)
 		return 0;
 	if (want) {
-		err = nf_register_net_hooks(vn->net, vaddr_guard_ops,
-					    ARRAY_SIZE(vaddr_guard_ops));
+		err = vaddr_guard_up(vn->net);
 		if (err)
 			return err;
-		static_branch_inc(&vaddr_guarded);
 	} else {
-		nf_unregister_net_hooks(vn->net, vaddr_guard_ops,
-					ARRAY_SIZE(vaddr_guard_ops));
-		static_branch_dec(&vaddr_guarded);
+		vaddr_guard_down(vn->net);
 	}
 	vn->guard_hooked = want;
 	return 0;
@@ -282,17 +393,13 @@ int vaddr_guard_sync(struct vaddr_net *vn)
 void vaddr_guard_net_init(struct vaddr_net *vn)
 {
 	xa_init_flags(&vn->allow, XA_FLAGS_ACCOUNT);
-	/* At most 10 lines per 5 s and namespace. */
-	ratelimit_default_init(&vn->log_rs);
 }
 
 /* Namespace exit, with vn->lock held: no socket of it is left. */
 void vaddr_guard_net_exit(struct vaddr_net *vn)
 {
 	if (vn->guard_hooked) {
-		nf_unregister_net_hooks(vn->net, vaddr_guard_ops,
-					ARRAY_SIZE(vaddr_guard_ops));
-		static_branch_dec(&vaddr_guarded);
+		vaddr_guard_down(vn->net);
 		vn->guard_hooked = false;
 	}
 	xa_destroy(&vn->allow);

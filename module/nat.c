@@ -37,7 +37,7 @@ static bool vaddr_nat_wanted(const struct sk_buff *skb,
 {
 	struct sock *sk = skb_to_full_sk(skb);
 
-	if (!sk || !sk_fullsock(sk) || sk->sk_kern_sock)
+	if (!sk || !sk_fullsock(sk) || vaddr_sk_exempt(sk))
 		return false;
 	/* Only what this namespace's own sockets send. */
 	if (!net_eq(sock_net(sk), state->net))
@@ -155,6 +155,6 @@ int vaddr_nat_sync(struct vaddr_net *vn, bool want)
 	} else {
 		vaddr_nat_hook_down(vn->net);
 	}
-	vn->nat_hooked = want;
+	WRITE_ONCE(vn->nat_hooked, want);
 	return 0;
 }

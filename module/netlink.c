@@ -921,42 +921,54 @@ static int vaddr_nl_replace_abort(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/*
+ * All or nothing: every registration (NAT hooks, then output hooks) is
+ * done before any unregistration, which cannot fail, so a failed
+ * registration leaves the settings and the hooks as they were.
+ */
 static int vaddr_nl_settings_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *iso_attr = info->attrs[VADDR_A_ISOLATION];
 	struct nlattr *nat_attr = info->attrs[VADDR_A_NAT];
 	struct vaddr_net *vn = vaddr_info_net(info);
 	struct vaddr_obj obj = { .settings = vn };
-	bool isolation;
+	bool isolation, nat, nat_was, want_nat;
 	int err = 0;
 
 	mutex_lock(&vn->lock);
-	isolation = vn->isolation;
-	if (iso_attr) {
-		WRITE_ONCE(vn->isolation, nla_get_u8(iso_attr));
-		err = vaddr_guard_sync(vn);
-		if (err) {
-			WRITE_ONCE(vn->isolation, isolation);
-			NL_SET_ERR_MSG_ATTR(info->extack, iso_attr,
-					    "cannot register the output hooks");
-			goto out;
-		}
-	}
-	if (nat_attr) {
-		bool nat = nla_get_u8(nat_attr);
+	isolation = iso_attr ? nla_get_u8(iso_attr) : vn->isolation;
+	nat = nat_attr ? nla_get_u8(nat_attr) : vn->nat;
+	nat_was = vn->nat_hooked;
+	/* NAT on: as soon as there is a mapping. Off: at once. */
+	want_nat = nat_attr ? nat && (vn->active || nat_was) : nat_was;
 
-		/* On: as soon as there is a mapping. Off: at once. */
-		err = vaddr_nat_sync(vn, nat && (vn->active || vn->nat_hooked));
+	if (want_nat && !nat_was) {
+		err = vaddr_nat_sync(vn, true);
 		if (err) {
 			NL_SET_ERR_MSG_ATTR(info->extack, nat_attr,
 					    "cannot register the NAT hooks");
-			/* All or nothing: unregistering cannot fail. */
-			WRITE_ONCE(vn->isolation, isolation);
-			vaddr_guard_sync(vn);
 			goto out;
 		}
-		vn->nat = nat;
 	}
+	if (isolation && !vn->isolation) {
+		WRITE_ONCE(vn->isolation, true);
+		err = vaddr_guard_sync(vn);
+		if (err) {
+			WRITE_ONCE(vn->isolation, false);
+			NL_SET_ERR_MSG_ATTR(info->extack, iso_attr,
+					    "cannot register the output hooks");
+			if (!nat_was)
+				vaddr_nat_sync(vn, false);
+			goto out;
+		}
+	}
+	if (!isolation && vn->isolation) {
+		WRITE_ONCE(vn->isolation, false);
+		vaddr_guard_sync(vn);
+	}
+	if (!want_nat && nat_was)
+		vaddr_nat_sync(vn, false);
+	vn->nat = nat;
 	vn->generation++;
 	vaddr_notify(info, VADDR_CMD_SETTINGS_SET, &obj);
 out:

@@ -205,6 +205,9 @@ err_names:
 	rhashtable_remove_fast(&t->names, &d->node, vaddr_names_params);
 err_erase:
 	xa_erase(&t->domains, d->id);
+	/* RCU readers may have found it by its IPv4 address already. */
+	call_rcu(&d->rcu, vaddr_domain_free_rcu);
+	return err;
 err_free:
 	vaddr_domain_free(d);
 	return err;

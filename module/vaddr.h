@@ -9,7 +9,6 @@
 #include <linux/in6.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
-#include <linux/ratelimit_types.h>
 #include <linux/rhashtable-types.h>
 #include <linux/static_key.h>
 #include <linux/uidgid.h>
@@ -86,7 +85,6 @@ struct vaddr_net {
 	bool isolation;			/* setting: addresses are the domain's */
 	bool guard_hooked;		/* isolation.c output hooks registered */
 	struct xarray allow;		/* isolation: kuid -> allowed any address */
-	struct ratelimit_state log_rs;	/* refusals written to the log */
 };
 
 /* Which mapping gave an owner its domain (whoami). */
@@ -150,6 +148,7 @@ void vaddr_guard_net_init(struct vaddr_net *vn);
 void vaddr_guard_net_exit(struct vaddr_net *vn);
 int vaddr_guard_sync(struct vaddr_net *vn);
 int vaddr_guard_sync_table(struct vaddr_net *vn, const struct vaddr_table *t);
+bool vaddr_sk_exempt(const struct sock *sk);
 int vaddr_isolation_check(struct sock *sk, const struct vaddr_domain *own,
 			  int family, const void *saddr);
 int vaddr_fail_closed_check(struct sock *sk, struct vaddr_domain *d,

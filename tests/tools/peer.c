@@ -6,7 +6,8 @@
  *
  *   peer tcp-listen ADDR PORT [COUNT]      print each accepted peer address
  *   peer tcp-connect DST PORT [--bind ADDR] [--bind-port PORT] [--nonblock]
- *                    [--tfo] [--v6]        print the local address
+ *                    [--tfo] [--v6] [--mptcp]
+ *                                          print the local address
  *   peer udp-echo ADDR PORT [COUNT]        print each source, echo it back
  *   peer udp-send DST PORT [--connect] [--bind ADDR] [--v6] [--wait]
  *                    [--pktinfo ADDR] [--count N]
@@ -24,6 +25,8 @@
  * ADDR. --count N (unconnected udp-send) sends N datagrams and waits for
  * no reply; if any send failed, it says how many and why, and fails.
  * --raw pings from a raw socket (as root) instead of a ping socket.
+ * --mptcp connects an MPTCP socket (IPPROTO_MPTCP); if the kernel has no
+ * MPTCP, it prints "no mptcp" and exits with status 2.
  * COUNT 0 means forever. --v6 with an IPv4 DST uses an AF_INET6 socket and
  * the v4-mapped address. IPv4-mapped addresses are printed as plain IPv4.
  */
@@ -56,7 +59,7 @@ static struct {
 	const char *fail_first;
 	const char *pktinfo;
 	int bind_port, count;
-	bool connect, nonblock, raw, tfo, v6, wait;
+	bool connect, mptcp, nonblock, raw, tfo, v6, wait;
 } opt;
 
 static void __attribute__((noreturn)) vfail(int err, const char *fmt, va_list ap)
@@ -227,6 +230,8 @@ static void parse_opts(int argc, char **argv)
 			opt.bind_port = num(argv[++i], "port");
 		else if (!strcmp(argv[i], "--connect"))
 			opt.connect = true;
+		else if (!strcmp(argv[i], "--mptcp"))
+			opt.mptcp = true;
 		else if (!strcmp(argv[i], "--nonblock"))
 			opt.nonblock = true;
 		else if (!strcmp(argv[i], "--tfo"))
@@ -285,11 +290,27 @@ static void fail_first(int fd, const struct addr *dst)
 		fail("stdin closed before the go line");
 }
 
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+
 static int tcp_connect(const struct addr *dst)
 {
-	int fd = client(dst, SOCK_STREAM, 0);
-	int err = 0;
+	int fd, err = 0;
 	socklen_t len = sizeof(err);
+
+	if (opt.mptcp) {
+		fd = socket(dst->ss.ss_family, SOCK_STREAM, IPPROTO_MPTCP);
+		if (fd < 0 && (errno == EPROTONOSUPPORT || errno == EINVAL ||
+			       errno == ENOPROTOOPT)) {
+			say("no mptcp");
+			exit(2);
+		}
+		if (fd < 0)
+			die("socket");
+		close(fd);
+	}
+	fd = client(dst, SOCK_STREAM, opt.mptcp ? IPPROTO_MPTCP : 0);
 
 	fail_first(fd, dst);
 	if (opt.tfo) {

@@ -213,6 +213,60 @@ expect_eq "a server of another user accepts on the address and answers" \
 	"$res $(grep -vx ready "$out")" "$R4 $R4"
 rm -f "$out"
 
+# A UDP server of an unmapped user, bound to 0.0.0.0, answers a query that
+# came to bcd's address from bcd's address (the route back to R4B has that
+# source). NAT is off: the guard alone must have conntrack tell the reply.
+nsrun h ip route add $R4B/32 dev h0 src $BCD4
+port=$((port + 1))
+out=$(mktemp)
+bg_start "$out" "$NSEXEC" -n h -u 1003 -- "$PEER" udp-echo 0.0.0.0 $port 1
+res=$(ip netns exec r "$PEER" udp-send $BCD4 $port --bind $R4B --connect 2>&1 |
+	xargs)
+wait
+expect_eq "nat off: a UDP server on 0.0.0.0 answers from bcd's address" \
+	"$res | $(grep -vx ready "$out" | xargs)" "$R4B reply | $R4B"
+rm -f "$out"
+nsrun h ip route del $R4B/32 dev h0 src $BCD4
+
+# A peer sends to bcd's address and a port first (conntrack has a flow, no
+# one listens); an unmapped user then binds that address and port and
+# "answers" the peer: not a reply of a socket that got the query, refused.
+port=$((port + 1))
+rport=$((port + 1000))
+expect_eq "remote sends to bcd's address and a closed port first" \
+	"$(ip netns exec r "$PEER" udp-send $BCD4 $port --bind $R4 \
+		--bind-port $rport --count 1 2>&1)" "sent"
+out=$(mktemp)
+bg_start "$out" ip netns exec r timeout 10 "$PEER" udp-echo $R4 $rport 1
+res=$(attempt 1003 udp-send $R4 $rport --bind $BCD4 --bind-port $port)
+[[ $res == ok* ]] ||
+	run_as 1003 h "$PEER" udp-send $R4 $rport >/dev/null 2>&1
+wait
+expect_eq "an unmapped user bound to bcd's address:port 'answering' it: refused" \
+	"$res | $(grep -vx ready "$out" | head -n 1)" "send: $EPERM | $H4"
+iso=$((iso + 1))
+rm -f "$out"
+
+# MPTCP: its subflows are kernel sockets, but carry the program's traffic.
+nsrun h sysctl -qw net.mptcp.enabled=1
+mptcp=$(ip netns exec h "$PEER" tcp-connect 127.0.0.1 1 --mptcp 2>&1)
+if [ "$mptcp" = "no mptcp" ]; then
+	diag "SKIP: the guest kernel has no MPTCP: MPTCP is not tested"
+	mptcp=no
+else
+	mptcp=yes
+	expect_eq "mptcp: another domain's bound address, refused at connect" \
+		"$(tcp_try 1002 $R4 --bind $BCD4 --mptcp)" "connect: $EPERM | $H4"
+	iso=$((iso + 1))
+	expect_eq "mptcp: unmapped user, bcd's v6 address, refused" \
+		"$(tcp_try 1003 $R6 --bind $BCD6 --mptcp)" "connect: $EPERM | $H6"
+	iso=$((iso + 1))
+	expect_eq "mptcp: the domain's own socket bound to its address works" \
+		"$(tcp_try 1001 $R4 --bind $BCD4 --mptcp)" "ok $BCD4 | $BCD4"
+	expect_eq "mptcp: the domain's own socket is auto-bound" \
+		"$(tcp_try 1001 $R4 --mptcp)" "ok $BCD4 | $BCD4"
+fi
+
 # --- the allow list -------------------------------------------------------
 expect_eq "uid 1004 refused before it is allowed" \
 	"$(tcp_try 1004 $R4 --bind $BCD4)" "connect: $EPERM | $H4"
@@ -302,6 +356,68 @@ expect_eq "fail-closed: bound to its own address works" \
 	"$(udp_try 1002 $R4 --bind $CDE4)" "ok $CDE4 | $CDE4"
 expect_eq "fail-closed: loopback works" \
 	"$(attempt 1002 udp-send 127.0.0.1 9 --count 1)" "ok sent"
+
+# Tunnels: the outer packet of the domain's traffic is the tunnel's (from
+# the host address), not the domain's socket's: it passes.
+for kind in ipip gre; do
+	nsrun h ip link add t$kind type $kind local $H4 remote $R4
+	nsrun r ip link add t$kind type $kind local $R4 remote $H4
+	nsrun h ip link set t$kind up
+	nsrun r ip link set t$kind up
+	nsrun r ip addr add 192.0.2.2/32 dev t$kind
+	nsrun h ip route add 192.0.2.2/32 dev t$kind
+	nsrun r ip route add $CDE4/32 dev t$kind
+	expect_eq "fail-closed: tcp through a $kind tunnel works" \
+		"$(CTL_DST=$R4 tcp_try 1002 192.0.2.2)" "ok $CDE4 | $CDE4"
+	expect_eq "fail-closed: connected udp through a $kind tunnel works" \
+		"$(udp_try 1002 192.0.2.2 --connect)" "ok $CDE4 | $CDE4"
+	nsrun h ip link del t$kind
+	nsrun r ip link del t$kind
+done
+# IPsec tunnel mode: ESP from the host address carries the domain's packets.
+KEY=0x0123456789abcdef0123456789abcdef01234567
+for ns in h r; do
+	check "xfrm states in $ns" sh -c "
+		ip -n $ns xfrm state add src $H4 dst $R4 proto esp spi 0x100 \
+			mode tunnel aead 'rfc4106(gcm(aes))' $KEY 128 &&
+		ip -n $ns xfrm state add src $R4 dst $H4 proto esp spi 0x101 \
+			mode tunnel aead 'rfc4106(gcm(aes))' $KEY 128"
+done
+check "xfrm policies" sh -c "
+	ip -n h xfrm policy add src $CDE4/32 dst $R4B/32 dir out \
+		tmpl src $H4 dst $R4 proto esp mode tunnel &&
+	ip -n h xfrm policy add src $R4B/32 dst $CDE4/32 dir in \
+		tmpl src $R4 dst $H4 proto esp mode tunnel &&
+	ip -n r xfrm policy add src $R4B/32 dst $CDE4/32 dir out \
+		tmpl src $R4 dst $H4 proto esp mode tunnel &&
+	ip -n r xfrm policy add src $CDE4/32 dst $R4B/32 dir in \
+		tmpl src $H4 dst $R4 proto esp mode tunnel"
+expect_eq "fail-closed: tcp through an IPsec tunnel works" \
+	"$(CTL_DST=$R4 tcp_try 1002 $R4B)" "ok $CDE4 | $CDE4"
+expect_eq "  ... it went through ESP" \
+	"$(ip -n h -s xfrm state get src $H4 dst $R4 proto esp spi 0x100 |
+		awk '/lifetime current:/ { getline; print ($1 + 0 > 0) }')" 1
+for ns in h r; do
+	ip -n $ns xfrm policy flush
+	ip -n $ns xfrm state flush
+done
+# IPv4 link-local destinations (a metadata service) are left alone, as
+# IPv6's are.
+nsrun r ip addr add 169.254.1.2/16 dev r0
+nsrun h ip route add 169.254.0.0/16 dev h0
+expect_eq "fail-closed: udp from the host address to 169.254/16 works" \
+	"$(udp_try 1002 169.254.1.2 --bind $H4)" "ok $H4 | $H4"
+expect_eq "fail-closed: tcp from the host address to 169.254/16 works" \
+	"$(tcp_try 1002 169.254.1.2 --bind $H4)" "ok $H4 | $H4"
+nsrun h ip route del 169.254.0.0/16 dev h0
+nsrun r ip addr del 169.254.1.2/16 dev r0
+if [ $mptcp = yes ]; then
+	expect_eq "fail-closed: mptcp v6 connect of a v4-only domain fails" \
+		"$(tcp_try 1002 $R6 --mptcp)" "connect: $EADDRNOTAVAIL | $H6"
+	fc=$((fc + 1))
+	expect_eq "fail-closed: mptcp from its own address works" \
+		"$(tcp_try 1002 $R4 --mptcp)" "ok $CDE4 | $CDE4"
+fi
 # A server of the fail-closed domain answers on the host address: replies.
 port=$((port + 1))
 out=$(mktemp)
