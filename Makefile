@@ -5,6 +5,7 @@
 # make check T=NAME  one VM test (tests/vm/NAME.sh) only
 # make bench         the benchmarks in a VM (tests/bench/*.sh): ratios, not TAP
 # make bench T=NAME  one benchmark (tests/bench/NAME.sh) only
+# make demo         the hosting scenario played in a VM, without and with vaddr
 # make deps          install what building and testing need (Debian 12, root)
 #
 # KDIR defaults to the running kernel's build directory; where there is none
@@ -16,7 +17,7 @@ KDIR := $(shell tests/harness/kdir.sh $(KRELEASE))
 endif
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 
-.PHONY: all module vaddrctl check bench deps clean kdir
+.PHONY: all module vaddrctl check bench demo deps clean kdir
 
 all: module vaddrctl
 
@@ -38,6 +39,9 @@ check:
 
 bench:
 	KDIR="$(KDIR)" T="$(T)" tests/bench/run.sh
+
+demo:
+	KDIR="$(KDIR)" tests/demo/run.sh
 
 clean:
 	-test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -408,12 +408,13 @@ scn_vaddr_off() {
 }
 
 # --- what the remote side saw ------------------------------------------------
-# scn_new_id: a fresh Subject or request path in SCN_ID.
+# scn_new_id: a fresh Subject or request path in SCN_ID (unique in
+# subshells too).
 SCN_ID=
 _scn_seq=0
 scn_new_id() {
 	_scn_seq=$((_scn_seq + 1))
-	SCN_ID=scn-$$-$_scn_seq
+	SCN_ID=scn-$BASHPID-$_scn_seq
 }
 
 # scn_as USER CMD...: CMD as USER (uid = gid, no other groups) in ns host.
