@@ -33,6 +33,7 @@
 # The receiving Postfix adds Received: and, through policyd-spf, a
 # Received-SPF: header (checked, never rejected) to each message.
 
+# shellcheck disable=SC2034 # the addresses and SCN_* are for the scripts
 S=/tmp/scenario
 HOST4=198.51.100.1 HOST6=2001:db8::1
 BCD4=198.51.100.70 BCD6=2001:db8::70
@@ -105,10 +106,10 @@ scn_net() {
 	addr_add host h0 $HOST4/24
 	addr_add host h0 $HOST6/64
 	for a4 in $BCD4 $CDE4; do
-		addr_add host h0 $a4/32
+		addr_add host h0 "$a4/32"
 	done
 	for a6 in $BCD6 $CDE6; do
-		ip -n host addr add $a6/128 dev h0 nodad preferred_lft 0
+		ip -n host addr add "$a6/128" dev h0 nodad preferred_lft 0
 	done
 	ip -n host route add default via $GW4
 	ip -n host -6 route add default via $GW6
@@ -122,12 +123,12 @@ scn_net() {
 		echo 1 >/proc/sys/net/ipv6/conf/all/forwarding'
 	for s in "mx $MX4 $MX6" "www $WWW4 $WWW6" "dns $DNS4 $DNS6"; do
 		read -r s a4 a6 <<<"$s"
-		veth_pair $s eth0 inet "i-$s" || return 1
+		veth_pair "$s" eth0 inet "i-$s" || return 1
 		ip -n inet link set "i-$s" master br0
-		addr_add $s eth0 "$a4/24"
-		addr_add $s eth0 "$a6/64"
-		ip -n $s route add default via $NET4
-		ip -n $s -6 route add default via $NET6
+		addr_add "$s" eth0 "$a4/24"
+		addr_add "$s" eth0 "$a6/64"
+		ip -n "$s" route add default via $NET4
+		ip -n "$s" -6 route add default via $NET6
 	done
 }
 
@@ -203,6 +204,9 @@ scn_postfix() {
 	queue_run_delay = 2s
 	minimal_backoff_time = 2s
 	maximal_backoff_time = 4s
+	# A cached session would carry mail of one phase over into the next
+	# (an existing connection keeps its address).
+	smtp_connection_cache_on_demand = no
 	EOF
 	printf '%s\n' "$@" >>"$d/conf/main.cf"
 	# Every service as in Debian's master.cf, but none chrooted.
@@ -272,7 +276,7 @@ scn_postfix_stop() {
 	local d pid
 	for d in "${SCN_POSTFIX[@]}"; do
 		pid=$(head -n 1 "$d/queue/pid/master.pid" 2>/dev/null) &&
-			kill $pid 2>/dev/null
+			kill "$pid" 2>/dev/null
 	done
 	return 0
 }
@@ -410,6 +414,7 @@ scn_vaddr_off() {
 # --- what the remote side saw ------------------------------------------------
 # scn_new_id: a fresh Subject or request path in SCN_ID (unique in
 # subshells too).
+# shellcheck disable=SC2034 # read by the scripts
 SCN_ID=
 _scn_seq=0
 scn_new_id() {
@@ -471,6 +476,7 @@ scn_mx_log() {
 }
 
 # Postfix's words for a client whose name and address do not match.
+# shellcheck disable=SC2034 # read by the scripts
 SCN_MISMATCH='does not resolve to address|address not listed for hostname|hostname verification failed|unknown\['
 
 # scn_swaks USER 4|6 ID: USER sends mail to mx.example over IPv4/6 with swaks,

@@ -6,6 +6,7 @@
 # (module unloaded) and with it. Every observation is checked; the script
 # exits 1 when one is not what it should be. stdout is the show (streamed
 # to the terminal by tests/demo/run.sh), stderr the details.
+# shellcheck disable=SC2317 # the observers are called through step()
 set -u
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../scenario-lib.sh"
