@@ -90,10 +90,23 @@ scn_resolv() {
 		"$DNS4" "$DNS6" >/etc/resolv.conf
 }
 
+# scn_wait_listen NS tcp|udp PORT: wait_listen, with nsexec instead of a
+# second or so of `ip netns exec` per poll under emulation.
+scn_wait_listen() {
+	local ns=$1 flag=-t _
+	[ "$2" = udp ] && flag=-u
+	for _ in $(seq 100); do
+		"$NSEXEC" -n "$ns" -- ss -Hln "$flag" "sport = :$3" | grep -q . && return 0
+		sleep 0.1
+	done
+	diag "nothing listens on $2 port $3 in $ns after 10 s"
+	return 1
+}
+
 # --- namespaces ------------------------------------------------------------
 scn_ns() {
 	netns_add "$1" || return 1
-	ip netns exec "$1" sh -c 'echo 0 >/proc/sys/net/ipv6/conf/default/accept_dad
+	"$NSEXEC" -n "$1" -- sh -c 'echo 0 >/proc/sys/net/ipv6/conf/default/accept_dad
 		echo 0 >/proc/sys/net/ipv6/conf/all/accept_dad'
 }
 
@@ -119,7 +132,7 @@ scn_net() {
 	ip -n inet link set br0 up
 	addr_add inet br0 $NET4/24
 	addr_add inet br0 $NET6/64
-	ip netns exec inet sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward
+	"$NSEXEC" -n inet -- sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward
 		echo 1 >/proc/sys/net/ipv6/conf/all/forwarding'
 	for s in "mx $MX4 $MX6" "www $WWW4 $WWW6" "dns $DNS4 $DNS6"; do
 		read -r s a4 a6 <<<"$s"
@@ -166,7 +179,7 @@ scn_dns() {
 		--txt-record=bcd.example,"v=spf1 ip4:$BCD4 ip6:$BCD6 -all" \
 		--txt-record=cde.example,"v=spf1 ip4:$CDE4 ip6:$CDE6 -all" \
 		2>>$S/dns/stderr &
-	wait_listen dns udp 53
+	scn_wait_listen dns udp 53
 }
 
 # --- Postfix instances ---------------------------------------------------
@@ -309,7 +322,7 @@ scn_mx() {
 		'smtp      inet  n       -       n       -       -       smtpd' \
 		'spf       unix  -       n       n       -       0       spawn' \
 		"  user=nobody argv=/usr/bin/policyd-spf $S/mx/policyd-spf.conf"
-	scn_postfix_start mx && wait_listen mx tcp 25
+	scn_postfix_start mx && scn_wait_listen mx tcp 25
 }
 
 # A per-domain queue: a Postfix instance for the domain of USER whose
@@ -371,7 +384,7 @@ scn_www() {
 	}
 	EOF
 	"$NSEXEC" -n www -- nginx -e $d/error.log -p $d -c $d/nginx.conf 2>>$d/stderr &
-	wait_listen www tcp 80
+	scn_wait_listen www tcp 80
 }
 
 # scn_setup: everything above, servers started, vaddr not loaded.
@@ -490,10 +503,12 @@ scn_swaks_cmd() {
 scn_swaks() {
 	local domain
 	domain=$(scn_user "$1" domain)
+	# --timeout: the MX answers RCPT after its SPF check, and a python
+	# starting under emulation on a busy machine takes more than 30 s.
 	scn_as "$1" swaks "-$2" --server mx.example --ehlo "$domain" \
-		--from "$1@$domain" --to postmaster@remote.example \
-		--header "Subject: $3" --body "sent by $1 with swaks" >$S/swaks.out 2>&1 ||
-		{ diag "swaks as $1 failed:"; tail -n 5 $S/swaks.out | sed 's/^/# /' >&2; return 1; }
+		--from "$1@$domain" --to postmaster@remote.example --timeout 150 \
+		--header "Subject: $3" --body "sent by $1 with swaks" >"$S/swaks.$3" 2>&1 ||
+		{ diag "swaks as $1 failed:"; tail -n 5 "$S/swaks.$3" | sed 's/^/# /' >&2; return 1; }
 }
 
 # scn_sendmail USER INSTANCE 4|6 ID: USER submits a message with the

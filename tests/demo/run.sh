@@ -43,7 +43,8 @@ build() {
 	exit 1
 }
 say "building vaddr.ko, vaddrctl and the test tools"
-[ -n "${VADDR_KO:-}" ] || build module make module
+# The flags of `make check`, so that neither rebuilds after the other.
+[ -n "${VADDR_KO:-}" ] || build module make module W=1 KCFLAGS=-Werror
 build vaddrctl make vaddrctl
 build tools make -C tests/tools
 

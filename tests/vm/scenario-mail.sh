@@ -46,9 +46,11 @@ mail_seen() {
 	if [ "$phase" = off ] && [ "$helo" != host.example ]; then
 		name=host.example addr=$(scn_user h1 "$fam") spf=Fail
 	fi
+	check "vaddr $phase: $user over IPv$fam: message delivered" \
+		scn_message "$id" || return 1
 	expect_eq "vaddr $phase: $user over IPv$fam: Received: from $helo ($name [$addr])" \
 		"$(scn_received "$id")" "from $helo ($name [$(scn_pfaddr "$addr")])"
-	expect_eq "vaddr $phase: $user over IPv$fam: smtpd logged client=$name[$addr]" \
+	expect_eq "vaddr $phase: $user over IPv$fam: smtpd logged client=${name}[$addr]" \
 		"$(scn_mx_log "$id")" "client=${name}[$addr]"
 	expect_eq "vaddr $phase: $user over IPv$fam: Received-SPF: $spf" \
 		"$(scn_spf "$id")" "$spf"

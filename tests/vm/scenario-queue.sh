@@ -40,6 +40,8 @@ queued_seen() {
 	helo=$(scn_user "$user" domain)
 	name=$(scn_user "$want" domain) addr=$(scn_user "$want" "$fam")
 	[ "$name" = "$helo" ] || spf=Fail
+	check "vaddr $phase: $user via $inst over IPv$fam: message delivered" \
+		scn_message "$id" || return 1
 	expect_eq "vaddr $phase: $user via $inst over IPv$fam: Received: from $helo ($name [$addr])" \
 		"$(scn_received "$id")" "from $helo ($name [$(scn_pfaddr "$addr")])"
 	expect_eq "vaddr $phase: $user via $inst over IPv$fam: Received-SPF: $spf" \
