@@ -5,6 +5,7 @@
 # make check T=NAME  one VM test (tests/vm/NAME.sh) only
 # make bench         the benchmarks in a VM (tests/bench/*.sh): ratios, not TAP
 # make bench T=NAME  one benchmark (tests/bench/NAME.sh) only
+# make demo         the hosting scenario played in a VM, without and with vaddr
 # make deps          install what building and testing need (Debian 12, root)
 # make install       the module (modules_install + depmod), vaddrctl, man
 #                    pages, completion, vaddr.service, /etc/vaddr.conf
@@ -37,7 +38,7 @@ DKMS_DIR = $(DESTDIR)/usr/src/vaddr-$(VERSION)
 
 .PHONY: all module vaddrctl check bench deps clean kdir install uninstall \
 	install-module uninstall-module dkms-source dkms-install \
-	dkms-uninstall deb
+	dkms-uninstall deb demo
 
 all: module vaddrctl
 
@@ -96,6 +97,9 @@ dkms-uninstall:
 
 deb:
 	packaging/deb.sh $(VERSION)
+
+demo:
+	KDIR="$(KDIR)" tests/demo/run.sh
 
 clean:
 	-test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -6,8 +6,10 @@
 # is 1 when the guest did not write its completion marker, 2 when the VM
 # could not be started (no kernel, no initramfs, unknown test).
 #
-# Env: KDIR (required), VM_TIMEOUT (seconds, default 1800), VM_TEST_TIMEOUT
-# (per test, default 600), VADDR_KO (module to test, default $repo/vaddr.ko),
+# Env: KDIR (required), VM_TIMEOUT (seconds; default: 120 for the boot and
+# the kernel log check plus VM_TEST_TIMEOUT for each test, so a suite of
+# slow tests never hits it), VM_TEST_TIMEOUT (per test, default 600),
+# VADDR_KO (module to test, default $repo/vaddr.ko),
 # VM_LOG_LINES (console lines shown on failure, default 150), VM_SUITE (the
 # directory under tests/ holding the scripts: vm, or bench for `make bench`),
 # VM_DIR (work directory, default build/vm; `make bench` uses its own, so it
@@ -21,7 +23,6 @@ repo=$(cd "$here/../.." && pwd)
 vmdir=${VM_DIR:-$repo/build/vm}
 suite=${VM_SUITE:-vm}
 out=$vmdir/out
-timeout_s=${VM_TIMEOUT:-1800}
 
 say() { echo "# vm: $*"; }
 
@@ -54,6 +55,9 @@ fi
 for t in "${tests[@]}"; do
 	[ -f "$repo/tests/$suite/$t.sh" ] || { say "no test tests/$suite/$t.sh"; exit 2; }
 done
+# Each test has its own timeout; this one only stops a guest that hangs.
+test_timeout=${VM_TEST_TIMEOUT:-600}
+timeout_s=${VM_TIMEOUT:-$((120 + test_timeout * ${#tests[@]}))}
 
 mkdir -p "$vmdir"
 # One run at a time per tree: they share the out dir and console log.
@@ -72,7 +76,7 @@ fi
 # Settings for guest-init.sh; VADDR_KO lets a prebuilt module stand in.
 {
 	printf 'VADDR_KO=%q\n' "${VADDR_KO:-$repo/vaddr.ko}"
-	printf 'TEST_TIMEOUT=%d\n' "${VM_TEST_TIMEOUT:-600}"
+	printf 'TEST_TIMEOUT=%d\n' "$test_timeout"
 	printf 'SUITE=%q\n' "$suite"
 	printf 'VM_ACCEL=%q\n' "$accel${icount:+ icount}"
 } >"$out/env"
