@@ -26,7 +26,7 @@ log=/tmp/apt.log
 rm -f /var/lib/man-db/auto-update
 start=$SECONDS
 if ! check "apt-get install ./vaddr-dkms ./vaddrctl" \
-	sh -c "apt-get install -y ${debs[*]} >$log 2>&1"; then
+	sh -c "DEBIAN_FRONTEND=noninteractive apt-get install -y ${debs[*]} >$log 2>&1"; then
 	tail -n 30 "$log" | sed 's/^/# | /' >&2
 	exit 1
 fi
@@ -81,7 +81,7 @@ check "modprobe -r vaddr" modprobe -r vaddr
 _module_loaded=
 
 if ! check "apt-get purge vaddrctl vaddr-dkms" \
-	sh -c "apt-get purge -y vaddrctl vaddr-dkms >$log 2>&1"; then
+	sh -c "DEBIAN_FRONTEND=noninteractive apt-get purge -y vaddrctl vaddr-dkms >$log 2>&1"; then
 	tail -n 30 "$log" | sed 's/^/# | /' >&2
 fi
 check_fails "modprobe vaddr fails after purge" modprobe vaddr
