@@ -405,6 +405,12 @@ static int vaddr_nl_domain_new(struct sk_buff *skb, struct genl_info *info)
 				    "IPv6 address already belongs to another domain");
 		goto out;
 	}
+	if (vaddr_table_full(t)) {
+		NL_SET_ERR_MSG(extack,
+			       "table is full (vaddr module parameter max_entries)");
+		err = -ENOSPC;
+		goto out;
+	}
 	err = vaddr_domain_add(t, name, addr4, addr6);
 	if (err)
 		goto out;
@@ -649,6 +655,12 @@ static int vaddr_nl_uid_add(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(d);
 		goto out;
 	}
+	if (vaddr_table_full(t)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "table is full (vaddr module parameter max_entries)");
+		err = -ENOSPC;
+		goto out;
+	}
 	err = vaddr_uid_add(t, kuid, d);
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VADDR_A_UID],
@@ -785,6 +797,12 @@ static int vaddr_nl_cgroup_add(struct sk_buff *skb, struct genl_info *info)
 	d = t ? vaddr_attr_domain(t, info) : ERR_PTR(-ENOENT);
 	if (IS_ERR(d)) {
 		err = PTR_ERR(d);
+		goto out;
+	}
+	if (vaddr_table_full(t)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "table is full (vaddr module parameter max_entries)");
+		err = -ENOSPC;
 		goto out;
 	}
 	err = vaddr_cgroup_add(t, obj.cgroup, d);

@@ -12,6 +12,7 @@
 #include <linux/cgroup.h>
 #include <linux/cred.h>
 #include <linux/jhash.h>
+#include <linux/moduleparam.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <net/ipv6.h>
@@ -20,6 +21,17 @@
 #include "vaddr.h"
 
 DEFINE_STATIC_KEY_FALSE(vaddr_active);
+
+/*
+ * Entries (domains, uids and cgroups) one table may hold, live or staged:
+ * whoever manages a namespace's table, root of a user namespace included,
+ * cannot grow it without bound. 4M entries is four times the largest
+ * table the benchmarks load.
+ */
+static unsigned int max_entries = 1U << 22;
+module_param(max_entries, uint, 0644);
+MODULE_PARM_DESC(max_entries,
+		 "most domains, uids and cgroups in one namespace's table");
 
 static struct workqueue_struct *vaddr_wq;
 
@@ -285,6 +297,13 @@ static int vaddr_map_del(struct xarray *xa, unsigned long key,
 	else
 		d->nr_cgroups--;
 	return 0;
+}
+
+bool vaddr_table_full(struct vaddr_table *t)
+{
+	unsigned long n = atomic_read(&t->names.nelems);
+
+	return n + t->nr_uids + t->nr_cgroups >= READ_ONCE(max_entries);
 }
 
 int vaddr_uid_add(struct vaddr_table *t, kuid_t uid, struct vaddr_domain *d)

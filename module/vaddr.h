@@ -125,6 +125,7 @@ int vaddr_domain_add(struct vaddr_table *t, const char *name,
 void vaddr_domain_del(struct vaddr_table *t, struct vaddr_domain *d);
 void vaddr_domain_set_fail_closed(struct vaddr_table *t,
 				  struct vaddr_domain *d, bool on);
+bool vaddr_table_full(struct vaddr_table *t);
 int vaddr_uid_add(struct vaddr_table *t, kuid_t uid, struct vaddr_domain *d);
 int vaddr_uid_del(struct vaddr_table *t, kuid_t uid);
 int vaddr_cgroup_add(struct vaddr_table *t, u64 id, struct vaddr_domain *d);

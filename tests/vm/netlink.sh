@@ -137,3 +137,23 @@ expect_eq "  ... each once" \
 	"$(ctl -j user show | jq -r '.[].uid' | sort -u | wc -l)" 3001
 
 module_unload
+
+# --- the cap on a table's size (module parameter max_entries) --------------
+module_load max_entries=3
+ctl domain add cap.example addr 192.0.2.60
+ctl user add 5001 domain cap.example
+ctl user add 5002 domain cap.example
+before=$(ctl -j show)
+out=$(ctl user add 5003 domain cap.example 2>&1); rc=$?
+expect_eq "a uid beyond max_entries is refused, saying why" "$rc $out" \
+	"1 Error: table is full (vaddr module parameter max_entries)."
+out=$(ctl domain add cap2.example addr 192.0.2.61 2>&1)
+check "  ... and so is a domain" grep -q "table is full" <<<"$out"
+expect_eq "  ... and the table is unchanged" "$(ctl -j show)" "$before"
+printf 'domain a.example\n\taddr 192.0.2.62\n\tuser 6001 6002 6003\n' >/tmp/cap.conf
+out=$(ctl load /tmp/cap.conf 2>&1)
+check "a load beyond max_entries fails, saying why" grep -q "table is full" <<<"$out"
+expect_eq "  ... and the table is unchanged" "$(ctl -j show)" "$before"
+echo 4 >/sys/module/vaddr/parameters/max_entries
+check "raised at run time, the next uid fits" ctl user add 5003 domain cap.example
+module_unload
