@@ -332,32 +332,24 @@ static int vaddr_guard_up(struct net *net)
 {
 	int err;
 
-	err = nf_ct_netns_get(net, NFPROTO_IPV4);
+	err = vaddr_conntrack_get(net);
 	if (err)
 		return err;
-	err = nf_ct_netns_get(net, NFPROTO_IPV6);
-	if (err)
-		goto err_put4;
 	err = nf_register_net_hooks(net, vaddr_guard_ops,
 				    ARRAY_SIZE(vaddr_guard_ops));
-	if (err)
-		goto err_put6;
+	if (err) {
+		vaddr_conntrack_put(net);
+		return err;
+	}
 	static_branch_inc(&vaddr_guarded);
 	return 0;
-
-err_put6:
-	nf_ct_netns_put(net, NFPROTO_IPV6);
-err_put4:
-	nf_ct_netns_put(net, NFPROTO_IPV4);
-	return err;
 }
 
 static void vaddr_guard_down(struct net *net)
 {
 	nf_unregister_net_hooks(net, vaddr_guard_ops,
 				ARRAY_SIZE(vaddr_guard_ops));
-	nf_ct_netns_put(net, NFPROTO_IPV6);
-	nf_ct_netns_put(net, NFPROTO_IPV4);
+	vaddr_conntrack_put(net);
 	static_branch_dec(&vaddr_guarded);
 }
 

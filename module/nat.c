@@ -103,7 +103,8 @@ static const struct nf_hook_ops vaddr_nat_ops6 = {
 	.priority = NF_IP6_PRI_NAT_SRC + 10,
 };
 
-static int vaddr_nat_hook_up(struct net *net)
+/* Conntrack for both families in @net, for as long as a hook needs it. */
+int vaddr_conntrack_get(struct net *net)
 {
 	int err;
 
@@ -112,10 +113,26 @@ static int vaddr_nat_hook_up(struct net *net)
 		return err;
 	err = nf_ct_netns_get(net, NFPROTO_IPV6);
 	if (err)
-		goto err_put4;
+		nf_ct_netns_put(net, NFPROTO_IPV4);
+	return err;
+}
+
+void vaddr_conntrack_put(struct net *net)
+{
+	nf_ct_netns_put(net, NFPROTO_IPV6);
+	nf_ct_netns_put(net, NFPROTO_IPV4);
+}
+
+static int vaddr_nat_hook_up(struct net *net)
+{
+	int err;
+
+	err = vaddr_conntrack_get(net);
+	if (err)
+		return err;
 	err = nf_nat_ipv4_register_fn(net, &vaddr_nat_ops4);
 	if (err)
-		goto err_put6;
+		goto err_put;
 	err = nf_nat_ipv6_register_fn(net, &vaddr_nat_ops6);
 	if (err)
 		goto err_unregister4;
@@ -123,10 +140,8 @@ static int vaddr_nat_hook_up(struct net *net)
 
 err_unregister4:
 	nf_nat_ipv4_unregister_fn(net, &vaddr_nat_ops4);
-err_put6:
-	nf_ct_netns_put(net, NFPROTO_IPV6);
-err_put4:
-	nf_ct_netns_put(net, NFPROTO_IPV4);
+err_put:
+	vaddr_conntrack_put(net);
 	return err;
 }
 
@@ -134,8 +149,7 @@ static void vaddr_nat_hook_down(struct net *net)
 {
 	nf_nat_ipv6_unregister_fn(net, &vaddr_nat_ops6);
 	nf_nat_ipv4_unregister_fn(net, &vaddr_nat_ops4);
-	nf_ct_netns_put(net, NFPROTO_IPV6);
-	nf_ct_netns_put(net, NFPROTO_IPV4);
+	vaddr_conntrack_put(net);
 }
 
 /*

@@ -176,12 +176,26 @@ static int vaddr_check_addr6(const struct nlattr *attr,
 }
 
 /* The domain named by VADDR_A_DOMAIN, or an error set in extack. */
+/* -ENOSPC when @t holds max_entries already (module parameter). */
+static int vaddr_check_room(struct vaddr_table *t,
+			    struct netlink_ext_ack *extack)
+{
+	if (!vaddr_table_full(t))
+		return 0;
+	NL_SET_ERR_MSG(extack,
+		       "table is full (vaddr module parameter max_entries)");
+	return -ENOSPC;
+}
+
+/* The domain named in the request; t NULL: vaddr_target() found none. */
 static struct vaddr_domain *vaddr_attr_domain(struct vaddr_table *t,
 					      struct genl_info *info)
 {
 	struct nlattr *attr = info->attrs[VADDR_A_DOMAIN];
 	struct vaddr_domain *d;
 
+	if (!t)
+		return ERR_PTR(-ENOENT);
 	if (VADDR_MISSING(info, VADDR_A_DOMAIN, "missing domain name"))
 		return ERR_PTR(-EINVAL);
 	d = vaddr_domain_find(t, nla_data(attr));
@@ -345,6 +359,29 @@ static void vaddr_changed(struct vaddr_net *vn, struct genl_info *info,
 	vaddr_notify(info, cmd, obj);
 }
 
+/*
+ * Set @d's fail-closed option from @attr and, in the live table, register
+ * the output hooks it needs (a stage's are registered when it is
+ * committed). On failure the option is as it was.
+ */
+static int vaddr_set_fail_closed(struct vaddr_net *vn, struct vaddr_table *t,
+				 struct vaddr_domain *d, bool staged,
+				 struct nlattr *attr,
+				 struct netlink_ext_ack *extack)
+{
+	bool old = d->fail_closed;
+	int err;
+
+	vaddr_domain_set_fail_closed(t, d, nla_get_u8(attr));
+	err = staged ? 0 : vaddr_guard_sync(vn);
+	if (err) {
+		vaddr_domain_set_fail_closed(t, d, old);
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "cannot register the output hooks");
+	}
+	return err;
+}
+
 static int vaddr_nl_domain_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **attrs = info->attrs;
@@ -405,24 +442,17 @@ static int vaddr_nl_domain_new(struct sk_buff *skb, struct genl_info *info)
 				    "IPv6 address already belongs to another domain");
 		goto out;
 	}
-	if (vaddr_table_full(t)) {
-		NL_SET_ERR_MSG(extack,
-			       "table is full (vaddr module parameter max_entries)");
-		err = -ENOSPC;
+	err = vaddr_check_room(t, extack);
+	if (err)
 		goto out;
-	}
 	err = vaddr_domain_add(t, name, addr4, addr6);
 	if (err)
 		goto out;
 	d = vaddr_domain_find(t, name);
 	if (attrs[VADDR_A_FAIL_CLOSED]) {
-		vaddr_domain_set_fail_closed(t, d,
-					     nla_get_u8(attrs[VADDR_A_FAIL_CLOSED]));
-		/* A stage's hooks are synced when it is committed. */
-		err = staged ? 0 : vaddr_guard_sync(vn);
+		err = vaddr_set_fail_closed(vn, t, d, staged,
+					    attrs[VADDR_A_FAIL_CLOSED], extack);
 		if (err) {
-			NL_SET_ERR_MSG_ATTR(extack, attrs[VADDR_A_FAIL_CLOSED],
-					    "cannot register the output hooks");
 			vaddr_domain_del(t, d);
 			goto out;
 		}
@@ -444,7 +474,7 @@ static int vaddr_nl_domain_del(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&vn->lock);
 	t = vaddr_target(vn, skb, info, &staged);
-	d = t ? vaddr_attr_domain(t, info) : ERR_PTR(-ENOENT);
+	d = vaddr_attr_domain(t, info);
 	if (IS_ERR(d)) {
 		mutex_unlock(&vn->lock);
 		return PTR_ERR(d);
@@ -466,7 +496,7 @@ static int vaddr_nl_domain_set(struct sk_buff *skb, struct genl_info *info)
 	struct vaddr_obj obj = {};
 	struct vaddr_domain *d;
 	struct vaddr_table *t;
-	bool old, staged;
+	bool staged;
 	int err;
 
 	if (VADDR_MISSING(info, VADDR_A_FAIL_CLOSED,
@@ -474,21 +504,14 @@ static int vaddr_nl_domain_set(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	mutex_lock(&vn->lock);
 	t = vaddr_target(vn, skb, info, &staged);
-	d = t ? vaddr_attr_domain(t, info) : ERR_PTR(-ENOENT);
+	d = vaddr_attr_domain(t, info);
 	if (IS_ERR(d)) {
 		err = PTR_ERR(d);
 		goto out;
 	}
-	old = d->fail_closed;
-	vaddr_domain_set_fail_closed(t, d, nla_get_u8(fc_attr));
-	/* A stage's hooks are registered when it is committed. */
-	err = staged ? 0 : vaddr_guard_sync(vn);
-	if (err) {
-		vaddr_domain_set_fail_closed(t, d, old);
-		NL_SET_ERR_MSG_ATTR(info->extack, fc_attr,
-				    "cannot register the output hooks");
+	err = vaddr_set_fail_closed(vn, t, d, staged, fc_attr, info->extack);
+	if (err)
 		goto out;
-	}
 	obj.domain = d;
 	vaddr_changed(vn, info, staged, VADDR_CMD_DOMAIN_SET, &obj);
 out:
@@ -650,17 +673,14 @@ static int vaddr_nl_uid_add(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&vn->lock);
 	t = vaddr_target(vn, skb, info, &staged);
-	d = t ? vaddr_attr_domain(t, info) : ERR_PTR(-ENOENT);
+	d = vaddr_attr_domain(t, info);
 	if (IS_ERR(d)) {
 		err = PTR_ERR(d);
 		goto out;
 	}
-	if (vaddr_table_full(t)) {
-		NL_SET_ERR_MSG(info->extack,
-			       "table is full (vaddr module parameter max_entries)");
-		err = -ENOSPC;
+	err = vaddr_check_room(t, info->extack);
+	if (err)
 		goto out;
-	}
 	err = vaddr_uid_add(t, kuid, d);
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VADDR_A_UID],
@@ -794,17 +814,14 @@ static int vaddr_nl_cgroup_add(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&vn->lock);
 	t = vaddr_target(vn, skb, info, &staged);
-	d = t ? vaddr_attr_domain(t, info) : ERR_PTR(-ENOENT);
+	d = vaddr_attr_domain(t, info);
 	if (IS_ERR(d)) {
 		err = PTR_ERR(d);
 		goto out;
 	}
-	if (vaddr_table_full(t)) {
-		NL_SET_ERR_MSG(info->extack,
-			       "table is full (vaddr module parameter max_entries)");
-		err = -ENOSPC;
+	err = vaddr_check_room(t, info->extack);
+	if (err)
 		goto out;
-	}
 	err = vaddr_cgroup_add(t, obj.cgroup, d);
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(info->extack,

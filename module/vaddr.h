@@ -143,6 +143,8 @@ bool vaddr_local6(const struct sock *sk, const struct in6_addr *addr);
 
 /* nat.c */
 int vaddr_nat_sync(struct vaddr_net *vn, bool want);
+int vaddr_conntrack_get(struct net *net);
+void vaddr_conntrack_put(struct net *net);
 
 /* isolation.c */
 void vaddr_guard_net_init(struct vaddr_net *vn);
