@@ -38,7 +38,8 @@ echo 0 >/proc/sys/kernel/dmesg_restrict
 # As systemd sets it on Debian: ping sockets for every group.
 sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 
-# VADDR_KO, TEST_TIMEOUT, SUITE and VM_ACCEL, written by vm.sh.
+# VADDR_KO, TEST_TIMEOUT, SUITE, VM_ACCEL and VM_PASS's variables, written
+# by vm.sh.
 # shellcheck disable=SC1091
 . "$out/env"
 export VADDR_KO VM_ACCEL

@@ -15,7 +15,9 @@
 # VM_DIR (work directory, default build/vm; `make bench` uses its own, so it
 # never collides with a `make check` running at the same time), VM_ICOUNT
 # (TCG only: a shift N for QEMU's -icount: guest time becomes instructions x
-# 2^N ns, deterministic whatever else the host runs; for benchmarks).
+# 2^N ns, deterministic whatever else the host runs; for benchmarks),
+# VM_PASS (names of host variables the guest's tests see with their values,
+# e.g. "QUICK STRESS_SECONDS"; unset ones are left out).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -79,6 +81,9 @@ fi
 	printf 'TEST_TIMEOUT=%d\n' "$test_timeout"
 	printf 'SUITE=%q\n' "$suite"
 	printf 'VM_ACCEL=%q\n' "$accel${icount:+ icount}"
+	for v in ${VM_PASS:-}; do
+		[ -z "${!v+set}" ] || printf 'export %s=%q\n' "$v" "${!v}"
+	done
 } >"$out/env"
 
 log=$vmdir/console.log
