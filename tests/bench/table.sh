@@ -1,0 +1,258 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Issue 9's table sizes: how long `vaddrctl load` takes for 10k, 100k and
+# 1M users, the kernel memory per mapping, and the connect rate while a
+# writer keeps replacing the table.
+# bench-host: yes
+#
+#  ns h ("host")                              ns r ("remote")
+#  +-----------------------------------+      +------------------------+
+#  | h0 198.51.100.1/24  host address  | veth | r0 198.51.100.2/24     |
+#  |    198.51.100.70/32 bcd.example   |------|    tcp-sink :7000      |
+#  +-----------------------------------+      +------------------------+
+#
+# Tables (vaddr.conf files made by table_files): bcd.example with uid 1001
+# and a range of uids from 100000 ("10k", "100k", "1M": users in all); the
+# same 1M users in 10000 domains of 100 ("1M/10k domains", each domain an
+# IPv6 address); and 100k users 64 uids apart ("100k sparse": one per
+# xarray leaf, the worst case of the uid xarray).
+#
+# Load time: emulated time under TCG (no KVM here), an upper bound on
+# native time. run.sh runs this script on the host first with BENCH_HOST=1
+# (marked by the "bench-host: yes" line above): it times `vaddrctl check`
+# of each file natively, the userspace parse that a load starts with. The
+# guest times the same check; their ratio is how much slower the emulated
+# CPU runs this code, and load time divided by it estimates native time
+# (an estimate: kernel code need not slow down as much as userspace).
+#
+# Memory: the module allocates the table with __GFP_ACCOUNT, in the context
+# of the process that sends the requests, so each load runs in a memory
+# cgroup of its own and the slab + percpu memory charged to it is the
+# table's, to the byte, whatever else the kernel does meanwhile (only the
+# rhashtable buckets for names and addresses are not charged: 8 to 16
+# bytes per domain). Slab + Percpu of /proc/meminfo across the load is
+# shown too, as a check, but moves with everything else.
+#
+# Connect rate under a writer: pairs of tcp-connect runs by uid 1001 (in
+# every table), A with no writer and B while a loop on CPU 1 (the sink's)
+# keeps loading the 10k table; a failed connect ends its run and fails the
+# pair, and vaddr's bound4 counter must grow by every connect made.
+# QUICK=1: the 10k and 100k tables only, 3 pairs of 150 ms runs.
+# shellcheck disable=SC2317 # functions run through pairs' eval
+set -u
+
+# table_files DIR: the vaddr.conf files, as NAME FILE USERS lines.
+table_files() {
+	local dir=$1 big=1000000
+	[ -n "${QUICK:-}" ] && big=
+	for n in 10000 100000 $big; do
+		{
+			printf 'domain bcd.example\n\taddr 198.51.100.70\n'
+			printf '\tuser 1001 100000-%d\n' $((100000 + n - 2))
+		} >"$dir/t$n.conf"
+		echo "$(human_n "$n") $dir/t$n.conf $n"
+	done
+	[ -n "$big" ] || return 0
+	# 100k users, 64 uids apart, 50 a line (a line takes up to 64 words).
+	awk 'BEGIN {
+		print "domain bcd.example\n\taddr 198.51.100.70\n\tuser 1001"
+		for (i = 0; i < 99999; i++)
+			printf "%s%d%s", i % 50 ? " " : "\tuser ",
+				100000 + 64 * i, i % 50 == 49 ? "\n" : ""
+		print ""
+	}' >"$dir/sparse.conf"
+	echo "100k-sparse $dir/sparse.conf 100000"
+	# 10000 domains of 100 users: bcd.example first, with uid 1001.
+	awk 'BEGIN {
+		print "domain bcd.example\n\taddr 198.51.100.70\n\tuser 1001 100000-100098"
+		for (d = 1; d < 10000; d++)
+			printf "domain d%05d.example\n\taddr 2001:db8:1::%x\n\tuser %d-%d\n",
+				d, d, 100000 + 100 * d - 1, 100000 + 100 * d + 98
+	}' >"$dir/t1m-domains.conf"
+	echo "1M/10k-domains $dir/t1m-domains.conf 1000000"
+}
+
+human_n() {
+	case $1 in
+	1000000) echo 1M ;;
+	*000) echo "$(($1 / 1000))k" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# check_time CTL FILE: the fastest of 3 `vaddrctl check FILE` (QUICK: 1),
+# in seconds.
+check_time() {
+	local best="" i t runs=3
+	[ -n "${QUICK:-}" ] && runs=1
+	for ((i = 0; i < runs; i++)); do
+		t=$(date +%s%N)
+		"$1" check "$2" >/dev/null || return 1
+		t=$(($(date +%s%N) - t))
+		[ -z "$best" ] || [ "$t" -lt "$best" ] && best=$t
+	done
+	awk -v t="$best" 'BEGIN { printf "%.3f\n", t / 1e9 }'
+}
+
+# The host part: NAME SECONDS for each table, natively.
+if [ -n "${BENCH_HOST:-}" ]; then
+	repo=$(cd "$(dirname "$0")/../.." && pwd)
+	dir=$(mktemp -d)
+	trap 'rm -rf "$dir"' EXIT
+	table_files "$dir" | while read -r name file _; do
+		echo "$name $(check_time "$repo/userspace/vaddrctl" "$file")"
+	done
+	exit
+fi
+
+# shellcheck source-path=SCRIPTDIR source=lib-bench.sh
+source "$(dirname "$0")/lib-bench.sh"
+
+H4=198.51.100.1 R4=198.51.100.2 BCD4=198.51.100.70
+P=${BENCH_PAIRS:-15} RUN_MS=250
+[ -n "${QUICK:-}" ] && P=3 RUN_MS=150
+CPU=0 SINK_CPU=1
+[ "$(nproc)" -gt 1 ] || SINK_CPU=0
+HOST_TIMES=$VADDR_ROOT/build/bench/table.host
+FILES=/tmp/table-files
+
+ctl() {
+	"$VADDRCTL" -n h "$@"
+}
+
+stat() {
+	ctl -j stats | jq -r '.[] | select(.domain == "bcd.example") | .'"$1"
+}
+
+# kmem: Slab + Percpu of the whole kernel, in kB.
+kmem() {
+	awk '$1 == "Slab:" || $1 == "Percpu:" { kb += $2 } END { print kb }' \
+		/proc/meminfo
+}
+
+# memcg_bytes CG: slab and percpu memory charged to cgroup CG.
+memcg_bytes() {
+	awk '$1 == "slab" || $1 == "percpu" { b += $2 } END { print b }' \
+		"$1/memory.stat"
+}
+
+# load_one NAME FILE USERS: load FILE into an empty table; one line of
+# figures, and the users' mapping checked at both ends of the uid range.
+load_one() {
+	local name=$1 file=$2 users=$3 m0 m1 cg t check host last
+	ctl flush
+	sleep 0.5	# the replaced table is freed after RCU, from a workqueue
+	cg=/sys/fs/cgroup/vaddr-bench-$RANDOM
+	mkdir "$cg" || return 1
+	m0=$(kmem)
+	t=$(date +%s%N)
+	# shellcheck disable=SC2016 # $$ of the inner shell
+	if ! sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$cg" \
+		"$VADDRCTL" -n h load "$file" >&2; then
+		bench_fail "load $name" "vaddrctl load failed (see the log)"
+		return 1
+	fi
+	t=$(($(date +%s%N) - t))
+	sleep 0.5
+	m1=$(kmem)
+	# The last uid of the file, mapped? (one whoami: the load is complete)
+	last=$(grep -oE '[0-9]+$' "$file" | tail -n 1)
+	if ! run_as "$last" h "$VADDRCTL" -j whoami | jq -e '.match == "uid"' >/dev/null; then
+		bench_fail "load $name" "uid $last is not mapped after the load"
+		return 1
+	fi
+	check=$(check_time "$VADDRCTL" "$file")
+	host=$(awk -v n="$name" '$1 == n { print $2 }' "$HOST_TIMES" 2>/dev/null)
+	awk -v title="load $name users" -v w="$BENCH_WIDTH" -v t="$t" \
+		-v users="$users" -v cg="$(memcg_bytes "$cg")" -v dm="$((m1 - m0))" \
+		-v check="$check" -v host="$host" 'BEGIN {
+		printf "%-*s %6.2f s emulated", w, title, t / 1e9
+		if (host > 0 && check > 0)
+			printf " (~%.2f s native; check %.2f s here, %.3f s on the host)",
+				t / 1e9 / (check / host), check, host
+		else
+			printf " (check %.2f s here)", check
+		printf ", %.1f bytes/user (%.1f MB charged;" \
+			" Slab+Percpu %+.1f MB)\n", cg / users, cg / 1048576, dm / 1024
+	}'
+	diag "load $name: $((t / 1000000)) ms, kmem $m0 -> $m1 kB," \
+		"memcg: $(grep -E '^(slab|percpu|sock|kernel) ' "$cg/memory.stat" | tr '\n' ' ')"
+	rmdir "$cg" 2>/dev/null	# the charges stay with the table
+}
+
+# The writer: loads the 10k table in a loop on the sink's CPU, counting
+# loads and failures, until writer_stop.
+writer_start() {
+	[ -n "${_writer:-}" ] && return 0
+	rm -f /tmp/writer.stop
+	(
+		while [ ! -e /tmp/writer.stop ]; do
+			if taskset -c "$SINK_CPU" "$VADDRCTL" -n h load "$FILES/t10000.conf" \
+				2>>/tmp/writer.err; then
+				echo >>/tmp/writer.loads
+			else
+				echo >>/tmp/writer.failed
+			fi
+		done
+	) &
+	_writer=$!
+}
+writer_stop() {
+	[ -z "${_writer:-}" ] && return 0
+	touch /tmp/writer.stop
+	wait "$_writer"
+	_writer=
+}
+tcp() { work tcp "$1"; }
+
+bench_header "table: load time, kernel memory, connects under a writer (issue 9), tests/bench/table.sh"
+
+netns_add h
+netns_add r
+veth_pair h h0 r r0
+addr_add h h0 $H4/24
+addr_add h h0 $BCD4/32
+addr_add r r0 $R4/24
+bg_start /tmp/tcp-sink.out "$NSEXEC" -n r -- "$LOOP" tcp-sink :: 7000 --cpu $SINK_CPU
+# shellcheck disable=SC2119 # no module parameters
+module_load
+echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+mkdir -p $FILES
+table_files $FILES >$FILES/list
+diag "set up after ${SECONDS}s"
+
+if [ -s "$HOST_TIMES" ]; then
+	bench_note "native estimate: load time / (guest check time / host check time)"
+else
+	bench_note "no host times ($HOST_TIMES): no native estimate"
+fi
+while read -r name file users; do
+	load_one "$name" "$file" "$users"
+done <$FILES/list
+diag "loads done after ${SECONDS}s"
+
+# Connect rate with and without a writer, the 10k table loaded.
+ctl load $FILES/t10000.conf
+worker tcp run_as 1001 h "$LOOP" tcp-connect "$R4" 7000 1 --stdin --cpu "$CPU"
+N_TCP=$(calibrate $RUN_MS 200 tcp)
+rm -f /tmp/writer.loads /tmp/writer.failed /tmp/writer.err
+bound0=$(stat bound4)
+t0=$SECONDS
+pairs "$P" "tcp-connect v4 mapped: writer/no writer" \
+	"writer_stop; tcp $N_TCP" "writer_start; tcp $N_TCP"
+writer_stop
+bound=$(($(stat bound4) - bound0))
+want=$((P * 2 * (N_TCP + N_TCP / 20)))
+loads=$(wc -l </tmp/writer.loads 2>/dev/null || echo 0)
+failed=$(wc -l </tmp/writer.failed 2>/dev/null || echo 0)
+bench_note "writer: $loads loads of the 10k table during the B runs" \
+	"($failed failed) in $((SECONDS - t0)) s of pairs; runs of N=$N_TCP"
+[ "$failed" -eq 0 ] ||
+	bench_fail "writer" "$failed loads failed: $(head -n 3 /tmp/writer.err)"
+if [ "$bound" -eq "$want" ]; then
+	bench_note "check: every connect, with or without the writer, was auto-bound (bound4 +$want), none failed"
+else
+	bench_fail "check: writer" "bound4 grew by $bound, want $want"
+fi
+diag "done after ${SECONDS}s"
+bench_end
