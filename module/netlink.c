@@ -1212,7 +1212,6 @@ static struct genl_family vaddr_genl_family __ro_after_init = {
 	.maxattr = VADDR_A_MAX,
 	.netnsok = true,
 	.parallel_ops = true,
-	.resv_start_op = VADDR_CMD_MAX + 1,
 	.ops = vaddr_genl_ops,
 	.n_ops = ARRAY_SIZE(vaddr_genl_ops),
 	.mcgrps = vaddr_mcgrps,
