@@ -150,7 +150,12 @@ static int vaddr_check_addr4(const struct nlattr *attr,
 {
 	__be32 a = nla_get_in_addr(attr);
 
-	if (ipv4_is_zeronet(a) || ipv4_is_loopback(a) ||
+	/*
+	 * All of 0/8 ("this network", RFC 1122), as the UAPI says:
+	 * ipv4_is_zeronet() matches 0.0.0.0 only, Linux having made the
+	 * rest of 0/8 assignable.
+	 */
+	if ((a & htonl(IN_CLASSA_NET)) == 0 || ipv4_is_loopback(a) ||
 	    ipv4_is_multicast(a) || ipv4_is_lbcast(a)) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "IPv4 address must be a unicast address");
