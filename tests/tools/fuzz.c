@@ -2188,7 +2188,9 @@ static void send_mutated(struct sk *s)
 		encode(&m, &r, chance(90) ? NLM_F_ACK : 0, ++s->seq);
 		describe(&r, s, desc, sizeof(desc));
 		n = 1 + (chance(30) ? rnd(3) : 0);
-		for (i = 0; i < n && m.len >= NLMSG_HDRLEN; i++)
+		/* Mutations add at nlmsg_len: never over a cut header. */
+		for (i = 0; i < n && m.len >= NLMSG_HDRLEN + GENL_HDRLEN &&
+			    nlh->nlmsg_len >= NLMSG_HDRLEN + GENL_HDRLEN; i++)
 			how[i] = mutate(&m);
 		if (m.len >= NLMSG_HDRLEN && nlh->nlmsg_len >= NLMSG_HDRLEN &&
 		    NLMSG_ALIGN(nlh->nlmsg_len) + NLMSG_HDRLEN <= m.len)
@@ -2628,6 +2630,43 @@ static bool probe_admin(void)
 	return yes;
 }
 
+/*
+ * Leave a table worth comparing, for the final check and for whoever looks
+ * at it next: a domain for each of five names, with mappings. Judged like
+ * any request (a name or address still taken: EEXIST, EADDRINUSE).
+ */
+static void fill(void)
+{
+	struct req r;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		memset(&r, 0, sizeof(r));
+		r.cmd = VADDR_CMD_DOMAIN_NEW;
+		r.has_name = true;
+		r.name = intern(pool_names[i]);
+		r.has4 = r.has6 = true;
+		memcpy(r.a4, (uint8_t[]){ 198, 51, 100, 100 + i }, 4);
+		memcpy(r.a6, (uint8_t[]){ 0x20, 0x01, 0x0d, 0xb8, [14] = 1,
+					  [15] = i }, 16);
+		send_req(&sks[0], &r);
+		memset(&r, 0, sizeof(r));
+		r.cmd = VADDR_CMD_UID_ADD;
+		r.has_name = r.has_uid = true;
+		r.name = intern(pool_names[i]);
+		r.uid = i ? 2000 + i : 0;
+		send_req(&sks[0], &r);
+		if (i < ncg_pool) {
+			r.cmd = VADDR_CMD_CGROUP_ADD;
+			r.has_uid = false;
+			r.has_cg = true;
+			r.cg = cg_pool[ncg_pool - 1 - i];
+			send_req(&sks[0], &r);
+		}
+	}
+	send_batch(&sks[0]);
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: fuzz [-n COUNT] [-s SEED] [-c CGROUP_DIR]..."
@@ -2745,6 +2784,7 @@ int main(int argc, char **argv)
 		sk_open(&sks[i], BUFSZ);
 	}
 	events_read();
+	fill();
 	check_all();
 	{
 		struct req r = { .cmd = VADDR_CMD_REPLACE_COMMIT };
