@@ -28,7 +28,7 @@ CG=/sys/fs/cgroup/vaddr-fuzz
 KMEMLEAK=/sys/kernel/debug/kmemleak
 n=${FUZZ_MESSAGES:-20000}
 seed=${FUZZ_SEED:-$(od -An -N6 -tu8 /dev/urandom | tr -d ' ')}
-diag "FUZZ_SEED=$seed FUZZ_MESSAGES=$n (replay: make check T=fuzz VM_PASS='FUZZ_SEED FUZZ_MESSAGES' with these)"
+diag "FUZZ_SEED=$seed FUZZ_MESSAGES=$n (replay: FUZZ_SEED=$seed FUZZ_MESSAGES=$n VM_PASS='FUZZ_SEED FUZZ_MESSAGES' make check T=fuzz)"
 
 cleanup_fuzz() {
 	rmdir "$CG/a/b" "$CG/a" "$CG/c" "$CG" 2>/dev/null
