@@ -3,7 +3,7 @@
  * fuzz: random, valid and mutated requests to the "vaddr" generic netlink
  * family, checked against a reference model of the namespace's table.
  *
- *   fuzz [-n COUNT] [-s SEED] [-c CGROUP_DIR]... [-v]
+ *   fuzz [-n COUNT] [-s SEED] [-c CGROUP_DIR]... [-m MAX_ENTRIES] [-v]
  *
  * Sends COUNT messages (default 20000) on several sockets of the caller's
  * network namespace: well-formed requests whose effect the model predicts
@@ -29,6 +29,8 @@
  *
  * CGROUP_DIR: cgroup v2 directories whose ids the requests use (give the
  * fuzzer's own cgroup and its ancestors to exercise whoami's lookup).
+ * MAX_ENTRIES: the module's max_entries parameter, when it is small enough
+ * for the tables to reach it (ENOSPC); without -m the model has no limit.
  * Domain addresses are in the documentation ranges only; the fuzzer never
  * sends a request that could give a domain any other address.
  */
@@ -127,7 +129,7 @@ static bool chance(unsigned int pct)
 /* ---- errno sets: what may answer a request ------------------------------ */
 
 static const int errs[] = { 0, EINVAL, ERANGE, ENOENT, EEXIST, EADDRINUSE,
-			    EPERM, EOPNOTSUPP, ESTALE, EBUSY };
+			    EPERM, EOPNOTSUPP, ESTALE, EBUSY, ENOSPC };
 #define NERRS (sizeof(errs) / sizeof(errs[0]))
 
 static unsigned int ebit(int e)
@@ -160,6 +162,7 @@ static const char *ename(int e)
 	case EOPNOTSUPP: return "EOPNOTSUPP";
 	case ESTALE: return "ESTALE";
 	case EBUSY: return "EBUSY";
+	case ENOSPC: return "ENOSPC";
 	}
 	snprintf(buf, sizeof(buf), "errno %d", e);
 	return buf;
@@ -341,6 +344,14 @@ static uint32_t gen;
 
 /* Whether the caller may change the table (CAP_NET_ADMIN over the netns). */
 static bool admin;
+
+/* The module's max_entries, when the caller says (-m): 0, no limit. */
+static unsigned long max_entries;
+
+static bool full(const struct table *t)
+{
+	return max_entries && t->nd + t->nu + t->nc >= max_entries;
+}
 
 /* ---- what the caller is: uid map, cgroups ------------------------------- */
 
@@ -950,6 +961,8 @@ static unsigned int predict(struct sk *s, const struct req *r)
 		if ((r->has4 && addr_used(t, r->a4, false)) ||
 		    (r->has6 && addr_used(t, r->a6, true)))
 			m |= ebit(EADDRINUSE);
+		if (!m && full(t))
+			m |= ebit(ENOSPC);
 		return m ? m : OK;
 	case VADDR_CMD_DOMAIN_SET:
 		if (!r->has_fc)
@@ -978,7 +991,11 @@ static unsigned int predict(struct sk *s, const struct req *r)
 			return ebit(EINVAL);
 		if (!dom_find(t, r->name))
 			return ebit(ENOENT);
-		return map_find(t->u, t->nu, r->uid) ? ebit(EEXIST) : OK;
+		if (full(t))
+			m |= ebit(ENOSPC);
+		if (map_find(t->u, t->nu, r->uid))
+			m |= ebit(EEXIST);
+		return m ? m : OK;
 	case VADDR_CMD_CGROUP_ADD:
 		if (!r->has_cg)
 			return ebit(EINVAL);
@@ -993,6 +1010,9 @@ static unsigned int predict(struct sk *s, const struct req *r)
 			return m | ebit(EINVAL);
 		if (!dom_find(t, r->name))
 			return m | ebit(ENOENT);
+		if (full(t))
+			return m | ebit(ENOSPC) |
+			       (map_find(t->c, t->nc, r->cg) ? ebit(EEXIST) : 0);
 		if (map_find(t->c, t->nc, r->cg))
 			return m | ebit(EEXIST);
 		return m | OK;
@@ -2670,7 +2690,7 @@ static void fill(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: fuzz [-n COUNT] [-s SEED] [-c CGROUP_DIR]..."
-		" [-v]\n");
+		" [-m MAX_ENTRIES] [-v]\n");
 	exit(2);
 }
 
@@ -2689,7 +2709,7 @@ int main(int argc, char **argv)
 		seed = strtoull(e, NULL, 0);
 	else
 		seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-	while ((opt = getopt(argc, argv, "n:s:c:v")) != -1) {
+	while ((opt = getopt(argc, argv, "n:s:c:m:v")) != -1) {
 		switch (opt) {
 		case 'n':
 			want_msgs = strtoul(optarg, NULL, 0);
@@ -2701,6 +2721,9 @@ int main(int argc, char **argv)
 			if (ncg_pool < 32 && cgroup_id(optarg, &cg_pool[ncg_pool]))
 				fail("cannot get the cgroup id of %s", optarg);
 			ncg_pool++;
+			break;
+		case 'm':
+			max_entries = strtoul(optarg, NULL, 0);
 			break;
 		case 'v':
 			verbose = true;

@@ -8,8 +8,8 @@
 #   uid 1003                  every change refused (EPERM), reads allowed;
 #                             the table is the same afterwards
 #   uid 1003, root of a user  a table of its own: the full fuzz again, with
-#   namespace owning a new    only uid 0 valid in its uid map
-#   network namespace
+#   namespace owning a new    only uid 0 valid in its uid map, and the
+#   network namespace         module's max_entries at 8 so that it fills
 #
 #  ns fz: no links, no traffic; only its table is used.
 #  cgroups /sys/fs/cgroup/vaddr-fuzz/{a/b,c}: the fuzzer runs in a/b and maps
@@ -86,10 +86,15 @@ fuzz_pass "uid 1003: $quarter messages, every change refused with EPERM" \
 	"$FUZZ" -n "$quarter" -s "$((seed + 1))" "${cgroups[@]}"
 check "uid 1003: the fuzzer knew it may not change the table" \
 	grep -q 'may not change the table' /tmp/fuzz-user.log
-fuzz_pass "uid 1003 as root of a user namespace: $quarter messages on its own table" \
+# Its table is small (uid 0 is its only uid): with max_entries at 8, it
+# runs into the cap too (ENOSPC), which the fuzzer is told of.
+echo 8 >/sys/module/vaddr/parameters/max_entries
+fuzz_pass "uid 1003 as root of a user namespace: $quarter messages on its own table of at most 8 entries" \
 	/tmp/fuzz-userns.log \
 	"$NSEXEC" -n fz -c "$CG/a/b" -u 1003 -- unshare -U -r -n \
-	"$FUZZ" -n "$quarter" -s "$((seed + 2))" "${cgroups[@]}"
+	"$FUZZ" -n "$quarter" -s "$((seed + 2))" -m 8 "${cgroups[@]}"
+check "user namespace: the table filled up (ENOSPC answered)" \
+	grep -q ' ENOSPC [1-9]' /tmp/fuzz-userns.log
 check "user namespace: the fuzzer could change its own table" \
 	grep -q 'may change the table' /tmp/fuzz-userns.log
 expect_eq "the unprivileged passes left the namespace's table alone" \
