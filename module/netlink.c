@@ -150,7 +150,12 @@ static int vaddr_check_addr4(const struct nlattr *attr,
 {
 	__be32 a = nla_get_in_addr(attr);
 
-	if (ipv4_is_zeronet(a) || ipv4_is_loopback(a) ||
+	/*
+	 * All of 0/8 ("this network", RFC 1122), as the UAPI says:
+	 * ipv4_is_zeronet() matches 0.0.0.0 only, Linux having made the
+	 * rest of 0/8 assignable.
+	 */
+	if ((a & htonl(IN_CLASSA_NET)) == 0 || ipv4_is_loopback(a) ||
 	    ipv4_is_multicast(a) || ipv4_is_lbcast(a)) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "IPv4 address must be a unicast address");
@@ -1211,7 +1216,6 @@ static struct genl_family vaddr_genl_family __ro_after_init = {
 	.maxattr = VADDR_A_MAX,
 	.netnsok = true,
 	.parallel_ops = true,
-	.resv_start_op = VADDR_CMD_MAX + 1,
 	.ops = vaddr_genl_ops,
 	.n_ops = ARRAY_SIZE(vaddr_genl_ops),
 	.mcgrps = vaddr_mcgrps,

@@ -64,6 +64,8 @@ rejects "name with an empty label" EINVAL \
 	DOMAIN_NEW DOMAIN:str:x..example ADDR4:in4:192.0.2.1
 rejects "loopback IPv4 address" EINVAL "IPv4 address must be a unicast address" \
 	DOMAIN_NEW DOMAIN:str:x.example ADDR4:in4:127.0.0.1
+rejects "IPv4 address in 0/8" EINVAL "IPv4 address must be a unicast address" \
+	DOMAIN_NEW DOMAIN:str:x.example ADDR4:in4:0.1.2.3
 rejects "link-local IPv6 address" EINVAL \
 	"IPv6 address must be a global unicast address" \
 	DOMAIN_NEW DOMAIN:str:x.example ADDR6:in6:fe80::1
