@@ -8,7 +8,7 @@
 # Ends with "N passed, M failed" like make check.
 #
 # Env: T (test names, as make check), FUZZ_MESSAGES (default 100000),
-# STRESS_SECONDS (default 300), VM_TEST_TIMEOUT (per test, default 2400:
+# STRESS_SECONDS (default 180), VM_TEST_TIMEOUT (per test, default 2400:
 # KASAN and lockdep make everything slower, emulation more so).
 set -uo pipefail
 
@@ -57,6 +57,6 @@ export KDIR=$ksrc VADDR_KO=$modsrc/vaddr.ko
 export VM_KERNEL=$dir/vmlinux VM_MODULES=$dir/root/lib/modules/$release
 export VM_DIR=$repo/build/vm-debug VM_MEM=2048
 export VM_TEST_TIMEOUT=${VM_TEST_TIMEOUT:-2400}
-export FUZZ_MESSAGES=${FUZZ_MESSAGES:-100000} STRESS_SECONDS=${STRESS_SECONDS:-300}
+export FUZZ_MESSAGES=${FUZZ_MESSAGES:-100000} STRESS_SECONDS=${STRESS_SECONDS:-180}
 export VM_PASS="FUZZ_MESSAGES STRESS_SECONDS ${VM_PASS:-}"
 exec env T="${T:-}" "$repo/tests/harness/check.sh"
