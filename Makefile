@@ -5,6 +5,8 @@
 # make check T=NAME  one VM test (tests/vm/NAME.sh) only
 # make bench         the benchmarks in a VM (tests/bench/*.sh): ratios, not TAP
 # make bench T=NAME  one benchmark (tests/bench/NAME.sh) only
+# make bench QUICK=1 fewer, shorter runs and smaller tables (a few minutes)
+#                    (both also write docs/benchmarks.md and its plot)
 # make demo         the hosting scenario played in a VM, without and with vaddr
 # make deps          install what building and testing need (Debian 12, root)
 # make install       the module (modules_install + depmod), vaddrctl, man
@@ -59,7 +61,7 @@ check:
 	KDIR="$(KDIR)" T="$(T)" tests/harness/check.sh
 
 bench:
-	KDIR="$(KDIR)" T="$(T)" tests/bench/run.sh
+	KDIR="$(KDIR)" T="$(T)" QUICK="$(QUICK)" tests/bench/run.sh
 
 install: install-module
 	$(MAKE) -C userspace install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
