@@ -365,6 +365,7 @@ size_workloads || bench_fail "sizing runs" "a workload did not run (see the log)
 bench_note "runs of ~${RUN_MS} ms: ${SIZES%, }; $P pairs of each system" \
 	"against none"
 check_sources none
+CHECKED[none]=1
 # Identical sides: how far apart two series of the same thing land here.
 compare "$P" "none / none (noise)" "go none" "go none" "${LABELS[@]}"
 for s in "${SYSTEMS[@]}"; do
