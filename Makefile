@@ -3,6 +3,8 @@
 # make               build vaddr.ko (out of tree) and userspace/vaddrctl
 # make check         host unit tests + the VM suite; ends with "N passed, M failed"
 # make check T=NAME  one VM test (tests/vm/NAME.sh) only
+# make check-debug   the same suite on a KASAN/UBSAN/kmemleak/lockdep kernel
+#                    built from linux-source-6.1 (cached in build/debug-kernel)
 # make bench         the benchmarks in a VM (tests/bench/*.sh): ratios, not TAP
 # make bench T=NAME  one benchmark (tests/bench/NAME.sh) only
 # make bench QUICK=1 fewer, shorter runs and smaller tables (a few minutes)
@@ -17,6 +19,8 @@
 #                    dkms add, build and install (DKMS_KERNEL=release to
 #                    build for another kernel than the running one)
 # make dkms-uninstall  dkms remove, and the source from /usr/src
+# make clean         what the builds made (keeps the debug kernel);
+#                    make distclean removes it too
 # make deb           the Debian packages vaddr-dkms and vaddrctl, in build/deb
 #
 # KDIR defaults to the running kernel's build directory; where there is none
@@ -38,9 +42,9 @@ DKMS_SRC := Kbuild dkms.conf $(wildcard module/*.c module/*.h) \
 	module/include/uapi/linux/vaddr.h
 DKMS_DIR = $(DESTDIR)/usr/src/vaddr-$(VERSION)
 
-.PHONY: all module vaddrctl check bench deps clean kdir install uninstall \
+.PHONY: all module vaddrctl check check-debug bench deps clean kdir install uninstall \
 	install-module uninstall-module dkms-source dkms-install \
-	dkms-uninstall deb demo
+	dkms-uninstall deb demo distclean
 
 all: module vaddrctl
 
@@ -59,6 +63,9 @@ deps:
 
 check:
 	KDIR="$(KDIR)" T="$(T)" tests/harness/check.sh
+
+check-debug:
+	T="$(T)" tests/debug/check.sh
 
 bench:
 	KDIR="$(KDIR)" T="$(T)" QUICK="$(QUICK)" tests/bench/run.sh
@@ -108,4 +115,8 @@ clean:
 	$(MAKE) -C userspace clean
 	$(MAKE) -C tests/tools clean
 	$(MAKE) -C tests/bench clean
+	find build -mindepth 1 -maxdepth 1 ! -name debug-kernel -exec rm -rf {} + 2>/dev/null || true
+
+# clean, and the debug kernel too (its rebuild takes long: see README).
+distclean: clean
 	rm -rf build

@@ -740,8 +740,7 @@ static int vaddr_nl_allow_add(struct sk_buff *skb, struct genl_info *info)
 	obj.uid = vaddr_event_uid(info, kuid);
 
 	mutex_lock(&vn->lock);
-	err = xa_insert(&vn->allow, __kuid_val(kuid), xa_mk_value(1),
-			GFP_KERNEL_ACCOUNT);
+	err = xa_insert(&vn->allow, __kuid_val(kuid), xa_mk_value(1), VADDR_GFP);
 	if (err == -EBUSY) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VADDR_A_UID],
 				    "uid is already allowed");

@@ -73,7 +73,7 @@ int vaddr_stage_begin(struct vaddr_net *vn, u32 portid, const void *owner)
 	/* Left by a released socket whose notifier has not run yet. */
 	if (s)
 		vaddr_stage_free(s);
-	s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+	s = kzalloc(sizeof(*s), VADDR_GFP);
 	if (!s)
 		return -ENOMEM;
 	s->table = vaddr_table_alloc();

@@ -10,7 +10,7 @@
 
 struct vaddr_stats __percpu *vaddr_stats_alloc(void)
 {
-	return alloc_percpu_gfp(struct vaddr_stats, GFP_KERNEL_ACCOUNT);
+	return alloc_percpu_gfp(struct vaddr_stats, VADDR_GFP);
 }
 
 void vaddr_stats_free(struct vaddr_stats __percpu *stats)

@@ -55,7 +55,7 @@ struct vaddr_table *vaddr_table_alloc(void)
 {
 	struct vaddr_table *t;
 
-	t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
+	t = kzalloc(sizeof(*t), VADDR_GFP);
 	if (!t)
 		return NULL;
 	if (rhashtable_init(&t->names, &vaddr_names_params)) {
@@ -171,7 +171,7 @@ int vaddr_domain_add(struct vaddr_table *t, const char *name,
 	struct vaddr_domain *d;
 	int err;
 
-	d = kzalloc(sizeof(*d), GFP_KERNEL_ACCOUNT);
+	d = kzalloc(sizeof(*d), VADDR_GFP);
 	if (!d)
 		return -ENOMEM;
 	d->stats = vaddr_stats_alloc();
@@ -191,8 +191,7 @@ int vaddr_domain_add(struct vaddr_table *t, const char *name,
 		d->src6.key = *addr6;
 	}
 
-	err = xa_alloc(&t->domains, &d->id, d, xa_limit_32b,
-		       GFP_KERNEL_ACCOUNT);
+	err = xa_alloc(&t->domains, &d->id, d, xa_limit_32b, VADDR_GFP);
 	if (err)
 		goto err_free;
 	err = rhashtable_insert_fast(&t->names, &d->node, vaddr_names_params);
@@ -276,7 +275,7 @@ static int vaddr_map_add(struct xarray *xa, unsigned long key,
 {
 	int err;
 
-	err = xa_insert(xa, key, d, GFP_KERNEL_ACCOUNT);
+	err = xa_insert(xa, key, d, VADDR_GFP);
 	if (err)
 		return err == -EBUSY ? -EEXIST : err;
 	WRITE_ONCE(*nr, *nr + 1);

@@ -22,6 +22,14 @@ struct sk_buff;
 struct sock;
 struct netlink_ext_ack;
 
+/*
+ * Allocations a table change makes on behalf of userspace: charged to the
+ * caller's memory cgroup, and when that (or the host) is out of memory the
+ * request fails with -ENOMEM rather than invoking the OOM killer or
+ * warning: the table is left as it was and the caller told why.
+ */
+#define VADDR_GFP (GFP_KERNEL_ACCOUNT | __GFP_NORETRY | __GFP_NOWARN)
+
 struct vaddr_stats {
 	u64 count[VADDR_STAT_MAX + 1];
 };

@@ -142,7 +142,8 @@ kmsg_mark() {
 kmsg_clean() {
 	local bad
 	bad=$(dmesg | tail -n +$((${_kmsg_lines:-0} + 1)) |
-		grep -E -f "$VADDR_ROOT/tests/harness/kernel-log.patterns")
+		awk -f "$VADDR_ROOT/tests/harness/kernel-log-bad.awk" \
+			"$VADDR_ROOT/tests/harness/kernel-log.patterns" -)
 	if [ -z "$bad" ]; then
 		ok "$1"
 	else

@@ -9,6 +9,13 @@
  *       N x (socket, connect, close). close() after SO_LINGER {1, 0} sends a
  *       RST and leaves no TIME_WAIT, so any N fits in the ephemeral range;
  *       --timewait closes normally (FIN, TIME_WAIT on this side).
+ *   loop tcp-churn DST PORT N [--dsts K] [--bind ADDR [--no-port]]
+ *       N x (socket, connect, close with FIN: TIME_WAIT here), to K
+ *       destinations DST, DST+1, ... (IPv4, round robin; default 1). A
+ *       failed connect is counted, not fatal: the line ends with
+ *       "failed=F slow=S max_ms=M first_error=E", S the connects that took
+ *       over 200 ms. --bind binds to ADDR port 0 first; --no-port with
+ *       IP_BIND_ADDRESS_NO_PORT, so the port is chosen at connect.
  *   loop udp-connect DST PORT N [--v6]
  *       N x (socket, connect, send one byte, close).
  *   loop udp-send DST PORT N [--v6] [--flows K]
@@ -17,7 +24,9 @@
  *       each packet after the first measures the per-packet path. --flows K: a fresh
  *       socket (a new source port, so a new flow) every K datagrams; the
  *       socket() and close() are in the timing, once per K datagrams.
- *   loop tcp-sink ADDR PORT [--cpu C]    accept and close, forever
+ *   loop tcp-sink ADDR PORT [--cpu C] [--eof]   accept and close, forever;
+ *       --eof reads each connection to its end first, so that the client
+ *       closes first and the TIME_WAIT is the client's
  *   loop udp-sink ADDR PORT [--cpu C]    read and drop, forever
  *
  * Client options: --stdin makes one process do many runs: one per line of
@@ -50,9 +59,10 @@ struct addr {
 };
 
 static struct {
-	bool v6, timewait, stdin;
-	long flows, warmup, cpu;
-} opt = { .warmup = -1, .cpu = -1 };
+	bool v6, timewait, stdin, eof, no_port;
+	long flows, warmup, cpu, dsts;
+	const char *bind;
+} opt = { .warmup = -1, .cpu = -1, .dsts = 1 };
 
 static void __attribute__((noreturn, format(printf, 2, 3)))
 fail(int err, const char *fmt, ...)
@@ -179,6 +189,59 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
+#define CHURN_SLOW_NS	200e6
+
+/* tcp-churn: errors are what it counts, so only socket() and bind() fail. */
+static int tcp_churn(const struct addr *dst, long n)
+{
+	const struct sockaddr_in *base = (const struct sockaddr_in *)&dst->ss;
+	long failed = 0, slow = 0, i;
+	double start, t, max = 0;
+	int first_err = 0, one = 1;
+	struct addr src = { 0 };
+
+	if (dst->ss.ss_family != AF_INET)
+		fail(0, "tcp-churn takes an IPv4 destination");
+	if (opt.bind)
+		src = parse(opt.bind, 0, false);
+	start = now_ns();
+	for (i = 0; i < n; i++) {
+		struct sockaddr_in to = *base;
+		int fd = sock(AF_INET, SOCK_STREAM);
+
+		to.sin_addr.s_addr = htonl(ntohl(base->sin_addr.s_addr) +
+					   i % opt.dsts);
+		if (opt.no_port &&
+		    setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
+			       sizeof(one)) < 0)
+			fail(errno, "IP_BIND_ADDRESS_NO_PORT");
+		if (opt.bind && bind(fd, (struct sockaddr *)&src.ss, src.len) < 0) {
+			/* The port range is full: that is a failed connect. */
+			if (errno != EADDRINUSE && errno != EADDRNOTAVAIL)
+				fail(errno, "bind %s", opt.bind);
+			failed++;
+			first_err = first_err ? first_err : errno;
+			close(fd);
+			continue;
+		}
+		t = now_ns();
+		if (connect(fd, (struct sockaddr *)&to, sizeof(to)) < 0) {
+			failed++;
+			first_err = first_err ? first_err : errno;
+		}
+		t = now_ns() - t;
+		if (t > max)
+			max = t;
+		if (t > CHURN_SLOW_NS)
+			slow++;
+		close(fd);
+	}
+	printf("ops=%ld ns_per_op=%.1f failed=%ld slow=%ld max_ms=%.1f first_error=%s\n",
+	       n, (now_ns() - start) / n, failed, slow, max / 1e6,
+	       first_err ? strerror(first_err) : "none");
+	return 0;
+}
+
 static void run(void (*op)(const struct addr *, long), const struct addr *dst,
 		long n)
 {
@@ -246,9 +309,13 @@ static int tcp_sink(const char *addr, int port)
 		int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
 
 		/* The client's RST may come first: that is no error here. */
-		if (c >= 0)
+		if (c >= 0) {
+			char buf[64];
+
+			while (opt.eof && read(c, buf, sizeof(buf)) > 0)
+				;
 			close(c);
-		else if (errno != ECONNABORTED && errno != EINTR)
+		} else if (errno != ECONNABORTED && errno != EINTR)
 			fail(errno, "accept");
 	}
 }
@@ -273,6 +340,14 @@ static void parse_opts(int argc, char **argv)
 			opt.timewait = true;
 		else if (!strcmp(argv[i], "--stdin"))
 			opt.stdin = true;
+		else if (!strcmp(argv[i], "--eof"))
+			opt.eof = true;
+		else if (!strcmp(argv[i], "--no-port"))
+			opt.no_port = true;
+		else if (!strcmp(argv[i], "--bind") && i + 1 < argc)
+			opt.bind = argv[++i];
+		else if (!strcmp(argv[i], "--dsts") && i + 1 < argc)
+			opt.dsts = num(argv[++i], "--dsts", 1L << 16);
 		else if (!strcmp(argv[i], "--flows") && i + 1 < argc)
 			opt.flows = num(argv[++i], "--flows", 1L << 40);
 		else if (!strcmp(argv[i], "--warmup") && i + 1 < argc)
@@ -298,7 +373,7 @@ static void pin(void)
 
 static void __attribute__((noreturn)) usage(void)
 {
-	fputs("usage: loop tcp-connect|udp-connect|udp-send DST PORT N [options]\n"
+	fputs("usage: loop tcp-connect|tcp-churn|udp-connect|udp-send DST PORT N [options]\n"
 	      "       loop tcp-sink|udp-sink ADDR PORT\n"
 	      "       (see the comment at the top of tests/bench/loop.c)\n", stderr);
 	exit(1);
@@ -326,6 +401,17 @@ int main(int argc, char **argv)
 	}
 	if (argc < 5)
 		usage();
+	if (!strcmp(cmd, "tcp-churn")) {
+		long n = num(argv[4], "N", 1L << 40);
+		struct addr dst;
+
+		parse_opts(argc - 5, argv + 5);
+		pin();
+		dst = parse(argv[2], num(argv[3], "port", 65535), false);
+		if (n == 0 || opt.dsts == 0)
+			fail(0, "N and --dsts must be at least 1");
+		return tcp_churn(&dst, n);
+	}
 	for (size_t i = 0; i < sizeof(clients) / sizeof(clients[0]); i++) {
 		struct addr dst;
 		long n;

@@ -66,6 +66,17 @@ if [ ${#names[@]} -eq 0 ]; then
 		esac
 	done
 fi
+# A benchmark with a line "# bench-host: yes" also measures on the host,
+# natively, before the VM: run with BENCH_HOST=1, its output goes to
+# build/bench/NAME.host, where the guest (which sees this tree) reads it.
+for name in "${names[@]}"; do
+	rm -f "$results/$name.host"
+	grep -q '^# bench-host: yes$' "tests/bench/$name.sh" 2>/dev/null || continue
+	say "host: $name"
+	BENCH_HOST=1 "tests/bench/$name.sh" >"$results/$name.host" \
+		2>"$logs/bench-host-$name.log" ||
+		say "host part of $name failed (log: build/logs/bench-host-$name.log)"
+done
 # Host CPU time, busy (all processes) and this script's children (the VM):
 # the rest is what other work took from the VM's vCPUs during the run; and
 # steal, what the host's own hypervisor took.

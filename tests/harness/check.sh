@@ -5,14 +5,17 @@
 # and, as the very last line, "N passed, M failed". Exit 1 when M > 0.
 #
 # Env: KDIR (from the Makefile), T (test names, empty: all of tests/vm),
-# VADDR_KO (test this prebuilt module instead of building vaddr.ko).
+# VADDR_KO (test this prebuilt module instead of building vaddr.ko), VM_DIR
+# (the VM's work directory, default build/vm; the TAP stream is kept there
+# as check.tap), and what tests/harness/vm.sh reads.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 logs=$repo/build/logs
-tap=$repo/build/check.tap
-mkdir -p "$logs"
+vmdir=${VM_DIR:-$repo/build/vm}
+tap=$vmdir/check.tap
+mkdir -p "$logs" "$vmdir"
 : >"$tap"
 cd "$repo" || exit 1
 
@@ -102,7 +105,7 @@ read -ra names <<<"${T:-}"
 say "vm: ${names[*]:-all tests}"
 "$here/vm.sh" "${names[@]}"
 rc=$?
-out=$repo/build/vm/out
+out=$vmdir/out
 [ -f "$out/results" ] && cat "$out/results" >>"$tap"
 [ -f "$out/times" ] && say "vm: test times: $(paste -sd' ' "$out/times")"
 if [ "$rc" -eq 2 ]; then
@@ -110,7 +113,7 @@ if [ "$rc" -eq 2 ]; then
 elif [ "$rc" -ne 0 ]; then
 	record "not ok - vm: guest ran to completion"
 elif grep -q '^not ok' "$out/results"; then
-	say "guest kernel log, last 25 lines (all: build/vm/out/dmesg; per test: build/vm/out/NAME.log):"
+	say "guest kernel log, last 25 lines (all: ${out#"$repo"/}/dmesg; per test: ${out#"$repo"/}/NAME.log):"
 	tail -n 25 "$out/dmesg" | sed 's/^/# | /'
 fi
 

@@ -43,6 +43,22 @@ sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 # shellcheck disable=SC1091
 . "$out/env"
 export VADDR_KO VM_ACCEL
+# A kernel of our own (check-debug): its modules directory where modprobe,
+# depmod and DKMS look for it.
+if [ -n "${VM_MODULES:-}" ]; then
+	mkdir -p /lib/modules
+	cp -a "$VM_MODULES" "/lib/modules/$(uname -r)"
+fi
+# A kmemleak kernel: what boot left behind is not the tests' to answer for.
+if [ -e /sys/kernel/debug/kmemleak ] ||
+	{ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null &&
+		[ -e /sys/kernel/debug/kmemleak ]; }; then
+	echo scan >/sys/kernel/debug/kmemleak
+	echo clear >/sys/kernel/debug/kmemleak
+	# Scans only when asked (the last test): a periodic scan of all
+	# memory would take the emulated CPUs for minutes.
+	echo scan=off >/sys/kernel/debug/kmemleak
+fi
 suite=${SUITE:-vm}
 export VADDRCTL=$VADDR_ROOT/userspace/vaddrctl
 export PEER=$VADDR_ROOT/tests/tools/peer

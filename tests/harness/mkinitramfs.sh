@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # mkinitramfs.sh RELEASE DIR: print the path of a tiny initramfs (busybox-static,
 # the virtio/9p/overlay modules of RELEASE, initramfs-init.sh as /init), built
-# under DIR and rebuilt only when one of its inputs changed.
+# under DIR and rebuilt only when one of its inputs changed. Env MODULES_DIR:
+# the modules directory of RELEASE when not /lib/modules/RELEASE.
 set -euo pipefail
 
 release=$1
 dir=$2
 here=$(cd "$(dirname "$0")" && pwd)
-moddir=/lib/modules/$release
+moddir=${MODULES_DIR:-/lib/modules/$release}
 busybox=$(command -v busybox) || { echo "mkinitramfs: no busybox" >&2; exit 1; }
 # What the initramfs needs to mount its root; dependencies are added below.
 wanted=(virtio_pci 9pnet_virtio 9p overlay)

@@ -18,7 +18,9 @@
 # 2^N ns, deterministic whatever else the host runs; for benchmarks; with
 # QEMU 7.2 the guest hangs bringing up a second vCPU: set VM_SMP=1 too),
 # VM_SMP (vCPUs, default 2),
-# VM_PASS (names of host variables the guest's tests see with their values,
+# VM_KERNEL + VM_MODULES (boot this image with this modules directory, for
+# `make check-debug`'s own kernel; KDIR then only names its release), VM_MEM
+# (guest MiB, default 1024), VM_PASS (names of host variables the guest's tests see with their values,
 # e.g. "QUICK STRESS_SECONDS"; unset ones are left out).
 set -euo pipefail
 
@@ -43,11 +45,16 @@ kernel_release() {
 
 [ -n "${KDIR:-}" ] || { say "KDIR is not set"; exit 2; }
 release=$(kernel_release)
-kernel=/boot/vmlinuz-$release
-[ -r "$kernel" ] || { say "no readable $kernel (release '$release'): run 'make deps'"; exit 2; }
-
-image=$("$here/vmlinux.sh" "$release" "$vmdir")
-initrd=$("$here/mkinitramfs.sh" "$release" "$vmdir") || { say "cannot build the initramfs"; exit 2; }
+if [ -n "${VM_KERNEL:-}" ]; then
+	image=$VM_KERNEL
+	[ -r "$image" ] || { say "no readable VM_KERNEL $image"; exit 2; }
+else
+	kernel=/boot/vmlinuz-$release
+	[ -r "$kernel" ] || { say "no readable $kernel (release '$release'): run 'make deps'"; exit 2; }
+	image=$("$here/vmlinux.sh" "$release" "$vmdir")
+fi
+initrd=$(MODULES_DIR=${VM_MODULES:-} "$here/mkinitramfs.sh" "$release" "$vmdir") ||
+	{ say "cannot build the initramfs"; exit 2; }
 
 # Test list: arguments, or every tests/$suite/*.sh in sorted order.
 tests=("$@")
@@ -84,6 +91,7 @@ fi
 	printf 'TEST_TIMEOUT=%d\n' "$test_timeout"
 	printf 'SUITE=%q\n' "$suite"
 	printf 'VM_ACCEL=%q\n' "$accel${icount:+ icount}"
+	printf 'VM_MODULES=%q\n' "${VM_MODULES:-}"
 	for v in ${VM_PASS:-}; do
 		[ -z "${!v+set}" ] || printf 'export %s=%q\n' "$v" "${!v}"
 	done
@@ -95,7 +103,7 @@ cmdline+=" mitigations=off random.trust_cpu=on tsc=reliable no_timer_check"
 cmdline+=" 8250.nr_uarts=1 vaddr_init=$here/guest-init.sh"
 
 # pdeathsig: qemu dies with this script even if it is SIGKILLed.
-qemu=(setpriv --pdeathsig KILL -- qemu-system-x86_64 -accel "$accel" -cpu max -m 1024 -smp "${VM_SMP:-2}"
+qemu=(setpriv --pdeathsig KILL -- qemu-system-x86_64 -accel "$accel" -cpu max -m "${VM_MEM:-1024}" -smp "${VM_SMP:-2}"
 	"${icount[@]}" -nodefaults -display none -no-reboot -serial "file:$log"
 	-kernel "$image" -initrd "$initrd" -append "$cmdline"
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"

@@ -16,6 +16,12 @@ with KIND one of str (NUL-terminated), raw (no NUL), u32, u64, hex (bytes
 given in hex), in4, in6, flag (no payload: TYPE:flag:). The command name
 may also be a number.
 Output: one line "errno=NAME msg=TEXT" per request ("errno=0" on success).
+
+A request may start with the word @fail=N (kernels with fault injection):
+the Nth allocation the kernel attempts for it fails (/proc/thread-self/
+fail-nth), and its line ends with " injected=yes", or " injected=no" when
+the request made fewer than N allocations. A request whose own message or
+ack the failure took prints "errno=ENOBUFS msg=(no ack)".
 Python starts slowly under emulation, so tests send every request in one
 run.
 """
@@ -74,12 +80,15 @@ def encode(kind, value):
     raise SystemExit("unknown attribute kind '%s'" % kind)
 
 
-def request(sock, family, cmd, payload, seq):
+def request(sock, family, cmd, payload, seq, arm=None):
     genl = struct.pack("=BBH", cmd, 1, 0)
     msg = genl + payload
     hdr = struct.pack("=IHHII", 16 + len(msg), family,
                       NLM_F_REQUEST | NLM_F_ACK, seq, 0)
-    sock.send(hdr + msg)
+    data = hdr + msg
+    if arm:
+        arm()
+    sock.send(data)
     while True:
         data = sock.recv(65536)
         off = 0
@@ -146,10 +155,27 @@ def main(argv):
     sock.setsockopt(270, NETLINK_EXT_ACK, 1)
     family = family_id(sock)
     for seq, words in enumerate(requests, start=2):
+        nth = 0
+        if words[0].startswith("@fail="):
+            nth = int(words.pop(0)[len("@fail="):])
         cmd, payload = build(words, cmds, attrs)
-        err, text = request(sock, family, cmd, payload, seq)
-        print("errno=%s msg=%s" % (errno.errorcode.get(err, err) if err else 0,
-                                   text), flush=True)
+        if nth:
+            # Opened before arming: opening is an allocation too.
+            fd = os.open("/proc/thread-self/fail-nth", os.O_RDWR)
+            try:
+                err, text = request(sock, family, cmd, payload, seq,
+                                    lambda: os.pwrite(fd, b"%d" % nth, 0))
+            except OSError as e:
+                err, text = e.errno, "(no ack)"
+            left = int(os.pread(fd, 32, 0) or 0)
+            os.pwrite(fd, b"0", 0)
+            os.close(fd)
+            suffix = " injected=%s" % ("no" if left else "yes")
+        else:
+            err, text = request(sock, family, cmd, payload, seq)
+            suffix = ""
+        print("errno=%s msg=%s%s" % (errno.errorcode.get(err, err) if err else 0,
+                                     text, suffix), flush=True)
 
 
 if __name__ == "__main__":
