@@ -7,6 +7,8 @@
 #                    built from linux-source-6.1 (cached in build/debug-kernel)
 # make bench         the benchmarks in a VM (tests/bench/*.sh): ratios, not TAP
 # make bench T=NAME  one benchmark (tests/bench/NAME.sh) only
+# make bench QUICK=1 fewer, shorter runs and smaller tables (a few minutes)
+#                    (both also write docs/benchmarks.md and its plot)
 # make demo         the hosting scenario played in a VM, without and with vaddr
 # make deps          install what building and testing need (Debian 12, root)
 # make install       the module (modules_install + depmod), vaddrctl, man
@@ -66,7 +68,7 @@ check-debug:
 	T="$(T)" tests/debug/check.sh
 
 bench:
-	KDIR="$(KDIR)" T="$(T)" tests/bench/run.sh
+	KDIR="$(KDIR)" T="$(T)" QUICK="$(QUICK)" tests/bench/run.sh
 
 install: install-module
 	$(MAKE) -C userspace install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)

@@ -25,7 +25,13 @@ _bench_tmp=$(mktemp)
 # the absolute times are those of an emulated CPU.
 bench_header() {
 	local accel=${VM_ACCEL:-unknown}
-	[ "$accel" = tcg ] && accel="TCG emulation"
+	case $accel in
+	"tcg icount")
+		accel="TCG emulation, -icount shift=${VM_ICOUNT:-?}: guest time"
+		accel+=" is instructions x $((1 << ${VM_ICOUNT:-0})) ns"
+		;;
+	tcg) accel="TCG emulation" ;;
+	esac
 	echo "== $1"
 	echo "   guest kernel $(uname -r), $(nproc) vCPUs ($accel)"
 }
@@ -81,7 +87,12 @@ pairs() {
 			'BEGIN { printf "%.3f", b / a }')"
 		rows+=("$a $b")
 	done
-	printf '%s\n' "${rows[@]}" | awk -v title="$title" -v w="$BENCH_WIDTH" '
+	printf '%s\n' "${rows[@]}" | _pairs_print "$title"
+}
+
+# _pairs_print TITLE: the line of figures of the "A B" rows on stdin.
+_pairs_print() {
+	awk -v title="$1" -v w="$BENCH_WIDTH" '
 		function median(v, k,   s, i, j, t) {
 			for (i = 1; i <= k; i++)
 				s[i] = v[i]
@@ -102,10 +113,58 @@ pairs() {
 			if (k == 1 || r[k] > hi) hi = r[k]
 		}
 		END {
-			printf "%-*s = %.3f (min %.2f, max %.2f), %s vs %s, %d pairs\n",
+			printf "%-*s = %.3f (min %.3f, max %.3f), %s vs %s, %d pairs\n",
 				w, title, median(r, k), lo, hi,
 				human(median(b, k)), human(median(a, k)), k
 		}'
+}
+
+# compare N TITLE STATE_A STATE_B LABEL...: N pairs of two states of the
+# system, each state run with every workload LABEL (its command is
+# ${WORKLOAD[LABEL]}, eval'ed like pairs' commands). For each label, one
+# line as pairs prints, titled "LABEL: TITLE", of the ratios B/A.
+# For states that take long to set up (a large table to load): the states
+# alternate A B B A A B ..., so each pair costs one switch, not two, and a
+# drift that is linear in time cancels within each two pairs; the two runs
+# of one pair are apart by the other labels' runs (and the switch).
+declare -gA WORKLOAD=()
+compare() {
+	local n=$1 title=$2 state_a=$3 state_b=$4 i side label state
+	shift 4
+	local -a labels=("$@") order
+	local -A rows_a=() rows_b=()
+	diag "compare: $title: A=[$state_a] B=[$state_b] on ${labels[*]}"
+	for ((i = 1; i <= n; i++)); do
+		order=(a b)
+		[ $((i % 2)) -eq 0 ] && order=(b a)
+		for side in "${order[@]}"; do
+			state=$state_a
+			[ "$side" = b ] && state=$state_b
+			if ! eval "$state" >&2; then
+				bench_fail "$title" "pair $i: state $side [$state] failed (see the log)"
+				return 1
+			fi
+			for label in "${labels[@]}"; do
+				if ! run_ns "${WORKLOAD[$label]}"; then
+					bench_fail "$label: $title" "pair $i did not run (see the log)"
+					return 1
+				fi
+				if [ "$side" = a ]; then
+					rows_a[$label]+="$NS "
+				else
+					rows_b[$label]+="$NS "
+				fi
+			done
+		done
+	done
+	for label in "${labels[@]}"; do
+		diag "$label: $title: A ${rows_a[$label]}"
+		diag "$label: $title: B ${rows_b[$label]}"
+		# shellcheck disable=SC2086 # one figure per word
+		paste -d' ' <(printf '%s\n' ${rows_a[$label]}) \
+			<(printf '%s\n' ${rows_b[$label]}) |
+			_pairs_print "$label: $title"
+	done
 }
 
 # calibrate MS N0 CMD...: the N for which one run of "CMD... N" takes about

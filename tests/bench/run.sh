@@ -2,14 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 # What `make bench` runs: builds, then one VM that runs tests/bench/NAME.sh
 # for each name in T (empty: every tests/bench/*.sh but this one and lib-*),
-# then prints each benchmark's figures. Not TAP and not part of `make check`:
+# then prints each benchmark's figures and writes docs/benchmarks.md (with
+# tests/bench/doc/mkdoc.sh) from them. Not TAP and not part of `make check`:
 # a benchmark that fails says so in its figures and makes the exit status 1.
 #
-# Env: KDIR (from the Makefile), T, VADDR_KO (measure this prebuilt module
-# instead of building vaddr.ko), VM_TIMEOUT / VM_TEST_TIMEOUT (whole VM /
-# per benchmark, seconds; defaults 1200 / 900, see tests/harness/vm.sh),
-# NOBUILD=1 (measure the binaries already built, e.g. while the tree is
-# half-way through a change).
+# Env: KDIR (from the Makefile), T, QUICK (non-empty: each benchmark's
+# quick mode, fewer and shorter runs), BENCH_PAIRS (pairs per comparison,
+# for every benchmark), BENCH_PASS (names of more variables a benchmark
+# reads, e.g. COST_SYSTEMS), VM_ICOUNT (see tests/harness/vm.sh; default 3
+# without KVM, and then VM_SMP=1; VM_ICOUNT= measures wall-clock time),
+# VADDR_KO (measure this prebuilt module instead of building vaddr.ko),
+# VM_TIMEOUT / VM_TEST_TIMEOUT (whole VM / per benchmark, seconds; defaults
+# 3600 / 2400, see tests/harness/vm.sh), NOBUILD=1 (measure the binaries
+# already built, e.g. while the tree is half-way through a change).
 # Figures are kept in build/bench/NAME.txt, guest logs in build/vm-bench/out.
 set -uo pipefail
 
@@ -87,9 +92,18 @@ cpu_children() {
 }
 busy0=$(cpu_busy) own0=$(cpu_children) steal0=$(cpu_steal) start=$(date +%s)
 
+# Without KVM: guest time counts instructions (-icount), on one vCPU, since
+# QEMU 7.2 hangs bringing up a second one with -icount (see
+# docs/benchmarks.md). VM_ICOUNT= (set, empty) measures wall-clock time.
+if [ ! -w /dev/kvm ] && [ -z "${VM_ICOUNT+set}" ]; then
+	export VM_ICOUNT=3
+fi
+[ -n "${VM_ICOUNT:-}" ] && [ ! -w /dev/kvm ] && export VM_SMP=${VM_SMP:-1}
+
 say "vm: ${names[*]}"
-VM_SUITE=bench VM_DIR=$vmdir VM_TIMEOUT=${VM_TIMEOUT:-1200} \
-	VM_TEST_TIMEOUT=${VM_TEST_TIMEOUT:-900} \
+VM_SUITE=bench VM_DIR=$vmdir VM_TIMEOUT=${VM_TIMEOUT:-3600} \
+	VM_TEST_TIMEOUT=${VM_TEST_TIMEOUT:-2400} \
+	VM_PASS="QUICK BENCH_PAIRS VM_ICOUNT ${BENCH_PASS:-}" \
 	tests/harness/vm.sh "${names[@]}"
 rc=$?
 [ "$rc" -eq 2 ] && exit 1	# the VM did not start; vm.sh said why
@@ -99,23 +113,42 @@ other=$(( ($(cpu_busy) - busy0 - ($(cpu_children) - own0)) / hz ))
 steal=$(( ($(cpu_steal) - steal0) / hz ))
 
 # The figures, one block per benchmark, after the command that made them.
+# Each build/bench/NAME.txt ends with the conditions of its run, so that
+# docs/benchmarks.md, made of those files, says them for each benchmark.
+cmd="make bench${T:+ T=\"$T\"}${QUICK:+ QUICK=$QUICK}${VM_ICOUNT:+ VM_ICOUNT=$VM_ICOUNT}"
+when=$(date -u '+%Y-%m-%d %H:%M UTC')
+host="$(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+times=
+[ -f "$out/times" ] && times=$(paste -sd' ' "$out/times")
+# A busy host slows the emulated CPUs unevenly: the spread (min, max) grows.
+load="the VM ran ${elapsed}s; meanwhile other processes used ${other}"
+load+=" and steal ${steal} of the host's $(($(nproc) * elapsed)) CPU-seconds"
 echo
-echo "make bench T=\"${names[*]}\"    # $(date -u '+%Y-%m-%d %H:%M UTC')," \
-	"host: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+echo "$cmd    # $when, host: $host"
 for name in "${names[@]}"; do
 	echo
 	if [ -s "$out/$name.out" ]; then
-		cp "$out/$name.out" "$results/$name.txt"
+		{
+			cat "$out/$name.out"
+			echo "   run: $cmd, $when; host $host; guest-clock time per benchmark: ${times:-?}; $load"
+		} >"$results/$name.txt"
 		cat "$out/$name.out"
 	else
 		echo "== $name: no figures (log: ${out#"$repo"/}/$name.log)"
 	fi
 done
 echo
-[ -f "$out/times" ] && say "VM time per benchmark: $(paste -sd' ' "$out/times")"
-# A busy host slows the emulated CPUs unevenly: the spread (min, max) grows.
-say "host: the VM ran ${elapsed}s; meanwhile other processes used ${other}" \
-	"and steal ${steal} of the host's $(($(nproc) * elapsed)) CPU-seconds"
+[ -n "$times" ] && say "guest-clock time per benchmark: $times"
+say "host: $load"
+# The document, from every benchmark's latest figures (this run's and
+# earlier ones'), and its plot.
+if tests/bench/doc/mkdoc.sh >"$logs/bench-doc.log" 2>&1; then
+	say "docs/benchmarks.md written"
+else
+	sed 's/^/# | /' "$logs/bench-doc.log"
+	say "docs/benchmarks.md not written (log: build/logs/bench-doc.log)"
+	doc_failed=1
+fi
 if [ "$rc" -ne 0 ]; then
 	say "the guest did not finish (see above)"
 	exit 1
@@ -125,3 +158,4 @@ if grep -q '^not ok' "$out/results"; then
 	sed 's/^/# /' "$out/results" | grep -v '^# ok '
 	exit 1
 fi
+[ -z "${doc_failed:-}" ] || exit 1

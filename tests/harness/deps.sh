@@ -12,6 +12,7 @@ packages=(
 	qemu-system-x86 busybox-static cpio kmod	# the VM and its initramfs
 	iproute2 nftables procps util-linux python3	# tests: ip/ss, nft, sysctl, setpriv
 	socat tcpdump iputils-ping jq		# tests: peers, observers, JSON
+	gnuplot-nox				# make bench: docs/benchmarks.md's plot
 	dkms dh-dkms debhelper dpkg-dev lintian	# make dkms-install, make deb
 	postfix postfix-policyd-spf-python swaks	# the hosting scenario: mail,
 	nginx curl wget dnsmasq-base bind9-dnsutils	# web, DNS (tests/scenario-lib.sh)

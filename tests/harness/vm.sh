@@ -15,7 +15,9 @@
 # VM_DIR (work directory, default build/vm; `make bench` uses its own, so it
 # never collides with a `make check` running at the same time), VM_ICOUNT
 # (TCG only: a shift N for QEMU's -icount: guest time becomes instructions x
-# 2^N ns, deterministic whatever else the host runs; for benchmarks),
+# 2^N ns, deterministic whatever else the host runs; for benchmarks; with
+# QEMU 7.2 the guest hangs bringing up a second vCPU: set VM_SMP=1 too),
+# VM_SMP (vCPUs, default 2),
 # VM_KERNEL + VM_MODULES (boot this image with this modules directory, for
 # `make check-debug`'s own kernel; KDIR then only names its release), VM_MEM
 # (guest MiB, default 1024), VM_PASS (names of host variables the guest's tests see with their values,
@@ -79,7 +81,8 @@ accel=tcg
 [ -w /dev/kvm ] && accel=kvm
 icount=()
 if [ "$accel" = tcg ] && [ -n "${VM_ICOUNT:-}" ]; then
-	# sleep=off: an idle guest jumps to its next timer instead of waiting.
+	# Not sleep=off: a guest idle while the host serves its 9p requests
+	# would see its clock race to its timeouts.
 	icount=(-icount "shift=$VM_ICOUNT")
 fi
 # Settings for guest-init.sh; VADDR_KO lets a prebuilt module stand in.
@@ -100,7 +103,7 @@ cmdline+=" mitigations=off random.trust_cpu=on tsc=reliable no_timer_check"
 cmdline+=" 8250.nr_uarts=1 vaddr_init=$here/guest-init.sh"
 
 # pdeathsig: qemu dies with this script even if it is SIGKILLed.
-qemu=(setpriv --pdeathsig KILL -- qemu-system-x86_64 -accel "$accel" -cpu max -m "${VM_MEM:-1024}" -smp 2
+qemu=(setpriv --pdeathsig KILL -- qemu-system-x86_64 -accel "$accel" -cpu max -m "${VM_MEM:-1024}" -smp "${VM_SMP:-2}"
 	"${icount[@]}" -nodefaults -display none -no-reboot -serial "file:$log"
 	-kernel "$image" -initrd "$initrd" -append "$cmdline"
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
