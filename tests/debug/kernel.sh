@@ -8,7 +8,7 @@
 set -euo pipefail
 export LC_ALL=C
 
-dir=$1
+dir=$(realpath -m "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 fragment=$here/kernel.config
 tarball=$(ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n 1 || true)
