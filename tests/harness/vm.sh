@@ -20,7 +20,7 @@
 # VM_SMP (vCPUs, default 2),
 # VM_KERNEL + VM_MODULES (boot this image with this modules directory, for
 # `make check-debug`'s own kernel; KDIR then only names its release), VM_MEM
-# (guest MiB, default 1024), VM_PASS (names of host variables the guest's tests see with their values,
+# (guest MiB, default 1024), VM_APPEND (more kernel command line), VM_PASS (names of host variables the guest's tests see with their values,
 # e.g. "QUICK STRESS_SECONDS"; unset ones are left out).
 set -euo pipefail
 
@@ -100,7 +100,7 @@ fi
 log=$vmdir/console.log
 cmdline="console=ttyS0 panic=-1 panic_on_warn=1 oops=panic softlockup_panic=1"
 cmdline+=" mitigations=off random.trust_cpu=on tsc=reliable no_timer_check"
-cmdline+=" 8250.nr_uarts=1 vaddr_init=$here/guest-init.sh"
+cmdline+=" 8250.nr_uarts=1 vaddr_init=$here/guest-init.sh ${VM_APPEND:-}"
 
 # pdeathsig: qemu dies with this script even if it is SIGKILLed.
 qemu=(setpriv --pdeathsig KILL -- qemu-system-x86_64 -accel "$accel" -cpu max -m "${VM_MEM:-1024}" -smp "${VM_SMP:-2}"
