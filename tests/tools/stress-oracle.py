@@ -202,6 +202,22 @@ def main(d):
         if bad <= 30:
             print("BAD " + msg)
 
+    tevents = read_events(os.path.join(d, "table.*"))
+    aevents = read_events(os.path.join(d, "addr.*"))
+
+    def context(cid, start, end, peer):
+        """What changed around a violation, as far as 2 s each way."""
+        for t in table.possible(start, end):
+            dom = domain_of(t, *clients[cid])
+            print("#   a possible state: domain %s %s" %
+                  (dom, t["d"].get(dom) if dom else ""))
+        near = [("table", e) for e in tevents] + \
+            [("addr", e) for e in aevents if peer in " ".join(e[2])]
+        for kind, (t0, t1, cmd) in sorted(near, key=lambda x: x[1][0]):
+            if t1 >= start - 2000000 and t0 <= end + 2000000:
+                print("#   %s %+d..%+d us: %s" % (kind, t0 - start, t1 - start,
+                                                 " ".join(cmd)))
+
     def check(key, peer):
         nonlocal checked, nat
         seen.add(key)
@@ -215,6 +231,7 @@ def main(d):
                    "%d and %d: allowed %s" %
                    (key[0], key[1], *clients[key[0]], peer, start, end,
                     " ".join(sorted(ok))))
+            context(key[0], start, end, peer)
 
     anonymous = []
     with open(os.path.join(d, "sink")) as f:
