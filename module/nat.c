@@ -67,6 +67,15 @@ static unsigned int vaddr_nat_hook(void *priv, struct sk_buff *skb,
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct || ctinfo != IP_CT_NEW || !vaddr_nat_wanted(skb, state, &sk))
 		return NF_ACCEPT;
+	/*
+	 * A TCP connection is rewritten from its SYN on, or never. Conntrack
+	 * also makes new entries for connections it picks up midstream (its
+	 * hooks came after their handshake: the namespace's first mapping,
+	 * vaddr loaded again); a new source for those breaks them.
+	 */
+	if (nf_ct_protonum(ct) == IPPROTO_TCP &&
+	    READ_ONCE(ct->proto.tcp.state) != TCP_CONNTRACK_SYN_SENT)
+		return NF_ACCEPT;
 
 	/* NAT hooks run under rcu_read_lock(). */
 	d = vaddr_sock_domain(sk);
