@@ -2,7 +2,8 @@
 /*
  * Source rewriting for what auto-bind cannot cover: unconnected UDP
  * sendto(), raw and ICMP sockets, sockets bound to a port on the wildcard
- * address, sockets that connected before their owner was mapped.
+ * address, sockets that connected before their owner was mapped. TCP
+ * connections only from their SYN on (see vaddr_nat_hook()).
  *
  * vaddr registers NAT lookup functions at POSTROUTING through the NAT core
  * (nf_nat_ipv{4,6}_register_fn(), as nftables NAT chains do). The core
