@@ -2,7 +2,8 @@
 /*
  * Source rewriting for what auto-bind cannot cover: unconnected UDP
  * sendto(), raw and ICMP sockets, sockets bound to a port on the wildcard
- * address, sockets that connected before their owner was mapped.
+ * address, sockets that connected before their owner was mapped. TCP
+ * connections only from their SYN on (see vaddr_nat_hook()).
  *
  * vaddr registers NAT lookup functions at POSTROUTING through the NAT core
  * (nf_nat_ipv{4,6}_register_fn(), as nftables NAT chains do). The core
@@ -27,7 +28,10 @@
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_conntrack_core.h>
+#include <net/netfilter/nf_conntrack_zones.h>
 #include <net/netfilter/nf_nat.h>
+#include <net/tcp.h>
 
 #include "vaddr.h"
 
@@ -64,6 +68,15 @@ static unsigned int vaddr_nat_hook(void *priv, struct sk_buff *skb,
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct || ctinfo != IP_CT_NEW || !vaddr_nat_wanted(skb, state, &sk))
 		return NF_ACCEPT;
+	/*
+	 * A TCP connection is rewritten from its SYN on, or never. Conntrack
+	 * also makes new entries for connections it picks up midstream (its
+	 * hooks came after their handshake: the namespace's first mapping,
+	 * vaddr loaded again); a new source for those breaks them.
+	 */
+	if (nf_ct_protonum(ct) == IPPROTO_TCP &&
+	    READ_ONCE(ct->proto.tcp.state) != TCP_CONNTRACK_SYN_SENT)
+		return NF_ACCEPT;
 
 	/* NAT hooks run under rcu_read_lock(). */
 	d = vaddr_sock_domain(sk);
@@ -87,6 +100,105 @@ static unsigned int vaddr_nat_hook(void *priv, struct sk_buff *skb,
 	vaddr_count(d, stat);
 	return nf_nat_setup_info(ct, &range, NF_NAT_MANIP_SRC);
 }
+
+/*
+ * A new connection must not inherit the translation of an old one. The
+ * conntrack entry of a TCP connection outlives its socket: 10 s in CLOSE
+ * after a reset, longer in TIME_WAIT. When a new connection reuses the
+ * 4-tuple (the host's address and a recycled source port: ephemeral ports
+ * come round within seconds under load), conntrack takes its SYN as part
+ * of the old entry unless that one was closed by a FIN or reset by the
+ * same side ("ignored" SYN, nf_conntrack_proto_tcp.c), and the NAT core
+ * applies the old entry's binding: an unmapped user's connection would
+ * leave from the address of the domain the old connection had. So before
+ * conntrack sees a local SYN, an entry of its tuple that is finished
+ * (TIME_WAIT or CLOSE) and carries a source translation is killed, as
+ * conntrack itself does for a SYN that reopens a closed connection; the
+ * SYN then gets a new entry, and the NAT hook decides for its socket.
+ * A retransmitted SYN finds its own entry in SYN_SENT and is left alone.
+ */
+
+/* A finished TCP entry with a source translation (an iterator, too). */
+static int vaddr_ct_stale(struct nf_conn *ct, void *unused)
+{
+	u8 tcp_state;
+
+	if (!(READ_ONCE(ct->status) & IPS_SRC_NAT) ||
+	    nf_ct_protonum(ct) != IPPROTO_TCP)
+		return 0;
+	tcp_state = READ_ONCE(ct->proto.tcp.state);
+	return tcp_state == TCP_CONNTRACK_TIME_WAIT ||
+	       tcp_state == TCP_CONNTRACK_CLOSE;
+}
+
+static unsigned int vaddr_syn_hook(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state)
+{
+	struct nf_conntrack_tuple_hash *h;
+	const struct nf_conntrack_zone *zone;
+	struct nf_conntrack_zone tmp;
+	struct nf_conntrack_tuple tuple;
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct, *tmpl;
+	struct tcphdr _th;
+	const struct tcphdr *th;
+	int thoff;
+
+	if (!skb->sk || !sk_fullsock(skb->sk) ||
+	    skb->sk->sk_protocol != IPPROTO_TCP)
+		return NF_ACCEPT;
+	if (state->pf == NFPROTO_IPV4) {
+		if (ip_hdr(skb)->protocol != IPPROTO_TCP ||
+		    ip_is_fragment(ip_hdr(skb)))
+			return NF_ACCEPT;
+		thoff = skb_network_offset(skb) + ip_hdrlen(skb);
+	} else {
+		u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+		__be16 frag_off;
+
+		thoff = ipv6_skip_exthdr(skb, skb_network_offset(skb) +
+					 sizeof(struct ipv6hdr), &nexthdr,
+					 &frag_off);
+		if (thoff < 0 || nexthdr != IPPROTO_TCP || frag_off)
+			return NF_ACCEPT;
+	}
+	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
+	if (!th || !th->syn || th->ack)
+		return NF_ACCEPT;
+
+	/* As nf_conntrack_in(): a template only gives the zone. */
+	tmpl = nf_ct_get(skb, &ctinfo);
+	if ((tmpl && !nf_ct_is_template(tmpl)) || ctinfo == IP_CT_UNTRACKED)
+		return NF_ACCEPT;
+	if (!nf_ct_get_tuplepr(skb, skb_network_offset(skb), state->pf,
+			       state->net, &tuple))
+		return NF_ACCEPT;
+	zone = nf_ct_zone_tmpl(tmpl, skb, &tmp);
+	h = nf_conntrack_find_get(state->net, zone, &tuple);
+	if (!h)
+		return NF_ACCEPT;
+	ct = nf_ct_tuplehash_to_ctrack(h);
+	if (NF_CT_DIRECTION(h) == IP_CT_DIR_ORIGINAL && vaddr_ct_stale(ct, NULL))
+		nf_ct_kill(ct);
+	nf_ct_put(ct);
+	return NF_ACCEPT;
+}
+
+/* Just before conntrack looks the SYN up. */
+static const struct nf_hook_ops vaddr_syn_ops[] = {
+	{
+		.hook = vaddr_syn_hook,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP_PRI_CONNTRACK - 1,
+	},
+	{
+		.hook = vaddr_syn_hook,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP6_PRI_CONNTRACK - 1,
+	},
+};
 
 /* After the administrator's own srcnat rules, so that theirs win. */
 static const struct nf_hook_ops vaddr_nat_ops4 = {
@@ -136,8 +248,14 @@ static int vaddr_nat_hook_up(struct net *net)
 	err = nf_nat_ipv6_register_fn(net, &vaddr_nat_ops6);
 	if (err)
 		goto err_unregister4;
+	err = nf_register_net_hooks(net, vaddr_syn_ops,
+				    ARRAY_SIZE(vaddr_syn_ops));
+	if (err)
+		goto err_unregister6;
 	return 0;
 
+err_unregister6:
+	nf_nat_ipv6_unregister_fn(net, &vaddr_nat_ops6);
 err_unregister4:
 	nf_nat_ipv4_unregister_fn(net, &vaddr_nat_ops4);
 err_put:
@@ -145,10 +263,22 @@ err_put:
 	return err;
 }
 
+/*
+ * Without the hooks, nothing stops a SYN from reopening a finished entry
+ * with its translation, which the NAT core applies again to the rest of
+ * that connection once hooks are back (vaddr loaded again, nat on again):
+ * the connection breaks. So finished translated entries go with the
+ * hooks. Not when the namespace is going away: its entries go with it.
+ */
 static void vaddr_nat_hook_down(struct net *net)
 {
+	struct nf_ct_iter_data iter = { .net = net };
+
+	nf_unregister_net_hooks(net, vaddr_syn_ops, ARRAY_SIZE(vaddr_syn_ops));
 	nf_nat_ipv6_unregister_fn(net, &vaddr_nat_ops6);
 	nf_nat_ipv4_unregister_fn(net, &vaddr_nat_ops4);
+	if (check_net(net))
+		nf_ct_iterate_cleanup_net(vaddr_ct_stale, &iter);
 	vaddr_conntrack_put(net);
 }
 

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * storm: the connect storm of tests/vm/stress.sh and its remote end.
+ *
+ *   storm connect ID SECONDS DST4 DST6 PORT
+ *       For SECONDS, connect over and over, alternating DST4 and DST6, and
+ *       print one line per connect:
+ *           ID SEQ START_US END_US LOCAL_ADDR LOCAL_PORT ERRNO DONE_US
+ *       START_US and END_US (CLOCK_REALTIME, microseconds: bash's
+ *       $EPOCHREALTIME is the same clock) enclose the connect() call, in
+ *       which the source address is chosen; LOCAL_ADDR and LOCAL_PORT are
+ *       what getsockname() said ("-" and 0 on failure), ERRNO 0 or the
+ *       failure's. After the connect the client sends "ID SEQ\n" and waits
+ *       for the sink to close, until DONE_US.
+ *   storm sink ADDR PORT
+ *       Accept until SIGTERM; per connection, read the client's line and
+ *       print "ID SEQ PEER_ADDR PEER_PORT" ("? ?" for ID SEQ when no line
+ *       came within 5 s). Prints "ready" first.
+ *
+ * A connect that hangs (its source address went away after the SYN left)
+ * is given 60 s (SO_SNDTIMEO) before it counts as failed. Output is
+ * buffered and written at exit. IPv4-mapped addresses print as IPv4.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void __attribute__((noreturn)) die(const char *what)
+{
+	fprintf(stderr, "storm: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+static socklen_t parse(const char *text, int port, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET6, text, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		return sizeof(*s6);
+	}
+	if (inet_pton(AF_INET, text, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		return sizeof(*s4);
+	}
+	fprintf(stderr, "storm: bad address '%s'\n", text);
+	exit(1);
+}
+
+/* "ADDR PORT" of @ss in @buf. */
+static const char *fmt(const struct sockaddr_storage *ss, char *buf, size_t n)
+{
+	const struct sockaddr_in6 *s6 = (const void *)ss;
+	const struct sockaddr_in *s4 = (const void *)ss;
+	char a[INET6_ADDRSTRLEN];
+
+	if (ss->ss_family == AF_INET) {
+		inet_ntop(AF_INET, &s4->sin_addr, a, sizeof(a));
+		snprintf(buf, n, "%s %u", a, ntohs(s4->sin_port));
+	} else if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+		inet_ntop(AF_INET, &s6->sin6_addr.s6_addr[12], a, sizeof(a));
+		snprintf(buf, n, "%s %u", a, ntohs(s6->sin6_port));
+	} else {
+		inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a));
+		snprintf(buf, n, "%s %u", a, ntohs(s6->sin6_port));
+	}
+	return buf;
+}
+
+/* Read until the peer closes (or 10 s pass). */
+static void drain(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char buf[64];
+
+	while (poll(&p, 1, 10000) > 0 && read(fd, buf, sizeof(buf)) > 0)
+		;
+}
+
+static int storm(const char *id, int seconds, char **dst, int port)
+{
+	struct timeval tmo = { .tv_sec = 60 };
+	struct sockaddr_storage d[2], local;
+	long long start, end, stop_at;
+	socklen_t dlen[2], llen;
+	char addr[INET6_ADDRSTRLEN + 8], line[64];
+	int seq = 0;
+
+	for (int i = 0; i < 2; i++)
+		dlen[i] = parse(dst[i], port, &d[i]);
+	stop_at = now_us() + seconds * 1000000LL;
+	while (!stop && now_us() < stop_at) {
+		const struct sockaddr_storage *to = &d[seq & 1];
+		int fd, err = 0, n;
+
+		fd = socket(to->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			die("socket");
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof(tmo));
+		start = now_us();
+		if (connect(fd, (const struct sockaddr *)to, dlen[seq & 1]) < 0)
+			err = errno;
+		end = now_us();
+		strcpy(addr, "- 0");
+		llen = sizeof(local);
+		if (!err && getsockname(fd, (struct sockaddr *)&local, &llen) == 0)
+			fmt(&local, addr, sizeof(addr));
+		if (!err) {
+			n = snprintf(line, sizeof(line), "%s %d\n", id, seq);
+			if (write(fd, line, n) == n)
+				drain(fd);
+		}
+		printf("%s %d %lld %lld %s %d %lld\n", id, seq, start, end, addr,
+		       err, now_us());
+		close(fd);
+		seq++;
+	}
+	fflush(stdout);
+	return 0;
+}
+
+/* One line from the client, with a deadline; "" if none came. */
+static void read_line(int fd, char *buf, size_t n)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < n - 1 && poll(&p, 1, 5000) > 0) {
+		r = read(fd, buf + got, n - 1 - got);
+		if (r <= 0)
+			break;
+		got += r;
+		if (memchr(buf, '\n', got))
+			break;
+	}
+	buf[got] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+static int sink(const char *text, int port)
+{
+	struct sigaction sa = { .sa_handler = on_term };	/* no SA_RESTART */
+	struct linger rst = { .l_onoff = 1, .l_linger = 0 };
+	struct sockaddr_storage ss;
+	int one = 1, zero = 0, fd;
+	char addr[INET6_ADDRSTRLEN + 8], line[64];
+	socklen_t len = parse(text, port, &ss);
+
+	sigaction(SIGTERM, &sa, NULL);
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		die("socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
+		die("bind");
+	if (listen(fd, 1024) < 0)
+		die("listen");
+	puts("ready");
+	fflush(stdout);
+	while (!stop) {
+		struct sockaddr_storage peer;
+		socklen_t plen = sizeof(peer);
+		int c = accept4(fd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
+
+		if (c < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			die("accept");
+		}
+		read_line(c, line, sizeof(line));
+		printf("%s %s\n", line[0] ? line : "? ?",
+		       fmt(&peer, addr, sizeof(addr)));
+		/* A reset: no TIME_WAIT on either side, ports come back. */
+		setsockopt(c, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
+		close(c);
+	}
+	fflush(stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 7 && !strcmp(argv[1], "connect"))
+		return storm(argv[2], atoi(argv[3]), argv + 4, atoi(argv[6]));
+	if (argc == 4 && !strcmp(argv[1], "sink"))
+		return sink(argv[2], atoi(argv[3]));
+	fputs("usage: storm connect ID SECONDS DST4 DST6 PORT | storm sink ADDR PORT\n",
+	      stderr);
+	return 1;
+}
