@@ -12,7 +12,7 @@ extended ACK message:
 
 CMD is a command name from the UAPI header without VADDR_CMD_ (e.g.
 DOMAIN_NEW). Each attribute is TYPE (a name without VADDR_A_, or a number)
-with KIND one of str (NUL-terminated), raw (no NUL), u32, u64, hex (bytes
+with KIND one of str (NUL-terminated), raw (no NUL), u8, u32, u64, hex (bytes
 given in hex), in4, in6, flag (no payload: TYPE:flag:). The command name
 may also be a number.
 Output: one line "errno=NAME msg=TEXT" per request ("errno=0" on success).
@@ -65,6 +65,8 @@ def encode(kind, value):
         return value.encode() + b"\0"
     if kind == "raw":
         return value.encode()
+    if kind == "u8":
+        return struct.pack("=B", int(value, 0))
     if kind == "u32":
         return struct.pack("=I", int(value, 0))
     if kind == "u64":
