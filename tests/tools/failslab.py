@@ -143,7 +143,7 @@ def main(argv):
             status = 1
             continue
         for target in range(len(sc["reqs"])):
-            problems, n = [], 0
+            problems, n, refused = [], 0, 0
             for n in range(1, MAX_N + 1):
                 table.reset(sc["reset"])
                 answers, injected = run(sc["reqs"], target, n, cmds, attrs)
@@ -152,8 +152,13 @@ def main(argv):
                 why = judge(answers, before, after, table.snapshot())
                 if why:
                     problems.append("allocation %d: %s" % (n, why))
+                elif answers[-1][0]:
+                    refused += 1
             else:
                 problems.append("still allocating after %d" % MAX_N)
+            # Injection that never made a request fail proves nothing.
+            if not refused:
+                problems.append("no injected failure made the request fail")
             what = "%s: request %d (%s)" % (sc["name"], target + 1,
                                             sc["reqs"][target][0])
             if problems:
@@ -163,8 +168,9 @@ def main(argv):
                 for p in problems[:10]:
                     print("# %s" % p)
             else:
-                print("ok - %s: %d allocations failed in turn, each cleanly"
-                      % (what, n - 1), flush=True)
+                print("ok - %s: %d allocations failed in turn, each cleanly "
+                      "(%d refused, the table as before; %d absorbed)"
+                      % (what, n - 1, refused, n - 1 - refused), flush=True)
     return status
 
 
