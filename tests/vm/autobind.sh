@@ -286,7 +286,10 @@ expect_eq "skip_bound counter equals the bound connect" \
 	"$(stat bcd.example skip_bound)" 1
 
 # --- unload under load --------------------------------------------------
-ip netns exec r timeout 60 "$PEER" tcp-listen :: 7000 0 >/tmp/loop.out &
+# The listener outlives the 200 connects, which take more than a minute
+# on a loaded host or a debug kernel; it is stopped when they are done.
+ip netns exec r timeout 600 "$PEER" tcp-listen :: 7000 0 >/tmp/loop.out &
+listener=$!
 wait_ready /tmp/loop.out
 run_as 1001 h bash -c 'n=0; while [ $n -lt 200 ]; do
 	"$0" tcp-connect '$R4' 7000 >/dev/null || exit 1; n=$((n + 1)); done' \
@@ -299,5 +302,6 @@ for i in $(seq 200); do
 done
 module_unload
 check "connect loop goes on through module unload" wait $loop
+kill "$listener" 2>/dev/null
 check "remote accepted both bound and host-address connects" \
 	sh -c "grep -qx $BCD4 /tmp/loop.out && grep -qx $H4 /tmp/loop.out"
