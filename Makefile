@@ -75,11 +75,13 @@ install: install-module
 
 # As the kernel's own modules_install, this installs what `make` built:
 # root need not compile. depmod only on the live system: a staged tree
-# (DESTDIR) is the package manager's to index when it installs.
+# (DESTDIR) is the package manager's to index when it installs. (Kbuild
+# runs depmod itself when KDIR is a full tree with a System.map, unlike
+# Debian's headers: DEPMOD=true stops it for a staged install.)
 install-module: kdir
 	@test -f vaddr.ko || { echo "no vaddr.ko: run 'make' first" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
-		INSTALL_MOD_DIR=updates modules_install
+		INSTALL_MOD_DIR=updates $(if $(DESTDIR),DEPMOD=true) modules_install
 	test -n "$(DESTDIR)" || depmod -a $(KDIR_RELEASE)
 
 uninstall: uninstall-module
