@@ -5,21 +5,24 @@
  *   storm connect ID SECONDS DST4 DST6 PORT
  *       For SECONDS, connect over and over, alternating DST4 and DST6, and
  *       print one line per connect:
- *           ID SEQ START_US END_US LOCAL_ADDR LOCAL_PORT ERRNO DONE_US
+ *           ID SEQ START_US END_US LOCAL_ADDR LOCAL_PORT ERRNO DONE_US ACKED
  *       START_US and END_US (CLOCK_REALTIME, microseconds: bash's
  *       $EPOCHREALTIME is the same clock) enclose the connect() call, in
  *       which the source address is chosen; LOCAL_ADDR and LOCAL_PORT are
  *       what getsockname() said ("-" and 0 on failure), ERRNO 0 or the
- *       failure's. After the connect the client sends "ID SEQ\n" and waits
- *       for the sink to close, until DONE_US.
+ *       failure's. After the connect the client sends "ID SEQ\n", waits
+ *       for the sink's "ok\n" (ACKED 1 if it came, else 0) and closes with
+ *       a reset, at DONE_US.
  *   storm sink ADDR PORT
- *       Accept until SIGTERM; per connection, read the client's line and
- *       print "ID SEQ PEER_ADDR PEER_PORT" ("? ?" for ID SEQ when no line
- *       came within 5 s). Prints "ready" first.
+ *       Accept until SIGTERM; per connection (each in its own process),
+ *       read the client's line, print "ID SEQ PEER_ADDR PEER_PORT" ("? ?"
+ *       for ID SEQ when no line came within 15 s) and answer "ok\n" to a
+ *       line. Prints "ready" first; exits when every connection is done.
  *
  * A connect that hangs (its source address went away after the SYN left)
- * is given 60 s (SO_SNDTIMEO) before it counts as failed. Output is
- * buffered and written at exit. IPv4-mapped addresses print as IPv4.
+ * is given 60 s (SO_SNDTIMEO) before it counts as failed. The client's
+ * output is buffered and written at exit. IPv4-mapped addresses print as
+ * IPv4.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -32,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -97,19 +101,35 @@ static const char *fmt(const struct sockaddr_storage *ss, char *buf, size_t n)
 	return buf;
 }
 
-/* Read until the peer closes (or 10 s pass). */
-static void drain(int fd)
+/*
+ * Read until the peer closes (or 10 s pass); whether "ok\n" came, i.e. the
+ * remote saw this connection and its line.
+ */
+static bool drain(int fd)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	char buf[64];
+	size_t got = 0;
+	ssize_t r;
 
-	while (poll(&p, 1, 10000) > 0 && read(fd, buf, sizeof(buf)) > 0)
-		;
+	while (poll(&p, 1, 10000) > 0) {
+		r = read(fd, buf + got, sizeof(buf) - 1 - got);
+		if (r <= 0)
+			break;
+		got += r;
+		if (got == sizeof(buf) - 1)
+			got = 0;
+		buf[got] = '\0';
+		if (strstr(buf, "ok\n"))
+			return true;
+	}
+	return false;
 }
 
 static int storm(const char *id, int seconds, char **dst, int port)
 {
 	struct timeval tmo = { .tv_sec = 60 };
+	struct linger rst = { .l_onoff = 1, .l_linger = 0 };
 	struct sockaddr_storage d[2], local;
 	long long start, end, stop_at;
 	socklen_t dlen[2], llen;
@@ -121,6 +141,7 @@ static int storm(const char *id, int seconds, char **dst, int port)
 	stop_at = now_us() + seconds * 1000000LL;
 	while (!stop && now_us() < stop_at) {
 		const struct sockaddr_storage *to = &d[seq & 1];
+		bool acked = false;
 		int fd, err = 0, n;
 
 		fd = socket(to->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -138,11 +159,13 @@ static int storm(const char *id, int seconds, char **dst, int port)
 		if (!err) {
 			n = snprintf(line, sizeof(line), "%s %d\n", id, seq);
 			if (write(fd, line, n) == n)
-				drain(fd);
+				acked = drain(fd);
 		}
-		printf("%s %d %lld %lld %s %d %lld\n", id, seq, start, end, addr,
-		       err, now_us());
+		/* A reset: no TIME_WAIT on either side, ports come back. */
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
 		close(fd);
+		printf("%s %d %lld %lld %s %d %lld %d\n", id, seq, start, end, addr,
+		       err, now_us(), acked);
 		seq++;
 	}
 	fflush(stdout);
@@ -172,16 +195,41 @@ static void read_line(int fd, char *buf, size_t n)
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
+/* One accepted connection, in its own process: its line, then "ok". */
+static void serve(int c, const struct sockaddr_storage *peer)
+{
+	struct linger rst = { .l_onoff = 1, .l_linger = 0 };
+	char addr[INET6_ADDRSTRLEN + 8], line[64];
+
+	read_line(c, line, sizeof(line));
+	printf("%s %s\n", line[0] ? line : "? ?", fmt(peer, addr, sizeof(addr)));
+	fflush(stdout);
+	/*
+	 * With a line: "ok" and a FIN behind it; the client then resets, so
+	 * neither side keeps a TIME_WAIT. Without one: a reset.
+	 */
+	if (line[0] && write(c, "ok\n", 3) == 3)
+		shutdown(c, SHUT_WR);
+	else
+		setsockopt(c, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
+	close(c);
+}
+
+/*
+ * A process per connection: a connection whose line never comes (its
+ * translation cut by an unload) must not hold the others up for 15 s.
+ * Children are reaped by the kernel (SIGCHLD ignored) and waited for at
+ * the end, so that every line is in the output when the sink exits.
+ */
 static int sink(const char *text, int port)
 {
 	struct sigaction sa = { .sa_handler = on_term };	/* no SA_RESTART */
-	struct linger rst = { .l_onoff = 1, .l_linger = 0 };
 	struct sockaddr_storage ss;
 	int one = 1, zero = 0, fd;
-	char addr[INET6_ADDRSTRLEN + 8], line[64];
 	socklen_t len = parse(text, port, &ss);
 
 	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGCHLD, SIG_IGN);
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		die("socket");
@@ -198,20 +246,26 @@ static int sink(const char *text, int port)
 		struct sockaddr_storage peer;
 		socklen_t plen = sizeof(peer);
 		int c = accept4(fd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
+		pid_t pid;
 
 		if (c < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
 			die("accept");
 		}
-		read_line(c, line, sizeof(line));
-		printf("%s %s\n", line[0] ? line : "? ?",
-		       fmt(&peer, addr, sizeof(addr)));
-		/* A reset: no TIME_WAIT on either side, ports come back. */
-		setsockopt(c, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
+		pid = fork();
+		if (pid < 0)
+			die("fork");
+		if (pid == 0) {
+			close(fd);
+			serve(c, &peer);
+			_exit(0);
+		}
 		close(c);
 	}
-	fflush(stdout);
+	close(fd);
+	while (wait(NULL) > 0 || errno == EINTR)
+		;
 	return 0;
 }
 
