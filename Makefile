@@ -78,8 +78,14 @@ install: install-module
 # (DESTDIR) is the package manager's to index when it installs. (Kbuild
 # runs depmod itself when KDIR is a full tree with a System.map, unlike
 # Debian's headers: DEPMOD=true stops it for a staged install.)
+# A vaddr.ko left from a build for another kernel would install and then
+# fail to load (Exec format error): refuse it, naming both releases.
 install-module: kdir
 	@test -f vaddr.ko || { echo "no vaddr.ko: run 'make' first" >&2; exit 1; }
+	@built=$$(modinfo -F vermagic vaddr.ko | cut -d' ' -f1); \
+	test "$$built" = "$(KDIR_RELEASE)" || { echo "vaddr.ko was built for" \
+		"$$built, not $(KDIR_RELEASE) (KDIR=$(KDIR)): run 'make' first" >&2; \
+		exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(DESTDIR) \
 		INSTALL_MOD_DIR=updates $(if $(DESTDIR),DEPMOD=true) modules_install
 	test -n "$(DESTDIR)" || depmod -a $(KDIR_RELEASE)

@@ -43,7 +43,24 @@ check "make uninstall DESTDIR=$stage PREFIX=/usr" \
 expect_eq "leaves only /etc/vaddr.conf" \
 	"$(cd $stage && find . -type f)" "./etc/vaddr.conf"
 
-# The real thing, PREFIX=/usr/local as by default.
+# A vaddr.ko built for another kernel is refused by name, before anything
+# is installed (it would install, then fail to load: Exec format error).
+other=$(mktemp -d)
+mkdir -p "$other/include/generated"
+echo '#define UTS_RELEASE "9.9.9-other"' >"$other/include/generated/utsrelease.h"
+check_fails "make install refuses a vaddr.ko built for another kernel" \
+	make_in $log install-module KDIR="$other" DESTDIR=/tmp/stage-other
+expect_eq "and says which kernels" \
+	"$(grep -o "not 9.9.9-other (KDIR=$other): run 'make' first" $log)" \
+	"not 9.9.9-other (KDIR=$other): run 'make' first"
+check_fails "and installs nothing" test -e /tmp/stage-other
+rm -rf "$other"
+
+# The real thing, PREFIX=/usr/local as by default, after `make` when the
+# tree's vaddr.ko is for another kernel (the debug kernel of check-debug).
+if [ "$(modinfo -F vermagic "$VADDR_ROOT/vaddr.ko" | cut -d' ' -f1)" != "$rel" ]; then
+	check "make module, for $rel" make_in $log module
+fi
 check "make install" make_in $log install
 expect_eq "modinfo -n vaddr finds the installed module" \
 	"$(modinfo -n vaddr 2>&1)" "/lib/modules/$rel/updates/vaddr.ko"
