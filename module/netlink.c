@@ -560,7 +560,6 @@ static int vaddr_nl_domain_get(struct sk_buff *skb, struct genl_info *info)
 enum vaddr_dump_kind {
 	VADDR_DUMP_DOMAINS,
 	VADDR_DUMP_STATS,
-	VADDR_DUMP_UIDS,
 	VADDR_DUMP_CGROUPS,
 	VADDR_DUMP_ALLOW,
 };
@@ -582,14 +581,13 @@ static int vaddr_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	mutex_lock(&vn->lock);
 	cb->seq = vn->generation;
 	t = vaddr_table_get(vn);
-	xa = kind == VADDR_DUMP_UIDS ? &t->uids :
-	     kind == VADDR_DUMP_CGROUPS ? &t->cgroups :
+	xa = kind == VADDR_DUMP_CGROUPS ? &t->cgroups :
 	     kind == VADDR_DUMP_ALLOW ? &vn->allow : &t->domains;
 	obj.stats = kind == VADDR_DUMP_STATS;
 	xa_for_each_start(xa, index, d, cb->args[0]) {
 		/* Allow-list entries are values, not domains. */
 		obj.domain = kind == VADDR_DUMP_ALLOW ? NULL : d;
-		if (kind == VADDR_DUMP_UIDS || kind == VADDR_DUMP_ALLOW) {
+		if (kind == VADDR_DUMP_ALLOW) {
 			/* A uid the reader cannot name is not its business. */
 			if (!kuid_has_mapping(userns, KUIDT_INIT(index)))
 				continue;
@@ -623,9 +621,62 @@ static int vaddr_nl_stats_dump(struct sk_buff *skb,
 	return vaddr_dump(skb, cb, VADDR_DUMP_STATS, VADDR_CMD_STATS_GET);
 }
 
+/*
+ * The uids come from a sorted copy the first call takes (a hash table has
+ * no order to resume from), kept in cb->args[2] (array) and [3] (count)
+ * until vaddr_nl_uid_dump_done(). Each later call looks its uids up again:
+ * one removed meanwhile is left out, and the generation in cb->seq marks
+ * the dump as interrupted, as for the other dumps.
+ */
 static int vaddr_nl_uid_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	return vaddr_dump(skb, cb, VADDR_DUMP_UIDS, VADDR_CMD_UID_GET);
+	struct vaddr_net *vn = vaddr_net(sock_net(skb->sk));
+	struct user_namespace *userns = vaddr_sender_userns(cb->skb);
+	struct vaddr_obj obj = { .has_uid = true };
+	unsigned long i = cb->args[0], nr = cb->args[3];
+	u32 *uids = (u32 *)cb->args[2];
+	struct vaddr_table *t;
+	int err = 0;
+
+	if (cb->args[1])
+		return 0;
+	mutex_lock(&vn->lock);
+	cb->seq = vn->generation;
+	t = vaddr_table_get(vn);
+	if (!uids) {
+		uids = vaddr_uid_list(t, &nr);
+		if (IS_ERR(uids)) {
+			mutex_unlock(&vn->lock);
+			return PTR_ERR(uids);
+		}
+		cb->args[2] = (unsigned long)uids;
+		cb->args[3] = nr;
+	}
+	for (; i < nr; i++) {
+		kuid_t kuid = KUIDT_INIT(uids[i]);
+
+		obj.domain = vaddr_uid_domain(t, kuid);
+		/* A uid the reader cannot name is not its business. */
+		if (!obj.domain || !kuid_has_mapping(userns, kuid))
+			continue;
+		obj.uid = from_kuid(userns, kuid);
+		err = vaddr_fill(skb, NETLINK_CB(cb->skb).portid,
+				 cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				 VADDR_CMD_UID_GET, &obj, cb);
+		if (err)
+			break;
+	}
+	mutex_unlock(&vn->lock);
+	cb->args[0] = i;
+	if (!err)
+		cb->args[1] = 1;
+	return skb->len;
+}
+
+static int vaddr_nl_uid_dump_done(struct netlink_callback *cb)
+{
+	kvfree((void *)cb->args[2]);
+	return 0;
 }
 
 static int vaddr_nl_cgroup_dump(struct sk_buff *skb,
@@ -1133,6 +1184,7 @@ static const struct genl_ops vaddr_genl_ops[] = {
 		VADDR_OP(VADDR_CMD_UID_GET, vaddr_empty_policy,
 			 GENL_UNS_ADMIN_PERM),
 		.dumpit = vaddr_nl_uid_dump,
+		.done = vaddr_nl_uid_dump_done,
 	},
 	{
 		VADDR_OP(VADDR_CMD_CGROUP_ADD, vaddr_cgroup_policy,

@@ -4,10 +4,11 @@
  *
  * Readers (the connect hooks, the NAT and output hooks) take no lock: they
  * reach the table through vaddr_net.table under RCU and look a socket's
- * owner up in the xarrays, and a source address in the addrs rhashtable,
- * which are RCU-safe. Writers hold vaddr_net.lock. A domain taken out of a
- * live table is freed after a grace period; a table that is replaced or
- * flushed is freed whole, after a grace period, from a workqueue.
+ * owner up in the uids rhashtable and the cgroups xarray, and a source
+ * address in the addrs rhashtable, which are RCU-safe. Writers hold
+ * vaddr_net.lock. A domain taken out of a live table is freed after a
+ * grace period; a table that is replaced or flushed is freed whole, after
+ * a grace period, from a workqueue.
  */
 #include <linux/cgroup.h>
 #include <linux/cred.h>
@@ -15,6 +16,7 @@
 #include <linux/moduleparam.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <net/ipv6.h>
 #include <net/sock.h>
 
@@ -34,6 +36,7 @@ MODULE_PARM_DESC(max_entries,
 		 "most domains, uids and cgroups in one namespace's table");
 
 static struct workqueue_struct *vaddr_wq;
+static struct kmem_cache *vaddr_uid_cache;
 
 /* Names are kept NUL-padded, so the whole array is the key. */
 static const struct rhashtable_params vaddr_names_params = {
@@ -51,6 +54,13 @@ static const struct rhashtable_params vaddr_addrs_params = {
 	.automatic_shrinking = true,
 };
 
+static const struct rhashtable_params vaddr_uids_params = {
+	.head_offset = offsetof(struct vaddr_uid_map, node),
+	.key_offset = offsetof(struct vaddr_uid_map, uid),
+	.key_len = sizeof_field(struct vaddr_uid_map, uid),
+	.automatic_shrinking = true,
+};
+
 struct vaddr_table *vaddr_table_alloc(void)
 {
 	struct vaddr_table *t;
@@ -58,19 +68,33 @@ struct vaddr_table *vaddr_table_alloc(void)
 	t = kzalloc(sizeof(*t), VADDR_GFP);
 	if (!t)
 		return NULL;
-	if (rhashtable_init(&t->names, &vaddr_names_params)) {
-		kfree(t);
-		return NULL;
-	}
-	if (rhashtable_init(&t->addrs, &vaddr_addrs_params)) {
-		rhashtable_destroy(&t->names);
-		kfree(t);
-		return NULL;
-	}
+	if (rhashtable_init(&t->names, &vaddr_names_params))
+		goto err_free;
+	if (rhashtable_init(&t->addrs, &vaddr_addrs_params))
+		goto err_names;
+	if (rhashtable_init(&t->uids, &vaddr_uids_params))
+		goto err_addrs;
 	xa_init_flags(&t->domains, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
-	xa_init_flags(&t->uids, XA_FLAGS_ACCOUNT);
 	xa_init_flags(&t->cgroups, XA_FLAGS_ACCOUNT);
 	return t;
+err_addrs:
+	rhashtable_destroy(&t->addrs);
+err_names:
+	rhashtable_destroy(&t->names);
+err_free:
+	kfree(t);
+	return NULL;
+}
+
+static void vaddr_uid_map_free(void *ptr, void *arg)
+{
+	kmem_cache_free(vaddr_uid_cache, ptr);
+}
+
+static void vaddr_uid_map_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(vaddr_uid_cache,
+			container_of(head, struct vaddr_uid_map, rcu));
 }
 
 static void vaddr_domain_free(struct vaddr_domain *d)
@@ -89,7 +113,7 @@ static void vaddr_table_destroy(struct vaddr_table *t)
 	struct vaddr_domain *d;
 	unsigned long id;
 
-	xa_destroy(&t->uids);
+	rhashtable_free_and_destroy(&t->uids, vaddr_uid_map_free, NULL);
 	xa_destroy(&t->cgroups);
 	xa_for_each(&t->domains, id, d)
 		vaddr_domain_free(d);
@@ -239,11 +263,65 @@ static void vaddr_erase_domain_entries(struct xarray *xa,
 	}
 }
 
+static void vaddr_uid_map_remove(struct vaddr_table *t, struct vaddr_uid_map *m)
+{
+	rhashtable_remove_fast(&t->uids, &m->node, vaddr_uids_params);
+	WRITE_ONCE(t->nr_uids, t->nr_uids - 1);
+	m->domain->nr_uids--;
+	call_rcu(&m->rcu, vaddr_uid_map_free_rcu);
+}
+
+/*
+ * The next entry of a walk of the uids (an ERR_PTR(-EAGAIN) when a resize
+ * made it start again, so that some entries come twice), leaving the RCU
+ * read section every 1024 entries to let others run: a table may hold
+ * millions. The entry returned last must still be in the table then, for
+ * the walk to find its place again; the writer's lock keeps anyone else
+ * from removing it.
+ */
+static struct vaddr_uid_map *vaddr_uid_walk_next(struct rhashtable_iter *iter,
+						 unsigned long *seen)
+{
+	if (!(++*seen % 1024)) {
+		rhashtable_walk_stop(iter);
+		cond_resched();
+		rhashtable_walk_start(iter);
+	}
+	return rhashtable_walk_next(iter);
+}
+
+/* Every uid mapping of @d, found by walking the whole hash table. */
+static void vaddr_erase_domain_uids(struct vaddr_table *t,
+				    struct vaddr_domain *d)
+{
+	struct vaddr_uid_map *m, *gone = NULL;
+	struct rhashtable_iter iter;
+	unsigned long seen = 0;
+
+	rhashtable_walk_enter(&t->uids, &iter);
+	rhashtable_walk_start(&iter);
+	while (d->nr_uids && (m = vaddr_uid_walk_next(&iter, &seen))) {
+		/*
+		 * Removed one step late, once the walk has moved past it,
+		 * so that its place is never lost across a pause.
+		 */
+		if (gone)
+			vaddr_uid_map_remove(t, gone);
+		gone = !IS_ERR(m) && m->domain == d ? m : NULL;
+	}
+	if (gone)
+		vaddr_uid_map_remove(t, gone);
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	/* Every entry is visited at least once, resize or not. */
+	WARN_ON_ONCE(d->nr_uids);
+}
+
 /* Remove a domain and its mappings; readers may still hold it. */
 void vaddr_domain_del(struct vaddr_table *t, struct vaddr_domain *d)
 {
 	if (d->nr_uids)
-		vaddr_erase_domain_entries(&t->uids, d, &t->nr_uids);
+		vaddr_erase_domain_uids(t, d);
 	if (d->nr_cgroups)
 		vaddr_erase_domain_entries(&t->cgroups, d, &t->nr_cgroups);
 	if (d->has4)
@@ -283,7 +361,7 @@ static int vaddr_map_add(struct xarray *xa, unsigned long key,
 }
 
 static int vaddr_map_del(struct xarray *xa, unsigned long key,
-			 unsigned long *nr, bool uid)
+			 unsigned long *nr)
 {
 	struct vaddr_domain *d;
 
@@ -291,10 +369,7 @@ static int vaddr_map_del(struct xarray *xa, unsigned long key,
 	if (!d)
 		return -ENOENT;
 	WRITE_ONCE(*nr, *nr - 1);
-	if (uid)
-		d->nr_uids--;
-	else
-		d->nr_cgroups--;
+	d->nr_cgroups--;
 	return 0;
 }
 
@@ -307,17 +382,91 @@ bool vaddr_table_full(struct vaddr_table *t)
 
 int vaddr_uid_add(struct vaddr_table *t, kuid_t uid, struct vaddr_domain *d)
 {
+	struct vaddr_uid_map *m;
 	int err;
 
-	err = vaddr_map_add(&t->uids, __kuid_val(uid), d, &t->nr_uids);
-	if (!err)
-		d->nr_uids++;
-	return err;
+	m = kmem_cache_alloc(vaddr_uid_cache, VADDR_GFP);
+	if (!m)
+		return -ENOMEM;
+	m->uid = __kuid_val(uid);
+	m->domain = d;
+	err = rhashtable_lookup_insert_fast(&t->uids, &m->node,
+					    vaddr_uids_params);
+	if (err) {
+		kmem_cache_free(vaddr_uid_cache, m);
+		/* -EBUSY: the table must grow first; as out of memory. */
+		return err == -EEXIST ? err : -ENOMEM;
+	}
+	WRITE_ONCE(t->nr_uids, t->nr_uids + 1);
+	d->nr_uids++;
+	return 0;
+}
+
+static struct vaddr_uid_map *vaddr_uid_map_find(struct vaddr_table *t,
+						u32 uid)
+{
+	return rhashtable_lookup_fast(&t->uids, &uid, vaddr_uids_params);
 }
 
 int vaddr_uid_del(struct vaddr_table *t, kuid_t uid)
 {
-	return vaddr_map_del(&t->uids, __kuid_val(uid), &t->nr_uids, true);
+	struct vaddr_uid_map *m = vaddr_uid_map_find(t, __kuid_val(uid));
+
+	if (!m)
+		return -ENOENT;
+	vaddr_uid_map_remove(t, m);
+	return 0;
+}
+
+static int vaddr_u32_cmp(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The mapped uids in ascending order, for a dump to resume by position:
+ * a kvmalloc'ed array of *@nr kuid values (NULL when there are none), or
+ * an ERR_PTR. The caller holds vaddr_net.lock, so exactly nr_uids are
+ * there; a walk that overlapped a resize and saw some twice is retried.
+ */
+u32 *vaddr_uid_list(struct vaddr_table *t, unsigned long *nr)
+{
+	unsigned long n, i, max = t->nr_uids, seen = 0;
+	struct rhashtable_iter iter;
+	struct vaddr_uid_map *m;
+	int tries = 4;
+	u32 *uids;
+
+	*nr = 0;
+	if (!max)
+		return NULL;
+	uids = kvmalloc_array(max, sizeof(*uids), VADDR_GFP);
+	if (!uids)
+		return ERR_PTR(-ENOMEM);
+	do {
+		n = 0;
+		rhashtable_walk_enter(&t->uids, &iter);
+		rhashtable_walk_start(&iter);
+		while ((m = vaddr_uid_walk_next(&iter, &seen))) {
+			if (!IS_ERR(m) && n < max)
+				uids[n++] = m->uid;
+		}
+		rhashtable_walk_stop(&iter);
+		rhashtable_walk_exit(&iter);
+		sort(uids, n, sizeof(*uids), vaddr_u32_cmp, NULL);
+		*nr = 0;
+		for (i = 0; i < n; i++)
+			if (!*nr || uids[*nr - 1] != uids[i])
+				uids[(*nr)++] = uids[i];
+	} while (*nr != max && --tries);
+	if (*nr != max) {
+		kvfree(uids);
+		*nr = 0;
+		return ERR_PTR(-EBUSY);
+	}
+	return uids;
 }
 
 int vaddr_cgroup_add(struct vaddr_table *t, u64 id, struct vaddr_domain *d)
@@ -332,7 +481,7 @@ int vaddr_cgroup_add(struct vaddr_table *t, u64 id, struct vaddr_domain *d)
 
 int vaddr_cgroup_del(struct vaddr_table *t, u64 id)
 {
-	return vaddr_map_del(&t->cgroups, id, &t->nr_cgroups, false);
+	return vaddr_map_del(&t->cgroups, id, &t->nr_cgroups);
 }
 
 /*
@@ -410,7 +559,9 @@ static __always_inline struct vaddr_domain *
 vaddr_owner_domain(struct vaddr_table *t, struct cgroup *cgrp, kuid_t uid,
 		   struct vaddr_owner *why)
 {
+	struct vaddr_uid_map *m;
 	struct vaddr_domain *d;
+	u32 key;
 
 	if (READ_ONCE(t->nr_cgroups)) {
 		for (; cgrp; cgrp = cgroup_parent(cgrp)) {
@@ -426,8 +577,12 @@ vaddr_owner_domain(struct vaddr_table *t, struct cgroup *cgrp, kuid_t uid,
 	}
 	if (!READ_ONCE(t->nr_uids))
 		return NULL;
-	d = xa_load(&t->uids, __kuid_val(uid));
-	if (d && why) {
+	key = __kuid_val(uid);
+	m = rhashtable_lookup(&t->uids, &key, vaddr_uids_params);
+	if (!m)
+		return NULL;
+	d = m->domain;
+	if (why) {
 		why->match = VADDR_MATCH_UID;
 		why->uid = uid;
 	}
@@ -471,7 +626,9 @@ struct vaddr_domain *vaddr_current_domain(struct vaddr_net *vn,
 /* The domain a uid or a cgroup is mapped to, if any; writers only. */
 struct vaddr_domain *vaddr_uid_domain(struct vaddr_table *t, kuid_t uid)
 {
-	return xa_load(&t->uids, __kuid_val(uid));
+	struct vaddr_uid_map *m = vaddr_uid_map_find(t, __kuid_val(uid));
+
+	return m ? m->domain : NULL;
 }
 
 struct vaddr_domain *vaddr_cgroup_domain(struct vaddr_table *t, u64 id)
@@ -525,12 +682,19 @@ int vaddr_table_init(void)
 {
 	int err;
 
-	vaddr_wq = alloc_workqueue("vaddr", 0, 0);
-	if (!vaddr_wq)
+	vaddr_uid_cache = KMEM_CACHE(vaddr_uid_map, 0);
+	if (!vaddr_uid_cache)
 		return -ENOMEM;
+	vaddr_wq = alloc_workqueue("vaddr", 0, 0);
+	if (!vaddr_wq) {
+		kmem_cache_destroy(vaddr_uid_cache);
+		return -ENOMEM;
+	}
 	err = register_pernet_subsys(&vaddr_net_ops);
-	if (err)
+	if (err) {
 		destroy_workqueue(vaddr_wq);
+		kmem_cache_destroy(vaddr_uid_cache);
+	}
 	return err;
 }
 
@@ -540,4 +704,5 @@ void vaddr_table_exit(void)
 	/* Let pending frees queue their work, then drain it. */
 	rcu_barrier();
 	destroy_workqueue(vaddr_wq);
+	kmem_cache_destroy(vaddr_uid_cache);
 }

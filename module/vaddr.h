@@ -65,15 +65,28 @@ struct vaddr_domain {
 };
 
 /*
- * One namespace's table. The mappings are xarrays: an RCU lookup costs a
- * walk of at most a few fixed levels whatever the size, dense uid ranges
- * take about ten bytes per mapping, and dumps resume from a key.
+ * A uid's mapping, in vaddr_table.uids. Uids are hashed, not indexed: an
+ * xarray spends a 576-byte node on a uid with no neighbour within 64, and
+ * hosting panels hand out uids far apart; this costs the same wherever
+ * the uid is (40 bytes and a bucket).
+ */
+struct vaddr_uid_map {
+	struct rhash_head node;
+	u32 uid;			/* kuid value */
+	struct vaddr_domain *domain;
+	struct rcu_head rcu;
+};
+
+/*
+ * One namespace's table. An RCU lookup costs one hash and a short chain
+ * for a uid, a walk of a few fixed levels for a cgroup id (cgroup ids are
+ * dense, allocated in sequence) whatever the size.
  */
 struct vaddr_table {
 	struct xarray domains;		/* id -> domain */
 	struct rhashtable names;	/* name -> domain, writers only */
 	struct rhashtable addrs;	/* address -> domain, RCU readers */
-	struct xarray uids;		/* kuid value -> domain */
+	struct rhashtable uids;		/* kuid value -> vaddr_uid_map */
 	struct xarray cgroups;		/* cgroup id -> domain */
 	unsigned long nr_uids;
 	unsigned long nr_cgroups;
@@ -143,6 +156,7 @@ struct vaddr_domain *vaddr_sock_domain(struct sock *sk);
 struct vaddr_domain *vaddr_current_domain(struct vaddr_net *vn,
 					  struct vaddr_owner *why);
 struct vaddr_domain *vaddr_uid_domain(struct vaddr_table *t, kuid_t uid);
+u32 *vaddr_uid_list(struct vaddr_table *t, unsigned long *nr);
 struct vaddr_domain *vaddr_cgroup_domain(struct vaddr_table *t, u64 id);
 
 /* addr.c */
