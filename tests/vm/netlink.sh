@@ -138,6 +138,25 @@ expect_eq "the dump lists every one of them" \
 expect_eq "  ... each once" \
 	"$(ctl -j user show | jq -r '.[].uid' | sort -u | wc -l)" 3001
 
+# --- uids far apart; a domain's removal takes exactly its own ----------------
+# (uids are hashed: the dump sorts a copy, and a removal walks the table)
+ctl domain add far.example addr 192.0.2.52
+for i in $(seq 0 3999); do
+	[ $((i % 2)) = 0 ] && d=far.example || d=bcd.example
+	echo "UID_ADD UID:u32:$((200000 + 64 * i)) DOMAIN:str:$d"
+done | ip netns exec n $NLRAW - | sort | uniq -c | xargs >/tmp/adds
+expect_eq "4000 uids 64 apart added" "$(cat /tmp/adds)" "4000 errno=0 msg="
+expect_eq "the dump lists 7001 uids, each once" \
+	"$(ctl -j user show | jq -r '.[].uid' | sort -u | wc -l)" 7001
+ctl domain del far.example
+expect_eq "removing a domain removes its 2000 uids" \
+	"$(ctl -j user show | jq '[.[] | select(.domain == "far.example")] | length')" 0
+expect_eq "  ... and only those" "$(ctl -j user show | jq length)" 5001
+expect_eq "  ... and its uids are unmapped for sockets too" \
+	"$(run_as 200000 n "$VADDRCTL" -j whoami | jq -r .match)" none
+expect_eq "  ... while the other domain's stay" \
+	"$(run_as 200064 n "$VADDRCTL" -j whoami | jq -r .domain)" bcd.example
+
 module_unload
 
 # --- the cap on a table's size (module parameter max_entries) --------------
