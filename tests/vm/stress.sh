@@ -351,6 +351,20 @@ setup() {
 	addr_logged add $FIX6
 	mkdir -p $CG/a $CG/b/deep $CGF/e
 	echo "$H4 $H6" >"$D/hosts"
+	# Empty base chains on every hook vaddr's netfilter users take, as a
+	# host's firewall has: the kernel then never re-patches those hooks'
+	# static branches at each load and unload. Under TCG, a storm running
+	# through a branch being patched on the other vCPU once stayed there,
+	# trapping on an int3 already gone from memory (soft lockup in
+	# ip6_xmit): an emulator hazard, not the kernel's.
+	ip netns exec h nft -f - <<-EOF
+		table inet keep {
+			chain pre { type filter hook prerouting priority 0; }
+			chain in { type filter hook input priority 0; }
+			chain out { type filter hook output priority 0; }
+			chain post { type filter hook postrouting priority 0; }
+		}
+	EOF
 }
 
 cleanup_stress() {
