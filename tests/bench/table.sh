@@ -135,6 +135,28 @@ kmem() {
 		kb += $2 } END { print kb }' /proc/meminfo
 }
 
+# settle: wait (up to 30 s) until the kernel's memory is back within 4 MB
+# of what it was before the first load and holds still for a second, so
+# that the frees of a flushed table (after an RCU grace period, from a
+# workqueue: they may not have begun when flush returns) are not counted
+# against the next load.
+KMEM_BASE=
+settle() {
+	local a b i
+	a=$(kmem)
+	[ -n "$KMEM_BASE" ] || KMEM_BASE=$a
+	for i in $(seq 60); do
+		sleep 0.5
+		b=$(kmem)
+		if [ "$b" -lt $((KMEM_BASE + 4096)) ] && [ $((a - b)) -lt 256 ] &&
+			[ $((b - a)) -lt 256 ]; then
+			return 0
+		fi
+		a=$b
+	done
+	diag "settle: kernel memory at $b kB after 30 s, $KMEM_BASE before the loads"
+}
+
 # memcg_bytes CG: slab and percpu memory charged to cgroup CG.
 memcg_bytes() {
 	awk '$1 == "slab" || $1 == "percpu" { b += $2 } END { print b }' \
@@ -153,7 +175,7 @@ PERCPU=0
 load_one() {
 	local name=$1 file=$2 users=$3 m0 m1 cg t check host last
 	ctl flush
-	sleep 0.5	# the replaced table is freed after RCU, from a workqueue
+	settle	# the replaced table is freed after RCU, from a workqueue
 	cg=/sys/fs/cgroup/vaddr-bench-$RANDOM
 	mkdir "$cg" || return 1
 	m0=$(kmem)
