@@ -22,6 +22,12 @@ make_in() {
 	return 1
 }
 
+# As a user would: `make` first when the tree's vaddr.ko is for another
+# kernel (the debug kernel of make check-debug); make install refuses it.
+if [ "$(modinfo -F vermagic "$VADDR_ROOT/vaddr.ko" | cut -d' ' -f1)" != "$rel" ]; then
+	check "make module, for $rel" make_in $log module
+fi
+
 stage=/tmp/stage
 check "make install DESTDIR=$stage PREFIX=/usr" \
 	make_in $log install DESTDIR=$stage PREFIX=/usr
@@ -56,11 +62,7 @@ expect_eq "and says which kernels" \
 check_fails "and installs nothing" test -e /tmp/stage-other
 rm -rf "$other"
 
-# The real thing, PREFIX=/usr/local as by default, after `make` when the
-# tree's vaddr.ko is for another kernel (the debug kernel of check-debug).
-if [ "$(modinfo -F vermagic "$VADDR_ROOT/vaddr.ko" | cut -d' ' -f1)" != "$rel" ]; then
-	check "make module, for $rel" make_in $log module
-fi
+# The real thing, PREFIX=/usr/local as by default.
 check "make install" make_in $log install
 expect_eq "modinfo -n vaddr finds the installed module" \
 	"$(modinfo -n vaddr 2>&1)" "/lib/modules/$rel/updates/vaddr.ko"
