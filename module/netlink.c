@@ -553,9 +553,11 @@ static int vaddr_nl_domain_get(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * Dumps. cb->args[0] is the key to resume from, cb->args[1] is set once
- * the last entry went out. Each call takes the writer lock so that every
- * message is consistent; the generation marks dumps that saw a change.
+ * Dumps. cb->args[0] is where the next call resumes, cb->args[1] is set
+ * once the last entry went out. Each call takes the writer lock so that
+ * every message is consistent; the generation it saw, in cb->seq, marks
+ * dumps that saw a change. vaddr_dump_begin() returns the table to dump,
+ * NULL when the dump is over; vaddr_dump_end() ends the call.
  */
 enum vaddr_dump_kind {
 	VADDR_DUMP_DOMAINS,
@@ -563,6 +565,27 @@ enum vaddr_dump_kind {
 	VADDR_DUMP_CGROUPS,
 	VADDR_DUMP_ALLOW,
 };
+
+static struct vaddr_table *vaddr_dump_begin(struct vaddr_net *vn,
+					    struct netlink_callback *cb)
+{
+	if (cb->args[1])
+		return NULL;
+	mutex_lock(&vn->lock);
+	cb->seq = vn->generation;
+	return vaddr_table_get(vn);
+}
+
+static int vaddr_dump_end(struct vaddr_net *vn, struct sk_buff *skb,
+			  struct netlink_callback *cb, unsigned long next,
+			  int err)
+{
+	mutex_unlock(&vn->lock);
+	cb->args[0] = next;
+	if (!err)
+		cb->args[1] = 1;
+	return skb->len;
+}
 
 static int vaddr_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		      enum vaddr_dump_kind kind, u8 cmd)
@@ -576,11 +599,9 @@ static int vaddr_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	struct xarray *xa;
 	int err = 0;
 
-	if (cb->args[1])
+	t = vaddr_dump_begin(vn, cb);
+	if (!t)
 		return 0;
-	mutex_lock(&vn->lock);
-	cb->seq = vn->generation;
-	t = vaddr_table_get(vn);
 	xa = kind == VADDR_DUMP_CGROUPS ? &t->cgroups :
 	     kind == VADDR_DUMP_ALLOW ? &vn->allow : &t->domains;
 	obj.stats = kind == VADDR_DUMP_STATS;
@@ -602,11 +623,7 @@ static int vaddr_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		if (err)
 			break;
 	}
-	mutex_unlock(&vn->lock);
-	cb->args[0] = index;
-	if (!err)
-		cb->args[1] = 1;
-	return skb->len;
+	return vaddr_dump_end(vn, skb, cb, index, err);
 }
 
 static int vaddr_nl_domain_dump(struct sk_buff *skb,
@@ -638,11 +655,9 @@ static int vaddr_nl_uid_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct vaddr_table *t;
 	int err = 0;
 
-	if (cb->args[1])
+	t = vaddr_dump_begin(vn, cb);
+	if (!t)
 		return 0;
-	mutex_lock(&vn->lock);
-	cb->seq = vn->generation;
-	t = vaddr_table_get(vn);
 	if (!uids) {
 		uids = vaddr_uid_list(t, &nr);
 		if (IS_ERR(uids)) {
@@ -666,11 +681,7 @@ static int vaddr_nl_uid_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		if (err)
 			break;
 	}
-	mutex_unlock(&vn->lock);
-	cb->args[0] = i;
-	if (!err)
-		cb->args[1] = 1;
-	return skb->len;
+	return vaddr_dump_end(vn, skb, cb, i, err);
 }
 
 static int vaddr_nl_uid_dump_done(struct netlink_callback *cb)

@@ -348,31 +348,6 @@ void vaddr_domain_set_fail_closed(struct vaddr_table *t,
 		t->nr_fail_closed--;
 }
 
-static int vaddr_map_add(struct xarray *xa, unsigned long key,
-			 struct vaddr_domain *d, unsigned long *nr)
-{
-	int err;
-
-	err = xa_insert(xa, key, d, VADDR_GFP);
-	if (err)
-		return err == -EBUSY ? -EEXIST : err;
-	WRITE_ONCE(*nr, *nr + 1);
-	return 0;
-}
-
-static int vaddr_map_del(struct xarray *xa, unsigned long key,
-			 unsigned long *nr)
-{
-	struct vaddr_domain *d;
-
-	d = xa_erase(xa, key);
-	if (!d)
-		return -ENOENT;
-	WRITE_ONCE(*nr, *nr - 1);
-	d->nr_cgroups--;
-	return 0;
-}
-
 bool vaddr_table_full(struct vaddr_table *t)
 {
 	unsigned long n = atomic_read(&t->names.nelems);
@@ -473,15 +448,24 @@ int vaddr_cgroup_add(struct vaddr_table *t, u64 id, struct vaddr_domain *d)
 {
 	int err;
 
-	err = vaddr_map_add(&t->cgroups, id, d, &t->nr_cgroups);
-	if (!err)
-		d->nr_cgroups++;
-	return err;
+	err = xa_insert(&t->cgroups, id, d, VADDR_GFP);
+	if (err)
+		return err == -EBUSY ? -EEXIST : err;
+	WRITE_ONCE(t->nr_cgroups, t->nr_cgroups + 1);
+	d->nr_cgroups++;
+	return 0;
 }
 
 int vaddr_cgroup_del(struct vaddr_table *t, u64 id)
 {
-	return vaddr_map_del(&t->cgroups, id, &t->nr_cgroups);
+	struct vaddr_domain *d;
+
+	d = xa_erase(&t->cgroups, id);
+	if (!d)
+		return -ENOENT;
+	WRITE_ONCE(t->nr_cgroups, t->nr_cgroups - 1);
+	d->nr_cgroups--;
+	return 0;
 }
 
 /*
