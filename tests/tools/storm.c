@@ -101,29 +101,23 @@ static const char *fmt(const struct sockaddr_storage *ss, char *buf, size_t n)
 	return buf;
 }
 
-/*
- * Read until the peer closes (or 10 s pass); whether "ok\n" came, i.e. the
- * remote saw this connection and its line.
- */
-static bool drain(int fd)
+/* One line from the peer, waiting up to @ms between reads; "" if none came. */
+static void read_line(int fd, char *buf, size_t n, int ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	char buf[64];
 	size_t got = 0;
 	ssize_t r;
 
-	while (poll(&p, 1, 10000) > 0) {
-		r = read(fd, buf + got, sizeof(buf) - 1 - got);
+	while (got < n - 1 && poll(&p, 1, ms) > 0) {
+		r = read(fd, buf + got, n - 1 - got);
 		if (r <= 0)
 			break;
 		got += r;
-		if (got == sizeof(buf) - 1)
-			got = 0;
-		buf[got] = '\0';
-		if (strstr(buf, "ok\n"))
-			return true;
+		if (memchr(buf, '\n', got))
+			break;
 	}
-	return false;
+	buf[got] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
 }
 
 static int storm(const char *id, int seconds, char **dst, int port)
@@ -158,8 +152,11 @@ static int storm(const char *id, int seconds, char **dst, int port)
 			fmt(&local, addr, sizeof(addr));
 		if (!err) {
 			n = snprintf(line, sizeof(line), "%s %d\n", id, seq);
-			if (write(fd, line, n) == n)
-				acked = drain(fd);
+			/* The sink's "ok": the remote saw this connection. */
+			if (write(fd, line, n) == n) {
+				read_line(fd, line, sizeof(line), 10000);
+				acked = !strcmp(line, "ok");
+			}
 		}
 		/* A reset: no TIME_WAIT on either side, ports come back. */
 		setsockopt(fd, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
@@ -172,36 +169,18 @@ static int storm(const char *id, int seconds, char **dst, int port)
 	return 0;
 }
 
-/*
- * One line from the client, with a deadline; "" if none came. 15 s: on the
- * debug kernel, beside another VM, an id took up to 6 s to come, and 5 s
- * made the oracle report connections whose id was only late.
- */
-static void read_line(int fd, char *buf, size_t n)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	size_t got = 0;
-	ssize_t r;
-
-	while (got < n - 1 && poll(&p, 1, 15000) > 0) {
-		r = read(fd, buf + got, n - 1 - got);
-		if (r <= 0)
-			break;
-		got += r;
-		if (memchr(buf, '\n', got))
-			break;
-	}
-	buf[got] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
 /* One accepted connection, in its own process: its line, then "ok". */
 static void serve(int c, const struct sockaddr_storage *peer)
 {
 	struct linger rst = { .l_onoff = 1, .l_linger = 0 };
 	char addr[INET6_ADDRSTRLEN + 8], line[64];
 
-	read_line(c, line, sizeof(line));
+	/*
+	 * 15 s: on the debug kernel, beside another VM, an id took up to 6 s
+	 * to come, and 5 s made the oracle report connections whose id was
+	 * only late.
+	 */
+	read_line(c, line, sizeof(line), 15000);
 	printf("%s %s\n", line[0] ? line : "? ?", fmt(peer, addr, sizeof(addr)));
 	fflush(stdout);
 	/*

@@ -326,8 +326,7 @@ def main(d):
         for t in table.possible(start, end):
             dom = domain_of(t, uid, cg)
             a = t["d"].get(dom, [None, None])[1 if v6 else 0] if dom else None
-            if a in addrs and False in addrs[a].possible(start, end):
-                removed = True
+            removed = removed or away(a, start, end)
         if removed and err in (errno.EINVAL, errno.EADDRNOTAVAIL):
             races += 1
             print("# %s %d: connect failed (%s) while its domain's address "
