@@ -40,10 +40,13 @@
 # would need ~300k connects. K destinations, since one source address can
 # only reach one destination address and port 500 times per 60 s,
 # whatever picks the source.
-# A connect counts as slow over 200 ms: a lost SYN waits 1 s. Under TCG a
-# busy host can stall the guest for that long too, so the figures also
-# give the SYN retransmits and the slow connects of the case without
-# vaddr or NAT; the target is judged on failures and retransmits.
+# A connect counts as slow over 200 ms: a lost SYN waits 1 s. The figures
+# also give the SYN retransmits and the slow connects of the case without
+# vaddr or NAT. Where the guest's clock is its own, under KVM or under TCG
+# with -icount (make bench's default: time counts the guest's
+# instructions), the target is zero slow and zero failed connects. Under
+# plain TCG (VM_ICOUNT=) a busy host can stall the guest for 200 ms too,
+# so there it is judged on failures and retransmits only, and says so.
 # QUICK=1: auto-bind and SNAT only, in the same proportions, smaller:
 # 300 ports, N = 1000 over 4 destinations (250 each).
 # tcp_max_tw_buckets (4096 in a 1 GB guest) is raised in h, or the kernel
@@ -88,6 +91,7 @@ churn() {
 	tw=$(ip netns exec h ss -Htan state time-wait dst "198.51.100.$block/27" | wc -l)
 	RETRANS=$(($(synretrans) - r0))
 	FAILED=$(sed -n 's/.* failed=\([0-9]*\) .*/\1/p' <<<"$line")
+	SLOW=$(sed -n 's/.* slow=\([0-9]*\) .*/\1/p' <<<"$line")
 	if [ -z "$FAILED" ]; then
 		bench_fail "$title" "the loop did not run (see the log)"
 		FAILED=x
@@ -108,13 +112,17 @@ churn() {
 	}'
 }
 
-# target TITLE: fail when the last case had a failed connect, or one that
-# had to send its SYN again. Slow connects without a retransmit are CPU
-# time, the kernel's or the emulator's: the figures show them against
-# the case without vaddr or NAT.
+# target TITLE: fail when the last case had a failed connect, one that had
+# to send its SYN again, or, where the guest's clock is its own, a slow
+# one; MISSED counts the cases that did.
+JUDGE_SLOW=1
+[ "${VM_ACCEL:-}" = tcg ] && JUDGE_SLOW=
+MISSED=0
 target() {
-	if [ "$FAILED" != 0 ] || [ "$RETRANS" != 0 ]; then
-		bench_fail "$1" "$FAILED failed, $RETRANS SYN retransmits (target: none)"
+	if [ "$FAILED" != 0 ] || [ "$RETRANS" != 0 ] ||
+		{ [ -n "$JUDGE_SLOW" ] && [ "${SLOW:-x}" != 0 ]; }; then
+		bench_fail "$1" "$FAILED failed, ${SLOW:-?} slow, $RETRANS SYN retransmits (target: none)"
+		MISSED=$((MISSED + 1))
 	fi
 }
 
@@ -180,6 +188,16 @@ if [ -z "${QUICK:-}" ]; then
 	if [ "$FAILED" = x ] || [ "$FAILED" -eq 0 ]; then
 		bench_fail "reference" "bind() with port 0 never failed: the range did not bite"
 	fi
+fi
+if [ -n "$JUDGE_SLOW" ]; then
+	what="zero slow (over 200 ms, in guest time) or failed connects"
+else
+	what="zero failed connects and SYN retransmits (slow ones not judged: wall-clock time under plain TCG)"
+fi
+if [ "$MISSED" -eq 0 ]; then
+	bench_note "target: $what: met"
+else
+	bench_note "target: $what: missed (see above)"
 fi
 diag "done after ${SECONDS}s"
 bench_end
