@@ -686,16 +686,19 @@ int vaddr_table_init(void)
 	vaddr_uid_cache = KMEM_CACHE(vaddr_uid_map, 0);
 	if (!vaddr_uid_cache)
 		return -ENOMEM;
+	err = -ENOMEM;
 	vaddr_wq = alloc_workqueue("vaddr", 0, 0);
-	if (!vaddr_wq) {
-		kmem_cache_destroy(vaddr_uid_cache);
-		return -ENOMEM;
-	}
+	if (!vaddr_wq)
+		goto err_cache;
 	err = register_pernet_subsys(&vaddr_net_ops);
-	if (err) {
-		destroy_workqueue(vaddr_wq);
-		kmem_cache_destroy(vaddr_uid_cache);
-	}
+	if (err)
+		goto err_wq;
+	return 0;
+
+err_wq:
+	destroy_workqueue(vaddr_wq);
+err_cache:
+	kmem_cache_destroy(vaddr_uid_cache);
 	return err;
 }
 
