@@ -59,12 +59,14 @@ MAPPED=1001 UNMAPPED=2001
 CPU=0 SINK_CPU=1
 [ "$(nproc)" -gt 1 ] || SINK_CPU=0
 # Under -icount (make bench's default without KVM) identical runs of 50 ms
-# land within about 1% (10 ms ones within 10%), so a few pairs do for the
-# alternatives, whose costs are 10% and more. The module's own rows, and
-# the noise row they are judged by, answer a question of 2%: they get more
-# pairs (P_VADDR), vaddr 1M too although each of its pairs loads 1M uids
-# (45 s under TCG: compare switches once per pair). ip-rule 10k, 13 times
-# slower than none, gets two.
+# land within about 1% (10 ms ones within 10%; back-to-back runs of 700 ms
+# within 0.1%), so a few pairs do for the alternatives, whose costs are
+# 10% and more. The module's own rows, and the noise row they are judged
+# by, answer a question of 2%: runs of 200 ms, and more pairs (P_VADDR),
+# vaddr 1M too although each of its pairs loads 1M uids (36 s under TCG:
+# compare switches once per pair). ip-rule 10k, 13 times slower than
+# none, gets two. Runs cost little here: loading the tables takes most
+# of the time.
 WORKLOADS=(tcp4 tcp6 udp-conn udp-send)
 if [ -n "${QUICK:-}" ]; then
 	P=${BENCH_PAIRS:-2} P_BIG=${BENCH_PAIRS:-2} P_VADDR=${BENCH_PAIRS:-2}
@@ -73,7 +75,7 @@ if [ -n "${QUICK:-}" ]; then
 	SYSTEMS=("vaddr 10k" "nftables 1" "ip-rule 1k")
 else
 	P=${BENCH_PAIRS:-3} P_BIG=${BENCH_PAIRS:-2} P_VADDR=${BENCH_PAIRS:-7}
-	RUN_MS=50
+	RUN_MS=200
 	SYSTEMS=("vaddr empty" "vaddr 1" "vaddr 10k" "vaddr 1M"
 		"vaddr+nat 1" "vaddr+nat 10k" "nftables 1" "nftables 10k"
 		"ip-rule 1" "ip-rule 1k" "ip-rule 10k")
