@@ -79,6 +79,8 @@ cost_targets() {
 	$3 == "noise" { if (abs($5 - 1) > noise) noise = abs($5 - 1); next }
 	$3 == "vaddr" {
 		if ($5 > worst) { worst = $5; wat = $1 " " $2 ", vaddr " $4 }
+		if ($5 > 1.02)
+			over = over (over == "" ? "" : ", ") sprintf("%s %s at %s (%.3f)", $1, $2, $4, $5)
 		sizes[$4] = 1
 	}
 	$3 == "vaddr" || $3 == "vaddr+nat" || $3 == "nftables" || $3 == "ip-rule" {
@@ -100,6 +102,8 @@ cost_targets() {
 				"**missed**, by less than the noise" : "**missed**"
 			printf "; same-vs-same medians land up to %.3f from 1 in this run", noise
 			print (noise > 0.02 ? ", so a 2% difference is below what this run can resolve." : ".")
+			if (over != "")
+				print "  Over 2%: " over "."
 		}
 		printf "- vaddr at least as fast as nftables SNAT (mapped caller, same table size; "
 		printf "udp-send only with nat on, since that is what rewrites it): "
