@@ -370,9 +370,10 @@ done
 
 SIZES=
 size_workloads || bench_fail "sizing runs" "a workload did not run (see the log)"
+big=
+[[ " ${SYSTEMS[*]} " == *" ip-rule 10k "* ]] && big=", $P_BIG for ip-rule 10k"
 bench_note "runs of ~${RUN_MS} ms: ${SIZES%, }; pairs against none:" \
-	"$P_VADDR for the noise and vaddr (nat off), $P for the others," \
-	"$P_BIG for ip-rule 10k"
+	"$P_VADDR for the noise and vaddr (nat off), $P for the others$big"
 check_sources none
 CHECKED[none]=1
 # Identical sides: how far apart two series of the same thing land here.
