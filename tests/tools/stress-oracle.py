@@ -36,8 +36,10 @@ Each accepted connection (sink) must come from one of those addresses and
 from a connect a client reported as successful; each client connect must
 have succeeded (the remote is always reachable), except a connect whose
 auto-bound address was removed while it ran: the kernel refuses a route
-from an address that is no longer local (EINVAL, EADDRNOTAVAIL), as it does
-for a program that bound the address itself. Those are counted and listed,
+from an address that is no longer local, as it does for a program that
+bound the address itself: EADDRNOTAVAIL or EINVAL, and ENETUNREACH for
+IPv4 when the route lookup finds the source gone (the default error of
+ip_route_output_key_hash_rcu() when __ip_dev_find() fails). Those are counted and listed,
 and are no error: vaddr checks the address before it binds it, and nothing
 can hold an address on the host until the SYN has left.
 
@@ -327,7 +329,8 @@ def main(d):
             dom = domain_of(t, uid, cg)
             a = t["d"].get(dom, [None, None])[1 if v6 else 0] if dom else None
             removed = removed or away(a, start, end)
-        if removed and err in (errno.EINVAL, errno.EADDRNOTAVAIL):
+        if removed and (err in (errno.EINVAL, errno.EADDRNOTAVAIL) or
+                        (err == errno.ENETUNREACH and not v6)):
             races += 1
             print("# %s %d: connect failed (%s) while its domain's address "
                   "was being removed" % (cid, seq, os.strerror(err)))
