@@ -77,8 +77,11 @@ flock -n 9 || { say "another run is using $vmdir"; exit 2; }
 rm -rf "$out"
 mkdir -p "$out"
 printf '%s\n' "${tests[@]}" >"$out/tests"
-accel=tcg
-[ -w /dev/kvm ] && accel=kvm
+accel=${VM_ACCEL:-}
+if [ -z "$accel" ]; then
+	accel=tcg
+	[ -w /dev/kvm ] && accel=kvm
+fi
 icount=()
 if [ "$accel" = tcg ] && [ -n "${VM_ICOUNT:-}" ]; then
 	# Not sleep=off: a guest idle while the host serves its 9p requests
