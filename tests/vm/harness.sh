@@ -7,6 +7,10 @@
 source "$(dirname "$0")/../lib.sh"
 
 kmsg_mark
+# What modprobe would load first; this test may be the first of the run.
+deps=$(modinfo -F depends "$VADDR_KO" | tr , ' ')
+# shellcheck disable=SC2086 # one module name per word
+check "the modules vaddr needs load ($deps)" modprobe -a $deps
 check "module loads" insmod "$VADDR_KO"
 check "module is listed in /proc/modules" grep -q '^vaddr ' /proc/modules
 check "module unloads" rmmod vaddr
