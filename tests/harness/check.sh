@@ -96,12 +96,29 @@ if grep -q '^test:' userspace/Makefile 2>/dev/null; then
 	fi
 fi
 
+# (c2) The harness's own test (a broken KVM never stops a run), with every
+# VM test: it boots three small VMs of its own.
+if [ -z "${T:-}" ] || [[ " $T " == *" selftest "* ]]; then
+	say "harness self-test: tests/harness/selftest.sh"
+	"$here/selftest.sh" >"$logs/selftest.log" 2>&1
+	grep -E '^(ok|not ok) - ' "$logs/selftest.log" >>"$tap"
+	[ $? -eq 0 ] || record "not ok - harness: selftest.sh printed no result"
+	grep '^# ' "$logs/selftest.log" | sed 's/^/# /'
+fi
+
 # (d) The VM suite.
 if [ -z "$built" ]; then
 	say "VM run skipped: a build failed"
 	summary
 fi
 read -ra names <<<"${T:-}"
+# "selftest" is (c2), not a VM test.
+for i in "${!names[@]}"; do
+	[ "${names[$i]}" != selftest ] || unset "names[$i]"
+done
+if [ -n "${T:-}" ] && [ ${#names[@]} -eq 0 ]; then
+	summary
+fi
 say "vm: ${names[*]:-all tests}"
 "$here/vm.sh" "${names[@]}"
 rc=$?
@@ -109,9 +126,11 @@ out=$vmdir/out
 [ -f "$out/results" ] && cat "$out/results" >>"$tap"
 [ -f "$out/times" ] && say "vm: test times: $(paste -sd' ' "$out/times")"
 if [ "$rc" -eq 2 ]; then
-	record "not ok - vm: could not start (see the '# vm:' lines above)"
+	# The harness's failure, not a test's: say what QEMU said.
+	record "not ok - harness: $(cat "$vmdir/harness-error" 2>/dev/null ||
+		echo "the VM could not start (see the '# vm:' lines above)")"
 elif [ "$rc" -ne 0 ]; then
-	record "not ok - vm: guest ran to completion"
+	record "not ok - vm: guest ran to completion$(sed -n 's/^\([^ ]*\) .*/ (stopped during \1)/p' "$out/current" 2>/dev/null)"
 elif grep -q '^not ok' "$out/results"; then
 	say "guest kernel log, last 25 lines (all: ${out#"$repo"/}/dmesg; per test: ${out#"$repo"/}/NAME.log):"
 	tail -n 25 "$out/dmesg" | sed 's/^/# | /'

@@ -2,14 +2,26 @@
 # SPDX-License-Identifier: GPL-2.0
 # Boot the Debian kernel matching $KDIR in QEMU over the host's root (9p,
 # read-only, tmpfs overlay) and run tests/vm/NAME.sh for each NAME given
-# (none: all of them). Results land in build/vm/out/results; the exit status
-# is 1 when the guest did not write its completion marker, 2 when the VM
-# could not be started (no kernel, no initramfs, unknown test).
+# (none: all of them). Results land in build/vm/out/results. Exit status:
+# 0 when the guest wrote its completion marker; 1 when it stopped or hung
+# after it booted (a test's doing: a panic, a hang; the console tail
+# says); 2 when the harness failed: no kernel, no initramfs, an unknown
+# test, or a VM that aborted or did not boot within its budget (the reason,
+# with QEMU's error, is also written to build/vm/harness-error).
 #
-# Env: KDIR (required), VM_TIMEOUT (seconds; default: 120 for the boot and
-# the kernel log check plus VM_TEST_TIMEOUT for each test, so a suite of
-# slow tests never hits it), VM_TEST_TIMEOUT (per test, default 600),
-# VADDR_KO (module to test, default $repo/vaddr.ko),
+# KVM is used only where tests/harness/accel.sh proved it with a probe
+# boot; a KVM boot that fails anyway is retried once under TCG.
+#
+# Watchdogs: the guest must reach its init within VM_BOOT_TIMEOUT seconds
+# (default 60 under KVM, 300 under TCG); after that, guest-init.sh names
+# each test and its limit in out/current before running it, and the VM is
+# stopped when a test overruns its limit by 120 s (the guest's own timeout
+# should have stopped it first). VM_TIMEOUT, if set, caps the whole run.
+#
+# Env: KDIR (required), VM_TEST_TIMEOUT (per test, default 600 seconds on
+# an idle 2-CPU host under TCG; the guest scales it by the speed it
+# measures before each test, see guest-init.sh), VM_ACCEL (kvm or tcg: no
+# probe), VADDR_KO (module to test, default $repo/vaddr.ko),
 # VM_LOG_LINES (console lines shown on failure, default 150), VM_SUITE (the
 # directory under tests/ holding the scripts: vm, or bench for `make bench`),
 # VM_DIR (work directory, default build/vm; `make bench` uses its own, so it
@@ -19,9 +31,11 @@
 # QEMU 7.2 the guest hangs bringing up a second vCPU: set VM_SMP=1 too),
 # VM_SMP (vCPUs, default 2),
 # VM_KERNEL + VM_MODULES (boot this image with this modules directory, for
-# `make check-debug`'s own kernel; KDIR then only names its release), VM_MEM
-# (guest MiB, default 1024), VM_APPEND (more kernel command line), VM_PASS (names of host variables the guest's tests see with their values,
-# e.g. "QUICK STRESS_SECONDS"; unset ones are left out).
+# `make check-debug`'s own kernel and the kernel matrix; KDIR then only
+# names its release), VM_MEM (guest MiB, default 1024), VM_APPEND (more
+# kernel command line), VM_PASS (names of host variables the guest's tests
+# see with their values, e.g. "QUICK STRESS_SECONDS"; unset ones are left
+# out), VM_QEMU (the QEMU binary, default qemu-system-x86_64).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -66,74 +80,129 @@ fi
 for t in "${tests[@]}"; do
 	[ -f "$repo/tests/$suite/$t.sh" ] || { say "no test tests/$suite/$t.sh"; exit 2; }
 done
-# Each test has its own timeout; this one only stops a guest that hangs.
 test_timeout=${VM_TEST_TIMEOUT:-600}
-timeout_s=${VM_TIMEOUT:-$((120 + test_timeout * ${#tests[@]}))}
 
 mkdir -p "$vmdir"
 # One run at a time per tree: they share the out dir and console log.
 exec 9>"$vmdir/lock"
 flock -n 9 || { say "another run is using $vmdir"; exit 2; }
-rm -rf "$out"
-mkdir -p "$out"
-printf '%s\n' "${tests[@]}" >"$out/tests"
-accel=${VM_ACCEL:-}
-if [ -z "$accel" ]; then
-	accel=tcg
-	[ -w /dev/kvm ] && accel=kvm
-fi
-icount=()
-if [ "$accel" = tcg ] && [ -n "${VM_ICOUNT:-}" ]; then
-	# Not sleep=off: a guest idle while the host serves its 9p requests
-	# would see its clock race to its timeouts.
-	icount=(-icount "shift=$VM_ICOUNT")
-fi
-# Settings for guest-init.sh; VADDR_KO lets a prebuilt module stand in.
-{
-	printf 'VADDR_KO=%q\n' "${VADDR_KO:-$repo/vaddr.ko}"
-	printf 'TEST_TIMEOUT=%d\n' "$test_timeout"
-	printf 'SUITE=%q\n' "$suite"
-	printf 'VM_ACCEL=%q\n' "$accel${icount:+ icount}"
-	printf 'VM_MODULES=%q\n' "${VM_MODULES:-}"
-	for v in ${VM_PASS:-}; do
-		[ -z "${!v+set}" ] || printf 'export %s=%q\n' "$v" "${!v}"
-	done
-} >"$out/env"
+rm -f "$vmdir/harness-error"
 
+# harness_error MSG: the run failed for the harness's reasons, not a test's.
+harness_error() {
+	say "$1"
+	echo "$1" >"$vmdir/harness-error"
+	exit 2
+}
+
+accel=$("$here/accel.sh" "$image") || harness_error "cannot choose a QEMU accelerator"
 log=$vmdir/console.log
 cmdline="console=ttyS0 panic=-1 panic_on_warn=1 oops=panic softlockup_panic=1"
 cmdline+=" mitigations=off random.trust_cpu=on tsc=reliable no_timer_check"
 cmdline+=" 8250.nr_uarts=1 vaddr_init=$here/guest-init.sh ${VM_APPEND:-}"
 
-# pdeathsig: qemu dies with this script even if it is SIGKILLed.
-qemu=(setpriv --pdeathsig KILL -- qemu-system-x86_64 -accel "$accel" -cpu max -m "${VM_MEM:-1024}" -smp "${VM_SMP:-2}"
-	"${icount[@]}" -nodefaults -display none -no-reboot -serial "file:$log"
-	-kernel "$image" -initrd "$initrd" -append "$cmdline"
-	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
-	-virtfs "local,path=$out,mount_tag=vaddrout,security_model=none,multidevs=remap")
+# The first line QEMU wrote that says something (not our own SIGTERM).
+qemu_error() {
+	grep -v -e '^[[:space:]]*$' -e 'terminating on signal' "$vmdir/qemu.log" |
+		head -n 1 || true
+}
 
-start=$(date +%s)
-"${qemu[@]}" 2>"$vmdir/qemu.log" &
-qpid=$!
-# Never leave a qemu behind, whatever ends this script.
-trap 'kill "$qpid" 2>/dev/null || true' EXIT
-trap 'exit 130' INT TERM
-while kill -0 "$qpid" 2>/dev/null; do
-	if [ $(($(date +%s) - start)) -ge "$timeout_s" ]; then
-		say "timeout after ${timeout_s}s, killing qemu"
-		kill "$qpid" 2>/dev/null || true
-		break
+# boot ACCEL: run the VM; sets $booted when the guest reached its init and
+# $finished when it wrote its completion marker.
+boot() {
+	local accel=$1 cpu=max icount=() start now limit name lim since
+	[ "$accel" = kvm ] && cpu=host
+	if [ "$accel" = tcg ] && [ -n "${VM_ICOUNT:-}" ]; then
+		# Not sleep=off: a guest idle while the host serves its 9p
+		# requests would see its clock race to its timeouts.
+		icount=(-icount "shift=$VM_ICOUNT")
 	fi
-	sleep 0.5
-done
-wait "$qpid" 2>/dev/null || true
-elapsed=$(($(date +%s) - start))
+	rm -rf "$out"
+	mkdir -p "$out"
+	printf '%s\n' "${tests[@]}" >"$out/tests"
+	# Settings for guest-init.sh; VADDR_KO lets a prebuilt module stand in.
+	{
+		printf 'VADDR_KO=%q\n' "${VADDR_KO:-$repo/vaddr.ko}"
+		printf 'TEST_TIMEOUT=%d\n' "$test_timeout"
+		printf 'SUITE=%q\n' "$suite"
+		printf 'VM_ACCEL=%q\n' "$accel${icount:+ icount}"
+		printf 'VM_MODULES=%q\n' "${VM_MODULES:-}"
+		for v in ${VM_PASS:-}; do
+			[ -z "${!v+set}" ] || printf 'export %s=%q\n' "$v" "${!v}"
+		done
+	} >"$out/env"
 
-if [ -f "$out/done" ]; then
-	say "guest finished in ${elapsed}s ($accel${icount:+ icount}, boot $(cat "$out/boot_time" 2>/dev/null || echo '?')s)"
+	# pdeathsig: qemu dies with this script even if it is SIGKILLed.
+	setpriv --pdeathsig KILL -- "${VM_QEMU:-qemu-system-x86_64}" \
+		-accel "$accel" -cpu "$cpu" -m "${VM_MEM:-1024}" \
+		-smp "${VM_SMP:-2}" "${icount[@]}" -nodefaults -display none \
+		-no-reboot -serial "file:$log" \
+		-kernel "$image" -initrd "$initrd" -append "$cmdline" \
+		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
+		-virtfs "local,path=$out,mount_tag=vaddrout,security_model=none,multidevs=remap" \
+		2>"$vmdir/qemu.log" &
+	qpid=$!
+	start=$(date +%s)
+	limit=${VM_BOOT_TIMEOUT:-$([ "$accel" = kvm ] && echo 60 || echo 300)}
+	booted= finished= cur= since=$start
+	while kill -0 "$qpid" 2>/dev/null; do
+		now=$(date +%s)
+		if [ -z "$booted" ] && [ -f "$out/boot_time" ]; then
+			booted=$now
+			say "guest booted in $((now - start)) s ($accel${icount:+ icount})"
+		fi
+		if [ -z "$booted" ]; then
+			if [ $((now - start)) -ge "$limit" ]; then
+				say "no guest init after ${limit} s, stopping qemu"
+				break
+			fi
+		elif [ -f "$out/current" ]; then
+			# "NAME LIMIT": a new test restarts the clock.
+			read -r name lim <"$out/current" || true
+			if [ "$name" != "$cur" ]; then
+				cur=$name since=$now
+			elif [ $((now - since)) -ge $((${lim:-$test_timeout} + 120)) ]; then
+				say "$cur overran its ${lim} s limit by 120 s, stopping qemu"
+				break
+			fi
+		fi
+		if [ -n "${VM_TIMEOUT:-}" ] && [ $((now - start)) -ge "$VM_TIMEOUT" ]; then
+			say "timeout after ${VM_TIMEOUT}s, stopping qemu"
+			break
+		fi
+		sleep 0.5
+	done
+	kill "$qpid" 2>/dev/null || true
+	wait "$qpid" 2>/dev/null || true
+	[ -n "$booted" ] || [ ! -f "$out/boot_time" ] || booted=$(date +%s)
+	[ ! -f "$out/done" ] || finished=1
+	elapsed=$(($(date +%s) - start))
+}
+
+# Never leave a qemu behind, whatever ends this script.
+qpid=
+trap '[ -z "$qpid" ] || kill "$qpid" 2>/dev/null || true' EXIT
+trap 'exit 130' INT TERM
+
+boot "$accel"
+if [ -z "$booted" ] && [ "$accel" = kvm ] && [ -z "${VM_ACCEL:-}" ]; then
+	# The probe passed, this boot did not: KVM is not to be trusted here.
+	say "KVM boot failed ($(qemu_error)); forgetting the KVM verdict, retrying under TCG"
+	"$here/accel.sh" --forget
+	accel=tcg
+	boot tcg
+fi
+if [ -n "$finished" ]; then
+	say "guest finished in ${elapsed}s ($accel${VM_ICOUNT:+ icount}, boot $(cat "$out/boot_time" 2>/dev/null || echo '?')s)"
 	exit 0
 fi
-say "guest did not finish (no completion marker) after ${elapsed}s"
+if [ -z "$booted" ]; then
+	err=$(qemu_error)
+	say "console tail (all: ${log#"$repo"/}):"
+	tail -n 20 "$log" | sed 's/^/# | /'
+	harness_error "the VM did not boot ($accel, ${elapsed} s)${err:+: qemu: $err}"
+fi
+say "guest did not finish (no completion marker) after ${elapsed}s${cur:+, during $cur}"
 sed 's/^/# qemu: /' "$vmdir/qemu.log"
 say "console tail (all: ${log#"$repo"/}):"
 tail -n "${VM_LOG_LINES:-150}" "$log" | sed 's/^/# | /'
