@@ -9,6 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 packages=(
 	linux-image-amd64 linux-headers-amd64	# the kernel the VM boots, its headers
 	gcc make libc6-dev pkg-config libmnl-dev	# module, vaddrctl, tests/tools
+	ccache					# one module compile per VM run (pkg-lib.sh)
 	qemu-system-x86 busybox-static cpio kmod	# the VM and its initramfs
 	iproute2 nftables procps util-linux python3	# tests: ip/ss, nft, sysctl, setpriv
 	socat tcpdump iputils-ping jq		# tests: peers, observers, JSON

@@ -11,6 +11,7 @@
 set -u
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../pkg-lib.sh"
+pkg_reset
 
 rel=$(uname -r)
 version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$VADDR_ROOT/dkms.conf")

@@ -10,6 +10,7 @@
 set -u
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../pkg-lib.sh"
+pkg_reset
 
 rel=$(uname -r)
 log=/tmp/make-install.log
