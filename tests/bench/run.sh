@@ -95,10 +95,14 @@ busy0=$(cpu_busy) own0=$(cpu_children) steal0=$(cpu_steal) start=$(date +%s)
 # Without KVM: guest time counts instructions (-icount), on one vCPU, since
 # QEMU 7.2 hangs bringing up a second one with -icount (see
 # docs/benchmarks.md). VM_ICOUNT= (set, empty) measures wall-clock time.
-if [ ! -w /dev/kvm ] && [ -z "${VM_ICOUNT+set}" ]; then
+# Decided once here (tests/harness/accel.sh: KVM only where a probe boot
+# proved it), so that the figures and the accelerator go together.
+VM_ACCEL=$(tests/harness/accel.sh) || exit 1
+export VM_ACCEL
+if [ "$VM_ACCEL" = tcg ] && [ -z "${VM_ICOUNT+set}" ]; then
 	export VM_ICOUNT=3
 fi
-[ -n "${VM_ICOUNT:-}" ] && [ ! -w /dev/kvm ] && export VM_SMP=${VM_SMP:-1}
+[ -n "${VM_ICOUNT:-}" ] && [ "$VM_ACCEL" = tcg ] && export VM_SMP=${VM_SMP:-1}
 
 say "vm: ${names[*]}"
 VM_SUITE=bench VM_DIR=$vmdir VM_TIMEOUT=${VM_TIMEOUT:-3600} \
