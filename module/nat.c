@@ -33,6 +33,7 @@
 #include <net/netfilter/nf_nat.h>
 #include <net/tcp.h>
 
+#include "compat.h"
 #include "vaddr.h"
 
 static bool vaddr_nat_wanted(const struct sk_buff *skb,
@@ -272,13 +273,11 @@ err_put:
  */
 static void vaddr_nat_hook_down(struct net *net)
 {
-	struct nf_ct_iter_data iter = { .net = net };
-
 	nf_unregister_net_hooks(net, vaddr_syn_ops, ARRAY_SIZE(vaddr_syn_ops));
 	nf_nat_ipv6_unregister_fn(net, &vaddr_nat_ops6);
 	nf_nat_ipv4_unregister_fn(net, &vaddr_nat_ops4);
 	if (check_net(net))
-		nf_ct_iterate_cleanup_net(vaddr_ct_stale, &iter);
+		vaddr_ct_cleanup(net, vaddr_ct_stale);
 	vaddr_conntrack_put(net);
 }
 

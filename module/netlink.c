@@ -11,6 +11,7 @@
 #include <net/ipv6.h>
 #include <net/sock.h>
 
+#include "compat.h"
 #include "vaddr.h"
 
 static struct genl_family vaddr_genl_family;
@@ -21,21 +22,13 @@ enum {
 
 /*
  * Events name uids and cgroups: only CAP_NET_ADMIN in the namespace's
- * owning user namespace may listen. The group's flags are GENL_MCAST_*,
- * checked by genl_bind(); an op's GENL_UNS_ADMIN_PERM means nothing
- * there. Kernels older than GENL_MCAST_CAP_NET_ADMIN (6.7, backported
- * to the stable series Debian 12 ships) let any socket join.
+ * owning user namespace may listen (checked by genl_bind(); an op's
+ * GENL_UNS_ADMIN_PERM means nothing there, see compat.h).
  */
-#ifdef GENL_MCAST_CAP_NET_ADMIN
-#define VADDR_MCGRP_FLAGS	GENL_MCAST_CAP_NET_ADMIN
-#else
-#define VADDR_MCGRP_FLAGS	0
-#endif
-
 static const struct genl_multicast_group vaddr_mcgrps[] = {
 	[VADDR_MCGRP_EVENTS_IDX] = {
 		.name = VADDR_MCGRP_EVENTS,
-		.flags = VADDR_MCGRP_FLAGS,
+		.flags = VADDR_MCGRP_ADMIN_ONLY,
 	},
 };
 
@@ -849,19 +842,16 @@ static int vaddr_nl_allow_del(struct sk_buff *skb, struct genl_info *info)
 static int vaddr_attr_cgroup(struct genl_info *info, u64 *id)
 {
 	struct nlattr *attr = info->attrs[VADDR_A_CGROUP_ID];
-	struct cgroup *cgrp;
 
 	if (VADDR_MISSING(info, VADDR_A_CGROUP_ID, "missing cgroup id"))
 		return -EINVAL;
 	*id = nla_get_u64(attr);
 	/* Only cgroups the sender can see in its cgroup namespace. */
-	cgrp = cgroup_get_from_id(*id);
-	if (IS_ERR(cgrp)) {
+	if (!vaddr_cgroup_visible(*id)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr,
 				    "no cgroup v2 directory with this id");
 		return -ENOENT;
 	}
-	cgroup_put(cgrp);
 	return 0;
 }
 

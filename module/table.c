@@ -687,7 +687,8 @@ int vaddr_table_init(void)
 	if (!vaddr_uid_cache)
 		return -ENOMEM;
 	err = -ENOMEM;
-	vaddr_wq = alloc_workqueue("vaddr", 0, 0);
+	/* Frees, no CPU of their own: 7.x warns when neither is said. */
+	vaddr_wq = alloc_workqueue("vaddr", WQ_UNBOUND, 0);
 	if (!vaddr_wq)
 		goto err_cache;
 	err = register_pernet_subsys(&vaddr_net_ops);

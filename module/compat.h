@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernels vaddr supports (Debian's 5.10 to
+ * 7.x), in one place. Each entry names the kernel that changed and why it
+ * matters here; nothing else in module/ tests a kernel version. Where a
+ * distribution backports a change (Debian's 6.1 has 6.7's multicast
+ * flags), the test is on the feature, not the version.
+ */
+#ifndef _VADDR_COMPAT_H
+#define _VADDR_COMPAT_H
+
+#include <linux/cgroup.h>
+#include <linux/nsproxy.h>
+#include <linux/sched.h>
+#include <net/genetlink.h>
+#include <net/netfilter/nf_conntrack.h>
+
+/* Built against kernel MAJOR.MINOR or later (Kbuild passes the version). */
+#define VADDR_LINUX_AT_LEAST(major, minor)				\
+	(VADDR_LINUX_MAJOR > (major) ||					\
+	 (VADDR_LINUX_MAJOR == (major) && VADDR_LINUX_MINOR >= (minor)))
+
+/*
+ * 6.1 added the missing-attribute report to extended ACKs. Before it the
+ * message alone says which attribute is missing.
+ */
+#ifndef NL_SET_ERR_ATTR_MISS
+#define NL_SET_ERR_ATTR_MISS(extack, nest, type)	do { } while (0)
+#endif
+
+/*
+ * Who may join a multicast group: 6.7 (and Debian's 6.1) check
+ * GENL_MCAST_CAP_NET_ADMIN; before that genl_bind() checked the group's
+ * GENL_UNS_ADMIN_PERM flag (Debian's 5.10 does). Both ask for
+ * CAP_NET_ADMIN in the user namespace owning the network namespace.
+ */
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+#define VADDR_MCGRP_ADMIN_ONLY	GENL_MCAST_CAP_NET_ADMIN
+#else
+#define VADDR_MCGRP_ADMIN_ONLY	GENL_UNS_ADMIN_PERM
+#endif
+
+/*
+ * 5.19 folded nf_ct_iterate_cleanup_net()'s arguments into struct
+ * nf_ct_iter_data. Kill the entries of @net that @iter picks, silently.
+ */
+static inline void vaddr_ct_cleanup(struct net *net,
+				    int (*iter)(struct nf_conn *ct, void *data))
+{
+#if VADDR_LINUX_AT_LEAST(5, 19)
+	struct nf_ct_iter_data data = { .net = net };
+
+	nf_ct_iterate_cleanup_net(iter, &data);
+#else
+	nf_ct_iterate_cleanup_net(net, iter, NULL, 0, 0);
+#endif
+}
+
+/*
+ * Whether cgroup v2 directory @id exists and the caller can see it from
+ * its cgroup namespace. 6.1's cgroup_get_from_id() answers exactly that.
+ * Before 6.1 it ignored the caller's namespace and returned NULL, not an
+ * error pointer, for an unknown id, and before 5.15 it did not exist: look
+ * among the live descendants of the namespace's root instead, which costs
+ * a walk of the cgroups but asks nothing the caller may not know.
+ */
+static inline bool vaddr_cgroup_visible(u64 id)
+{
+#if VADDR_LINUX_AT_LEAST(6, 1)
+	struct cgroup *cgrp = cgroup_get_from_id(id);
+
+	if (IS_ERR(cgrp))
+		return false;
+	cgroup_put(cgrp);
+	return true;
+#else
+	struct cgroup_subsys_state *css;
+	struct cgroup *root;
+	bool found = false;
+
+	rcu_read_lock();
+	root = current->nsproxy->cgroup_ns->root_cset->dfl_cgrp;
+	css_for_each_descendant_pre(css, &root->self) {
+		if (cgroup_id(css->cgroup) == id) {
+			found = READ_ONCE(css->flags) & CSS_ONLINE;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return found;
+#endif
+}
+
+#endif /* _VADDR_COMPAT_H */
