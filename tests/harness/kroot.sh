@@ -34,7 +34,8 @@ cache=${VADDR_CACHE:-/var/cache/vaddr}
 mirror=${VADDR_MIRROR:-http://deb.debian.org/debian}
 security=${VADDR_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 # What every root holds besides minbase; the headers bring their own gcc.
-base=gcc,make,libc6-dev,kmod,dwarves,ca-certificates,xz-utils
+# perl: W=1 runs scripts/kernel-doc, which up to 6.x is perl using Pod::Usage.
+base=gcc,make,libc6-dev,kmod,dwarves,ca-certificates,xz-utils,perl
 # A root only compiles against headers: signatures are checked, but a mirror
 # lagging behind sid's one-week Valid-Until must not stop the matrix.
 aptopts=(--aptopt='APT::Install-Recommends "false"'
