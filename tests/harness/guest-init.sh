@@ -43,11 +43,15 @@ sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 # shellcheck disable=SC1091
 . "$out/env"
 export VADDR_KO VM_ACCEL
-# A kernel of our own (check-debug): its modules directory where modprobe,
-# depmod and DKMS look for it.
+# A kernel of our own (check-debug, the kernel matrix): its modules
+# directory where modprobe, depmod and DKMS look for it. An overlay, not a
+# copy (a Debian kernel's modules take hundreds of MB): the host's files
+# read through the root's 9p, what depmod or DKMS writes (updates/) in tmpfs.
 if [ -n "${VM_MODULES:-}" ]; then
-	mkdir -p /lib/modules
-	cp -a "$VM_MODULES" "/lib/modules/$(uname -r)"
+	mods=/lib/modules/$(uname -r)
+	mkdir -p "$mods" /run/modules/upper /run/modules/work
+	mount -t overlay -o "lowerdir=$VM_MODULES,upperdir=/run/modules/upper,workdir=/run/modules/work" \
+		modules "$mods" || { echo "guest-init: cannot mount $VM_MODULES on $mods"; poweroff_now; }
 fi
 # A kmemleak kernel: what boot left behind is not the tests' to answer for.
 if [ -e /sys/kernel/debug/kmemleak ] ||
