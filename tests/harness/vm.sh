@@ -32,7 +32,7 @@
 # VM_SMP (vCPUs, default 2),
 # VM_KERNEL + VM_MODULES (boot this image with this modules directory, for
 # `make check-debug`'s own kernel and the kernel matrix; KDIR then only
-# names its release), VM_MEM (guest MiB, default 1024), VM_APPEND (more
+# names its release, or VM_RELEASE does and KDIR is not needed), VM_MEM (guest MiB, default 1024), VM_APPEND (more
 # kernel command line), VM_PASS (names of host variables the guest's tests
 # see with their values, e.g. "QUICK STRESS_SECONDS"; unset ones are left
 # out), VM_QEMU (the QEMU binary, default qemu-system-x86_64).
@@ -57,8 +57,8 @@ kernel_release() {
 	echo "$r"
 }
 
-[ -n "${KDIR:-}" ] || { say "KDIR is not set"; exit 2; }
-release=$(kernel_release)
+[ -n "${KDIR:-}" ] || [ -n "${VM_RELEASE:-}" ] || { say "KDIR is not set"; exit 2; }
+release=${VM_RELEASE:-$(kernel_release)}
 if [ -n "${VM_KERNEL:-}" ]; then
 	image=$VM_KERNEL
 	[ -r "$image" ] || { say "no readable VM_KERNEL $image"; exit 2; }
