@@ -61,7 +61,7 @@ lookup() {
 			return 0
 		fi
 	done < <(entries)
-	die "no kernel '$1' in ${list#"$repo"/} (known: $(entries | cut -f1 | paste -sd' '))"
+	die "no kernel '$1' in ${list#"$repo"/} (known: $(entries | awk '{ print $1 }' | paste -sd' '))"
 }
 
 need_root() {
@@ -80,6 +80,17 @@ root_sources() {
 			*) echo "deb $mirror $s main" ;;
 			esac
 		done
+}
+
+# remove DIR...: rm -rf, but never through a mount left below DIR (a killed
+# mmdebstrap's /dev, say): that would delete the host's files.
+remove() {
+	local d
+	for d; do
+		! findmnt -rn -o TARGET | grep -q "^$d\(/\|\$\)" ||
+			die "something is still mounted under $d: umount it, then run again"
+		rm -rf "$d"
+	done
 }
 
 # step WHAT CMD...: run CMD, its output appended to $log, and time it.
@@ -127,7 +138,7 @@ make_root() {
 	[ -d "$root" ] && [ "$(cat "$root.stamp" 2>/dev/null)" = "$key" ] && return 0
 	mapfile -t srcs < <(root_sources "$rel")
 	[ ! -d "$root" ] || say "roots/$rel: its inputs changed, making it again"
-	rm -rf "$root" "$root.new" "$root.stamp"
+	remove "$root" "$root.new" "$root.stamp"
 	step "roots/$rel: mmdebstrap $rel (${srcs[*]})" mmdebstrap --variant=minbase \
 		--include="$base" "${aptopts[@]}" \
 		"$rel" "$root.new" "${srcs[@]}"
@@ -177,6 +188,18 @@ fetch_image() {
 	step "$name: depmod -b kernels/$krel" depmod -b "$dir.new" "$krel"
 	rm -rf "$dir"
 	mv "$dir.new" "$dir"
+}
+
+# After an update brought a new release: drop the old one's headers and image.
+drop_old() {
+	local old
+	old=$(sed -n 's/^KRELEASE=//p' "$state" 2>/dev/null || true)
+	[ -n "$old" ] && [ "$old" != "$krel" ] || return 0
+	if in_root dpkg-query -W "linux-headers-$old" >/dev/null 2>&1; then
+		step "$name: apt-get purge linux-headers-$old in roots/$rel" \
+			in_root apt-get purge -y --autoremove "linux-headers-$old"
+	fi
+	rm -rf "${cache:?}/kernels/$old"
 }
 
 # The host's kernel: the release linux-image-amd64 depends on.
@@ -231,6 +254,7 @@ prepare_kernel() {
 		kernel=$cache/kernels/$krel/boot/vmlinuz-$krel
 		modules=$(readlink -f "$cache/kernels/$krel/lib/modules/$krel")
 	fi
+	drop_old
 	printf '%s=%q\n' KVER_NAME "$name" KRELEASE "$krel" KROOT "$root" \
 		KDIR "/usr/src/linux-headers-$krel" VM_KERNEL "$kernel" VM_MODULES "$modules" >"$state"
 	echo "$key" >"$state.stamp"
@@ -240,6 +264,7 @@ prepare_kernel() {
 build() {
 	local out=$1 tmp src dir vars t0=$SECONDS rc=0 warnings errors
 	local KRELEASE KROOT KDIR
+	[ "$rel" = host ] || need_root
 	mkdir -p "$out"
 	out=$(cd "$out" && pwd)
 	rm -f "$out/vaddr.ko"
@@ -289,7 +314,7 @@ prepare_locked() {
 }
 
 # The matrix as a table, with each kernel's release once prepared.
-list() {
+table() {
 	local name suites rel role krel
 	echo "name suites root role release"
 	while read -r name suites rel role; do
@@ -306,12 +331,12 @@ list() {
 cmd=${1:-}
 case $cmd in
 list)
-	list | column -t
+	table | column -t
 	exit 0
 	;;
 prepare | update | env | build) ;;
 *)
-	sed -n '9,22s/^# //p' "$0" >&2
+	sed -n '/^# kroot.sh list/,/^#$/s/^# //p' "$0" >&2
 	exit 2
 	;;
 esac
