@@ -221,17 +221,24 @@ host_env() {
 		VM_KERNEL "/boot/vmlinuz-$krel" VM_MODULES ""
 }
 
+kernel_key() {
+	{
+		entries | awk -v n="$name" '$1 == n'
+		root_key
+	} | sha256sum | cut -d' ' -f1
+}
+
+# NAME was prepared from the inputs it has now, and its headers are there.
+fresh() {
+	[ "$(cat "$state.stamp" 2>/dev/null)" = "$(kernel_key)" ] &&
+		[ -d "$root$(sed -n 's/^KDIR=//p' "$state" 2>/dev/null)/include" ]
+}
+
 # prepare_kernel [update]: NAME's headers (and image) ready, $state written.
 prepare_kernel() {
 	local key pkg target krel kernel="" modules=""
-	key=$({
-		entries | awk -v n="$name" '$1 == n'
-		root_key
-	} | sha256sum | cut -d' ' -f1)
-	if [ -z "${1:-}" ] && [ "$(cat "$state.stamp" 2>/dev/null)" = "$key" ] &&
-		[ -d "$root$(sed -n 's/^KDIR=//p' "$state" 2>/dev/null)/include" ]; then
-		return 0
-	fi
+	key=$(kernel_key)
+	[ -n "${1:-}" ] || ! fresh || return 0
 	need_root
 	mkdir -p "$cache/kernels"
 	log=$cache/kernels/$name.log
@@ -308,7 +315,9 @@ env_of() {
 	cat "$state"
 }
 
+# The check first, so that builds sharing a root do not wait for each other.
 prepare_locked() {
+	[ -n "${1:-}" ] || ! fresh || return 0
 	lock_root -x
 	prepare_kernel "$@"
 }
