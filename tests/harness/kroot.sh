@@ -256,6 +256,7 @@ prepare_kernel() {
 		--no-install-recommends -t "$target" "linux-headers-$krel"
 	[ -f "$root/usr/src/linux-headers-$krel/Makefile" ] ||
 		die "$name: no /usr/src/linux-headers-$krel in roots/$rel after installing it"
+	in_root apt-get clean
 	if [ "$role" = core ]; then
 		fetch_image
 		kernel=$cache/kernels/$krel/boot/vmlinuz-$krel
