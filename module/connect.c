@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Auto-bind at connect.
+ * Auto-bind at connect, and refusing a connect.
  *
- * Loadable modules cannot register LSM hooks, so vaddr puts kretprobes on
- * the protocol connect functions. Each of them runs with the socket locked
- * by its owner, right after the kernel's own cgroup connect hook
- * (BPF_CGROUP_INET{4,6}_CONNECT, the one whose bpf_bind() does what vaddr
- * does) and before the route and the source port are chosen:
+ * Loadable modules cannot register LSM hooks, so vaddr puts kprobes on the
+ * protocol connect functions, at their entry. Each of them runs with the
+ * socket locked by its owner, right after the kernel's own cgroup connect
+ * hook (BPF_CGROUP_INET{4,6}_CONNECT, the one whose bpf_bind() does what
+ * vaddr does) and before the route and the source port are chosen:
  *
  * tcp_v4_connect: called by __inet_stream_connect() for connect() and for
  *	sendto(MSG_FASTOPEN) (tcp_sendmsg_fastopen()), with sk_state
@@ -14,59 +14,62 @@
  *	it has refused v6-only sockets. It routes from inet_saddr.
  * tcp_v6_connect: the same for IPv6 destinations. It routes from
  *	sk_v6_rcv_saddr.
- * __ip4_datagram_connect: called by ip4_datagram_connect() (UDP, UDP-Lite,
- *	ICMP datagram sockets) after inet_autobind() gave the socket a port,
- *	and by __ip6_datagram_connect() for v4-mapped destinations. It routes
- *	from inet_saddr, then sets inet_rcv_saddr and rehashes the socket.
+ * __ip4_datagram_connect: called by ip4_datagram_connect() (and 7.x's
+ *	udp_connect()) for UDP, UDP-Lite and ICMP datagram sockets, after
+ *	inet_autobind() gave the socket a port, and by
+ *	__ip6_datagram_connect() for v4-mapped destinations. It routes from
+ *	inet_saddr, then sets inet_rcv_saddr and rehashes the socket.
  * __ip6_datagram_connect: called by ip6_datagram_connect() (UDPv6, ICMPv6
  *	datagram sockets). It routes from np->saddr, then sets
  *	sk_v6_rcv_saddr and rehashes the socket.
  *
- * The entry handler gives an unbound socket of a mapped owner its domain's
+ * The handler gives an unbound socket of a mapped owner its domain's
  * address, in the fields the function routes from. Stream sockets have no
- * port yet and sit in no hash table, so vaddr sets every address field as
+ * port yet and sit in no hash table, so vaddr sets the address fields as
  * __inet_bind()/__inet6_bind() do with IP_BIND_ADDRESS_NO_PORT; datagram
  * sockets are already hashed by port, so vaddr sets only the source and
  * lets the function set the receive address and rehash, as it does for an
  * address it picked itself. SOCK_BINDADDR_LOCK and ipv6only are left as
  * they are: the address is the kernel's choice made differently, not the
- * program's, so a disconnect or a failed connect clears it and the next
- * connect chooses anew. When the connect fails, the return handler takes
- * the address back if the function left it in place, so a failed connect
- * leaves the socket as it found it. Everything here runs in atomic
- * context: lookups are RCU, counters per CPU, nothing sleeps.
+ * program's, so a disconnect clears it and the next connect chooses anew.
+ *
+ * The probes are entry-only: nothing is held from entry to return, so no
+ * number of connects in flight (a TCP Fast Open copy stalled on a page
+ * fault, say) can make one of them run without vaddr. So vaddr cannot take
+ * back an address when the function fails. Failures after the route lookup
+ * clear an unlocked address themselves (tcp_set_state(TCP_CLOSE) and
+ * inet_reset_saddr(), or inet_bhash2_reset_saddr() from 6.1 on); a route
+ * failure before it returns with vaddr's address still in place. That
+ * address is always vaddr's: a program's bind() sets SOCK_BINDADDR_LOCK,
+ * and the kernel's own choice is cleared before the socket can connect
+ * again. So the next connect treats an unlocked address of a socket with
+ * no port (stream) or no receive address (datagram) as vaddr's leftover:
+ * it chooses again, and clears it when it does not bind. Until then, a
+ * datagram socket's unconnected sends leave from that address, its
+ * owner's own (see README, "Left alone").
  *
  * Kernel sockets are left alone, except MPTCP subflows (see
  * vaddr_sk_exempt()): an MPTCP socket's connect() connects its first
  * subflow through tcp_v4_connect()/tcp_v6_connect(), and bind() binds
  * that subflow, so the subflow is judged and auto-bound as the program's.
  *
- * With isolation or fail-closed (isolation.c), the entry handler may also
+ * With isolation or fail-closed (isolation.c), the handler may also
  * refuse the connect: a source the program bound that belongs to another
  * domain, or a fail-closed domain that cannot be served. See
- * vaddr_refuse_connect() for how.
+ * vaddr_refuse() for how.
  */
 #include <linux/kprobes.h>
+#include <linux/objtool.h>
 #include <linux/ptrace.h>
+#include <linux/ratelimit.h>
+#include <linux/rcupdate.h>
+#include <linux/utsname.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
 #include <net/transp_v6.h>
 
 #include "vaddr.h"
-
-/*
- * What the entry handler did, for the return handler: the address it set,
- * to take back, or the errno of a refused connect.
- */
-struct vaddr_undo {
-	struct sock *sk;
-	int refuse;
-	bool stream;
-	bool v6;
-	__be32 addr4;
-	struct in6_addr addr6;
-};
 
 static bool vaddr_dgram_supported(const struct sock *sk)
 {
@@ -82,39 +85,38 @@ static bool vaddr_dgram_supported(const struct sock *sk)
 	return false;
 }
 
-static bool vaddr_sk_v6_bound(const struct sock *sk)
-{
-#if IS_ENABLED(CONFIG_IPV6)
-	if (sk->sk_family == AF_INET6)
-		return !ipv6_addr_any(&sk->sk_v6_rcv_saddr) ||
-		       !ipv6_addr_any(&inet6_sk(sk)->saddr);
-#endif
-	return false;
-}
-
 /*
- * Whether the program chose the source itself. Stream sockets are bound
- * when they have an address or a port. Datagram sockets always have a port
- * here (inet_autobind()), so only a port the program asked for counts.
+ * Whether the program chose the source itself: a bind() to an address (or
+ * a cgroup hook's bpf_bind()) sets SOCK_BINDADDR_LOCK. A stream socket
+ * with a port was bound too (bind() to a port of the wildcard address).
+ * A datagram socket always has a port here (inet_autobind()); one with a
+ * receive address is connected already, and the kernel keeps its source
+ * when it connects again.
  */
 static bool vaddr_sk_bound(const struct sock *sk, bool stream)
 {
 	const struct inet_sock *inet = inet_sk(sk);
 
-	if (inet->inet_rcv_saddr || inet->inet_saddr || vaddr_sk_v6_bound(sk))
+	if (sk->sk_userlocks & SOCK_BINDADDR_LOCK)
 		return true;
 	if (stream)
 		return inet->inet_num;
-	return sk->sk_userlocks & (SOCK_BINDADDR_LOCK | SOCK_BINDPORT_LOCK);
+	if (sk->sk_userlocks & SOCK_BINDPORT_LOCK)
+		return true;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6 && !ipv6_addr_any(&sk->sk_v6_rcv_saddr))
+		return true;
+#endif
+	return inet->inet_rcv_saddr;
 }
 
 static enum vaddr_stat vaddr_verdict4(const struct sock *sk,
 				      const struct vaddr_domain *d,
-				      __be32 daddr, bool stream)
+				      __be32 daddr, bool bound)
 {
 	if (vaddr_sk_exempt(sk))
 		return VADDR_STAT_SKIP_KERNEL;
-	if (vaddr_sk_bound(sk, stream))
+	if (bound)
 		return VADDR_STAT_SKIP_BOUND;
 	if (ipv4_is_loopback(daddr) || ipv4_is_zeronet(daddr))
 		return VADDR_STAT_SKIP_LOOPBACK;
@@ -129,11 +131,11 @@ static enum vaddr_stat vaddr_verdict4(const struct sock *sk,
 
 static enum vaddr_stat vaddr_verdict6(const struct sock *sk,
 				      const struct vaddr_domain *d,
-				      int daddr_type, bool stream)
+				      int daddr_type, bool bound)
 {
 	if (vaddr_sk_exempt(sk))
 		return VADDR_STAT_SKIP_KERNEL;
-	if (vaddr_sk_bound(sk, stream))
+	if (bound)
 		return VADDR_STAT_SKIP_BOUND;
 	if (daddr_type == IPV6_ADDR_ANY || (daddr_type & IPV6_ADDR_LOOPBACK))
 		return VADDR_STAT_SKIP_LOOPBACK;
@@ -146,137 +148,155 @@ static enum vaddr_stat vaddr_verdict6(const struct sock *sk,
 	return VADDR_STAT_BOUND6;
 }
 
-static void vaddr_bind4(struct sock *sk, __be32 addr, bool stream)
+/*
+ * @addr as the source of an unbound socket, or 0 to clear what an earlier
+ * connect of vaddr's left (see the top of this file).
+ */
+static void vaddr_set_src4(struct sock *sk, __be32 addr, bool stream)
 {
 	struct inet_sock *inet = inet_sk(sk);
 
-	inet->inet_saddr = addr;
-	if (!stream)
+	if (inet->inet_saddr == addr &&
+	    (!stream || inet->inet_rcv_saddr == addr))
 		return;
-	inet->inet_rcv_saddr = addr;
-#if IS_ENABLED(CONFIG_IPV6)
-	if (sk->sk_family == AF_INET6) {
-		ipv6_addr_set_v4mapped(addr, &sk->sk_v6_rcv_saddr);
-		ipv6_addr_set_v4mapped(addr, &inet6_sk(sk)->saddr);
+	if (!stream) {
+		inet->inet_saddr = addr;
+		return;
 	}
+	if (!addr) {
+		inet_reset_saddr(sk);
+	} else {
+		inet->inet_saddr = addr;
+		inet->inet_rcv_saddr = addr;
+#if IS_ENABLED(CONFIG_IPV6)
+		if (sk->sk_family == AF_INET6) {
+			ipv6_addr_set_v4mapped(addr, &sk->sk_v6_rcv_saddr);
+			ipv6_addr_set_v4mapped(addr, &inet6_sk(sk)->saddr);
+		}
 #endif
-	sk_dst_reset(sk);
-}
-
-static void vaddr_unbind4(struct sock *sk, __be32 addr, bool stream)
-{
-	struct inet_sock *inet = inet_sk(sk);
-
-	if (inet->inet_saddr != addr)
-		return;
-	if (stream) {
-		/* With a port, the function has hashed the address: keep it. */
-		if (!inet->inet_num)
-			inet_reset_saddr(sk);
-	} else if (!inet->inet_rcv_saddr) {
-		inet->inet_saddr = 0;
 	}
+	sk_dst_reset(sk);
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
-static void vaddr_bind6(struct sock *sk, const struct in6_addr *addr,
-			bool stream)
+/* The same for IPv6: NULL clears. */
+static void vaddr_set_src6(struct sock *sk, const struct in6_addr *addr,
+			   bool stream)
 {
-	struct inet_sock *inet = inet_sk(sk);
-
-	inet6_sk(sk)->saddr = *addr;
-	if (!stream)
-		return;
-	sk->sk_v6_rcv_saddr = *addr;
-	/* As __inet6_bind(): no IPv4 address matches this socket. */
-	inet->inet_rcv_saddr = LOOPBACK4_IPV6;
-	inet->inet_saddr = LOOPBACK4_IPV6;
-	sk_dst_reset(sk);
-}
-
-static void vaddr_unbind6(struct sock *sk, const struct in6_addr *addr,
-			  bool stream)
-{
+	const struct in6_addr *src = addr ? : &in6addr_any;
 	struct ipv6_pinfo *np = inet6_sk(sk);
 
-	if (!ipv6_addr_equal(&np->saddr, addr))
+	if (ipv6_addr_equal(&np->saddr, src) &&
+	    (!stream || ipv6_addr_equal(&sk->sk_v6_rcv_saddr, src)))
 		return;
-	if (stream) {
-		if (!inet_sk(sk)->inet_num)
-			inet_reset_saddr(sk);
-	} else if (ipv6_addr_any(&sk->sk_v6_rcv_saddr)) {
-		np->saddr = in6addr_any;
+	if (!stream) {
+		np->saddr = *src;
+		return;
 	}
+	if (!addr) {
+		inet_reset_saddr(sk);
+	} else {
+		np->saddr = *addr;
+		sk->sk_v6_rcv_saddr = *addr;
+		/*
+		 * tcp_v6_connect() sets the same once routed; inet_saddr
+		 * stays 0, as the kernel leaves it for an IPv6 connect.
+		 */
+		inet_sk(sk)->inet_rcv_saddr = LOOPBACK4_IPV6;
+	}
+	sk_dst_reset(sk);
 }
 #endif
 
 /*
- * Refusing a connect. A kretprobe cannot skip the function it probes, so
- * the entry handler makes the function fail its own first check, before
- * it has touched anything: tcp_v4_connect(), tcp_v6_connect() and
- * __ip4_datagram_connect() begin with "if (addr_len < sizeof(...)) return
- * -EINVAL;", and __ip6_datagram_connect() does too once it has handed
- * AF_INET addresses to __ip4_datagram_connect() (probed itself). The
- * handler sets addr_len, the third argument, to 0 in the registers the
- * probe restores when it resumes the function, and the return handler
- * replaces the -EINVAL with the errno vaddr means. The caller sees a
- * connect that failed like any other, and the socket is as it was; TCP
- * Fast Open's sendto() fails the same way. Which register holds an
- * argument depends on the architecture and the kernel has no setter for
- * it, so this is done on x86-64 (rdx) only; elsewhere connects are not
- * refused and the output hook of isolation.c refuses what they send.
+ * Refusing a connect. The handler makes the probed function return at
+ * once, before it has touched anything, with the error vaddr means: it
+ * sets the instruction pointer to vaddr_refused, a bare return, and the
+ * return value register to the error. The kprobe resumes there instead of
+ * the function, and vaddr_refused returns to the function's caller, as the
+ * kernel's own error injection (override_function_with_return()) does.
+ * The caller sees a connect that failed like any other; TCP Fast Open's
+ * sendto() fails the same way. Should someone else still run the function
+ * (a livepatch moving the instruction pointer after vaddr), its first
+ * check fails: addr_len, the third argument, is set to 0 as well. Which
+ * registers hold the return value and the arguments depends on the
+ * architecture, so this is done on x86-64 only; elsewhere isolation and
+ * fail-closed cannot be turned on (vaddr_refusal_works).
  */
-static const bool vaddr_can_refuse = IS_ENABLED(CONFIG_X86_64);
-
-static int vaddr_refuse_connect(struct kretprobe_instance *ri,
-				struct pt_regs *regs, struct sock *sk, int err)
-{
-	struct vaddr_undo *undo = (struct vaddr_undo *)ri->data;
-
 #ifdef CONFIG_X86_64
+asmlinkage void vaddr_refused(void);
+asm(".pushsection .text, \"ax\"\n"
+	".type vaddr_refused, @function\n"
+	"vaddr_refused:\n"
+	ANNOTATE_NOENDBR "\n"
+	ASM_RET
+	".size vaddr_refused, .-vaddr_refused\n"
+	".popsection\n");
+
+static int vaddr_refuse(struct pt_regs *regs, int err)
+{
 	regs->dx = 0;
-#endif
-	undo->sk = sk;
-	undo->refuse = err;
+	regs->ax = (unsigned long)err;
+	instruction_pointer_set(regs, (unsigned long)vaddr_refused);
+	/* The kprobe core resumes at the new instruction pointer. */
+	return 1;
+}
+#else
+static int vaddr_refuse(struct pt_regs *regs, int err)
+{
 	return 0;
 }
+#endif
 
-/* The source the program bound for IPv4 destinations, or 0. */
-static __be32 vaddr_bound_src4(const struct sock *sk)
+/* Whether connects can be refused on this kernel: proven at load. */
+static bool vaddr_refusal_proven __read_mostly;
+
+/*
+ * The load-time proof of the refusal (vaddr_prove_refusal()) marks its
+ * throwaway socket here; the branch costs nothing once it is done.
+ */
+static DEFINE_STATIC_KEY_FALSE(vaddr_proving);
+static struct sock *vaddr_proof_sk;
+#define VADDR_PROOF_ERR	(-EPROTO)
+
+/* The source the program bound, or 0. */
+static __be32 vaddr_bound_src4(const struct sock *sk, bool bound)
 {
 	const struct inet_sock *inet = inet_sk(sk);
 
-	return inet->inet_saddr ? : inet->inet_rcv_saddr;
+	return bound ? inet->inet_saddr ? : inet->inet_rcv_saddr : 0;
 }
 
 /* Entry of tcp_v4_connect() and __ip4_datagram_connect(). */
-static int vaddr_connect4(struct kretprobe_instance *ri, struct pt_regs *regs,
-			  bool stream)
+static int vaddr_connect4(struct pt_regs *regs, bool stream)
 {
 	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
 	const struct sockaddr_in *usin =
 		(const struct sockaddr_in *)regs_get_kernel_argument(regs, 1);
 	int addr_len = (int)regs_get_kernel_argument(regs, 2);
-	struct vaddr_undo *undo = (struct vaddr_undo *)ri->data;
 	enum vaddr_stat verdict = VADDR_STAT_UNSPEC;
-	bool lo, exempt, guard;
+	bool lo, exempt, guard, bound;
 	struct vaddr_domain *d;
-	__be32 daddr, src;
+	__be32 daddr, src, set = 0;
 	int err = 0;
 
-	guard = vaddr_can_refuse && static_branch_unlikely(&vaddr_guarded);
+	if (static_branch_unlikely(&vaddr_proving) &&
+	    sk == READ_ONCE(vaddr_proof_sk))
+		return vaddr_refuse(regs, VADDR_PROOF_ERR);
+	guard = static_branch_unlikely(&vaddr_guarded);
 	if (!static_branch_unlikely(&vaddr_active) && !guard)
-		return 1;
+		return 0;
 	/* The function's own checks; it fails right after them otherwise. */
 	if (addr_len < (int)sizeof(*usin) || usin->sin_family != AF_INET)
-		return 1;
+		return 0;
 	if (!stream && !vaddr_dgram_supported(sk))
-		return 1;
+		return 0;
 	daddr = usin->sin_addr.s_addr;
 	lo = ipv4_is_loopback(daddr) || ipv4_is_zeronet(daddr);
 	exempt = lo || ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr) ||
 		 ipv4_is_linklocal_169(daddr);
-	src = vaddr_bound_src4(sk);
+	bound = vaddr_sk_bound(sk, stream);
+	src = vaddr_bound_src4(sk, bound);
 	guard = guard && !vaddr_sk_exempt(sk);
 
 	rcu_read_lock();
@@ -284,32 +304,30 @@ static int vaddr_connect4(struct kretprobe_instance *ri, struct pt_regs *regs,
 	if (guard && src && !lo)
 		err = vaddr_isolation_check(sk, d, AF_INET, &src);
 	if (d) {
-		verdict = vaddr_verdict4(sk, d, daddr, stream);
+		verdict = vaddr_verdict4(sk, d, daddr, bound);
 		if (!err && guard && verdict != VADDR_STAT_BOUND4)
 			err = vaddr_fail_closed_check(sk, d, AF_INET,
 						      src ? &src : NULL,
 						      exempt, NULL);
 		if (!err)
 			vaddr_count(d, verdict);
-	}
-	if (!err && verdict == VADDR_STAT_BOUND4) {
-		undo->sk = sk;
-		undo->refuse = 0;
-		undo->stream = stream;
-		undo->v6 = false;
-		undo->addr4 = d->addr4;
-		vaddr_bind4(sk, undo->addr4, stream);
+		if (verdict == VADDR_STAT_BOUND4)
+			set = d->addr4;
 	}
 	rcu_read_unlock();
 	if (err)
-		return vaddr_refuse_connect(ri, regs, sk, err);
-	return verdict != VADDR_STAT_BOUND4;
+		return vaddr_refuse(regs, err);
+	if (!bound && !vaddr_sk_exempt(sk))
+		vaddr_set_src4(sk, set, stream);
+	return 0;
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
 /* The source the program bound for IPv6 destinations, or NULL. */
-static const struct in6_addr *vaddr_bound_src6(struct sock *sk)
+static const struct in6_addr *vaddr_bound_src6(struct sock *sk, bool bound)
 {
+	if (!bound)
+		return NULL;
 	if (!ipv6_addr_any(&inet6_sk(sk)->saddr))
 		return &inet6_sk(sk)->saddr;
 	if (!ipv6_addr_any(&sk->sk_v6_rcv_saddr))
@@ -319,38 +337,41 @@ static const struct in6_addr *vaddr_bound_src6(struct sock *sk)
 #endif
 
 /* Entry of tcp_v6_connect() and __ip6_datagram_connect(). */
-static int vaddr_connect6(struct kretprobe_instance *ri, struct pt_regs *regs,
-			  bool stream)
+static int vaddr_connect6(struct pt_regs *regs, bool stream)
 {
 #if IS_ENABLED(CONFIG_IPV6)
 	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
 	const struct sockaddr_in6 *usin =
 		(const struct sockaddr_in6 *)regs_get_kernel_argument(regs, 1);
 	int addr_len = (int)regs_get_kernel_argument(regs, 2);
-	struct vaddr_undo *undo = (struct vaddr_undo *)ri->data;
 	enum vaddr_stat verdict = VADDR_STAT_UNSPEC;
-	const struct in6_addr *src;
+	const struct in6_addr *src, *set = NULL;
+	bool lo, exempt, guard, bound;
+	struct in6_addr addr;
 	struct vaddr_domain *d;
-	bool lo, exempt, guard;
 	int type, err = 0;
 
-	guard = vaddr_can_refuse && static_branch_unlikely(&vaddr_guarded);
+	if (static_branch_unlikely(&vaddr_proving) &&
+	    sk == READ_ONCE(vaddr_proof_sk))
+		return vaddr_refuse(regs, VADDR_PROOF_ERR);
+	guard = static_branch_unlikely(&vaddr_guarded);
 	if (!static_branch_unlikely(&vaddr_active) && !guard)
-		return 1;
+		return 0;
 	/*
 	 * IPv4 and v4-mapped destinations go on to tcp_v4_connect() or
 	 * __ip4_datagram_connect(), whose probe handles them.
 	 */
 	if (addr_len < SIN6_LEN_RFC2133 || usin->sin6_family != AF_INET6)
-		return 1;
+		return 0;
 	type = ipv6_addr_type(&usin->sin6_addr);
 	if (type & IPV6_ADDR_MAPPED)
-		return 1;
+		return 0;
 	if (!stream && !vaddr_dgram_supported(sk))
-		return 1;
+		return 0;
 	lo = type == IPV6_ADDR_ANY || (type & IPV6_ADDR_LOOPBACK);
 	exempt = lo || (type & (IPV6_ADDR_MULTICAST | IPV6_ADDR_LINKLOCAL));
-	src = vaddr_bound_src6(sk);
+	bound = vaddr_sk_bound(sk, stream);
+	src = vaddr_bound_src6(sk, bound);
 	guard = guard && !vaddr_sk_exempt(sk);
 
 	rcu_read_lock();
@@ -358,135 +379,204 @@ static int vaddr_connect6(struct kretprobe_instance *ri, struct pt_regs *regs,
 	if (guard && src && !lo)
 		err = vaddr_isolation_check(sk, d, AF_INET6, src);
 	if (d) {
-		verdict = vaddr_verdict6(sk, d, type, stream);
+		verdict = vaddr_verdict6(sk, d, type, bound);
 		if (!err && guard && verdict != VADDR_STAT_BOUND6)
 			err = vaddr_fail_closed_check(sk, d, AF_INET6, src,
 						      exempt, NULL);
 		if (!err)
 			vaddr_count(d, verdict);
-	}
-	if (!err && verdict == VADDR_STAT_BOUND6) {
-		undo->sk = sk;
-		undo->refuse = 0;
-		undo->stream = stream;
-		undo->v6 = true;
-		undo->addr6 = d->addr6;
-		vaddr_bind6(sk, &undo->addr6, stream);
+		if (verdict == VADDR_STAT_BOUND6) {
+			addr = d->addr6;
+			set = &addr;
+		}
 	}
 	rcu_read_unlock();
 	if (err)
-		return vaddr_refuse_connect(ri, regs, sk, err);
-	return verdict != VADDR_STAT_BOUND6;
-#else
-	return 1;
+		return vaddr_refuse(regs, err);
+	if (!bound && !vaddr_sk_exempt(sk))
+		vaddr_set_src6(sk, set, stream);
 #endif
-}
-
-/*
- * Return of a connect that vaddr bound or refused: take the address back
- * on error, or give the refusal's errno.
- */
-static int vaddr_connect_return(struct kretprobe_instance *ri,
-				struct pt_regs *regs)
-{
-	struct vaddr_undo *undo = (struct vaddr_undo *)ri->data;
-	int ret = (int)regs_return_value(regs);	/* the functions return int */
-
-	if (undo->refuse) {
-		/* It failed the addr_len check: say why it was refused. */
-		if (ret == -EINVAL)
-			regs_set_return_value(regs, undo->refuse);
-		return 0;
-	}
-	if (ret >= 0)
-		return 0;
-#if IS_ENABLED(CONFIG_IPV6)
-	if (undo->v6) {
-		vaddr_unbind6(undo->sk, &undo->addr6, undo->stream);
-		return 0;
-	}
-#endif
-	vaddr_unbind4(undo->sk, undo->addr4, undo->stream);
 	return 0;
 }
 
-static int vaddr_tcp4_entry(struct kretprobe_instance *ri,
-			    struct pt_regs *regs)
+#define VADDR_NR_PROBES	4
+static struct kprobe vaddr_probes[VADDR_NR_PROBES];
+static unsigned long vaddr_missed_seen[VADDR_NR_PROBES];
+
+/*
+ * A probe that could not run (another kprobe was running on that CPU) is
+ * a connect vaddr did not see: say so, at most every 5 s. The output
+ * hook still refuses what it sends against isolation or fail-closed.
+ */
+static void vaddr_note_missed(struct kprobe *p)
 {
-	return vaddr_connect4(ri, regs, true);
+	static DEFINE_RATELIMIT_STATE(rs, 5 * HZ, 1);
+	unsigned long *last = &vaddr_missed_seen[p - vaddr_probes];
+	unsigned long missed = READ_ONCE(p->nmissed);
+
+	if (likely(missed == READ_ONCE(*last)))
+		return;
+	WRITE_ONCE(*last, missed);
+	if (__ratelimit(&rs))
+		pr_warn("%s: %lu connects missed so far: they were not auto-bound\n",
+			p->symbol_name, missed);
 }
 
-static int vaddr_dgram4_entry(struct kretprobe_instance *ri,
-			      struct pt_regs *regs)
+static int vaddr_tcp4_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	return vaddr_connect4(ri, regs, false);
+	vaddr_note_missed(p);
+	return vaddr_connect4(regs, true);
 }
 
-static int vaddr_tcp6_entry(struct kretprobe_instance *ri,
-			    struct pt_regs *regs)
+static int vaddr_dgram4_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	return vaddr_connect6(ri, regs, true);
+	vaddr_note_missed(p);
+	return vaddr_connect4(regs, false);
 }
 
-static int vaddr_dgram6_entry(struct kretprobe_instance *ri,
-			      struct pt_regs *regs)
+static int vaddr_tcp6_pre(struct kprobe *p, struct pt_regs *regs)
 {
-	return vaddr_connect6(ri, regs, false);
+	vaddr_note_missed(p);
+	return vaddr_connect6(regs, true);
 }
 
-#define VADDR_PROBE(sym, entry) {				\
-	.kp.symbol_name = sym,					\
-	.entry_handler = entry,					\
-	.handler = vaddr_connect_return,			\
-	.data_size = sizeof(struct vaddr_undo),			\
+static int vaddr_dgram6_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	vaddr_note_missed(p);
+	return vaddr_connect6(regs, false);
 }
 
-static struct kretprobe vaddr_probes[] = {
-	VADDR_PROBE("tcp_v4_connect", vaddr_tcp4_entry),
-	VADDR_PROBE("__ip4_datagram_connect", vaddr_dgram4_entry),
+static struct kprobe vaddr_probes[VADDR_NR_PROBES] = {
+	{ .symbol_name = "tcp_v4_connect", .pre_handler = vaddr_tcp4_pre },
+	{ .symbol_name = "__ip4_datagram_connect",
+	  .pre_handler = vaddr_dgram4_pre },
 #if IS_ENABLED(CONFIG_IPV6)
-	VADDR_PROBE("tcp_v6_connect", vaddr_tcp6_entry),
-	VADDR_PROBE("__ip6_datagram_connect", vaddr_dgram6_entry),
+	{ .symbol_name = "tcp_v6_connect", .pre_handler = vaddr_tcp6_pre },
+	{ .symbol_name = "__ip6_datagram_connect",
+	  .pre_handler = vaddr_dgram6_pre },
 #endif
 };
 
-static struct kretprobe *vaddr_probe_ptrs[ARRAY_SIZE(vaddr_probes)];
+
+static struct kprobe *vaddr_probe_ptrs[VADDR_NR_PROBES];
+static int vaddr_nr_probes;
+
+/* Connects the probes missed since the module was loaded. */
+u64 vaddr_connect_missed(void)
+{
+	u64 sum = 0;
+	int i;
+
+	for (i = 0; i < vaddr_nr_probes; i++)
+		sum += READ_ONCE(vaddr_probe_ptrs[i]->nmissed);
+	return sum;
+}
+
+bool vaddr_refusal_works(void)
+{
+	return vaddr_refusal_proven;
+}
+
+/*
+ * Refuse a connect of a throwaway kernel socket of @family and @type
+ * through the probe of the function it reaches, and check that the
+ * caller sees the refusal's error. The connect is non-blocking, to a
+ * loopback address: were the refusal not to work, a UDP socket would
+ * only connect and a TCP SYN go over lo.
+ */
+static int vaddr_prove_one(int family, int type, const char **what)
+{
+	struct sockaddr_in6 sin6 = {
+		.sin6_family = AF_INET6,
+		.sin6_addr = IN6ADDR_LOOPBACK_INIT,
+		.sin6_port = htons(9),
+	};
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+		.sin_port = htons(9),
+	};
+	struct socket *sock;
+	int err;
+
+	*what = family == AF_INET ?
+		type == SOCK_STREAM ? "tcp_v4_connect" : "__ip4_datagram_connect" :
+		type == SOCK_STREAM ? "tcp_v6_connect" : "__ip6_datagram_connect";
+	err = sock_create_kern(&init_net, family, type, 0, &sock);
+	if (err)
+		/* IPv6 disabled at boot: nothing to refuse there. */
+		return family == AF_INET6 && err == -EAFNOSUPPORT ? 0 : err;
+	WRITE_ONCE(vaddr_proof_sk, sock->sk);
+	if (family == AF_INET)
+		err = kernel_connect(sock, (void *)&sin, sizeof(sin),
+				     O_NONBLOCK);
+	else
+		err = kernel_connect(sock, (void *)&sin6, sizeof(sin6),
+				     O_NONBLOCK);
+	WRITE_ONCE(vaddr_proof_sk, NULL);
+	sock_release(sock);
+	return err == VADDR_PROOF_ERR ? 0 : err ? : -EINVAL;
+}
+
+/*
+ * Prove, on this kernel, that a connect can be refused through each of
+ * the four probes. A kernel whose functions no longer begin as connect.c
+ * expects must not get isolation or fail-closed that only seem to work.
+ */
+static void vaddr_prove_refusal(void)
+{
+	static const int cases[][2] = {
+		{ AF_INET, SOCK_STREAM }, { AF_INET, SOCK_DGRAM },
+		{ AF_INET6, SOCK_STREAM }, { AF_INET6, SOCK_DGRAM },
+	};
+	const char *what = "";
+	int i, err = -EOPNOTSUPP;
+
+	if (IS_ENABLED(CONFIG_X86_64)) {
+		static_branch_enable(&vaddr_proving);
+		for (i = 0; i < ARRAY_SIZE(cases); i++) {
+			err = vaddr_prove_one(cases[i][0], cases[i][1], &what);
+			if (err)
+				break;
+		}
+		static_branch_disable(&vaddr_proving);
+	}
+	vaddr_refusal_proven = !err;
+	if (err)
+		pr_warn("connect refusal does not work on this kernel (%s): a refused %s returned %d; isolation and fail-closed cannot be turned on\n",
+			init_utsname()->release, what, err);
+}
 
 int vaddr_connect_init(void)
 {
-	int i, err;
+	struct kprobe *p;
+	int err;
 
-	for (i = 0; i < ARRAY_SIZE(vaddr_probes); i++) {
-		/*
-		 * An instance lives from entry to return of a connect that
-		 * vaddr bound; none of these functions waits for the network,
-		 * so a few per CPU are plenty.
-		 */
-		vaddr_probes[i].maxactive = 16 + 4 * num_possible_cpus();
-		err = register_kretprobe(&vaddr_probes[i]);
+	for (p = vaddr_probes; p < vaddr_probes + VADDR_NR_PROBES; p++) {
+		if (!p->symbol_name)
+			continue;	/* no IPv6 */
+		err = register_kprobe(p);
 		if (err) {
-			pr_err("cannot attach to %s (error %d)\n",
-			       vaddr_probes[i].kp.symbol_name, err);
-			goto err_unwind;
+			pr_err("cannot attach to %s on this kernel (%s): error %d\n",
+			       p->symbol_name, init_utsname()->release, err);
+			vaddr_connect_exit();
+			return err;
 		}
-		vaddr_probe_ptrs[i] = &vaddr_probes[i];
+		vaddr_probe_ptrs[vaddr_nr_probes++] = p;
 	}
+	vaddr_prove_refusal();
 	return 0;
-
-err_unwind:
-	if (i)
-		unregister_kretprobes(vaddr_probe_ptrs, i);
-	return err;
 }
 
 void vaddr_connect_exit(void)
 {
-	int i;
-
-	unregister_kretprobes(vaddr_probe_ptrs, ARRAY_SIZE(vaddr_probe_ptrs));
-	for (i = 0; i < ARRAY_SIZE(vaddr_probes); i++)
-		if (vaddr_probes[i].nmissed)
-			pr_info("%s: %d connects missed\n",
-				vaddr_probes[i].kp.symbol_name,
-				vaddr_probes[i].nmissed);
+	unregister_kprobes(vaddr_probe_ptrs, vaddr_nr_probes);
+	vaddr_nr_probes = 0;
+	/*
+	 * No handler runs any more, but a task the refusal sent to
+	 * vaddr_refused may have been preempted before its one instruction:
+	 * wait until every task has been off the CPU of its own accord
+	 * (ftrace waits the same way before it frees a trampoline).
+	 */
+	synchronize_rcu_tasks();
 }

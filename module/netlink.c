@@ -267,7 +267,10 @@ static int vaddr_fill(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 	}
 	if (obj->settings &&
 	    (nla_put_u8(skb, VADDR_A_NAT, obj->settings->nat) ||
-	     nla_put_u8(skb, VADDR_A_ISOLATION, obj->settings->isolation)))
+	     nla_put_u8(skb, VADDR_A_ISOLATION, obj->settings->isolation) ||
+	     nla_put_u8(skb, VADDR_A_CONNECT_REFUSAL, vaddr_refusal_works()) ||
+	     nla_put_u64_64bit(skb, VADDR_A_MISSED, vaddr_connect_missed(),
+			       VADDR_A_PAD)))
 		goto cancel;
 	if (obj->table &&
 	    (nla_put_u32(skb, VADDR_A_NR_UIDS, READ_ONCE(obj->table->nr_uids)) ||
@@ -358,6 +361,20 @@ static void vaddr_changed(struct vaddr_net *vn, struct genl_info *info,
 }
 
 /*
+ * Isolation and fail-closed refuse connects in the connect probes, which
+ * connect.c proved to work at load, or could not: then they stay off.
+ */
+static int vaddr_check_refusal(const struct nlattr *attr,
+			       struct netlink_ext_ack *extack)
+{
+	if (vaddr_refusal_works())
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr,
+			    "connects cannot be refused on this kernel: isolation and fail-closed are unavailable (see the kernel log)");
+	return -EOPNOTSUPP;
+}
+
+/*
  * Set @d's fail-closed option from @attr and, in the live table, register
  * the output hooks it needs (a stage's are registered when it is
  * committed). On failure the option is as it was.
@@ -370,6 +387,11 @@ static int vaddr_set_fail_closed(struct vaddr_net *vn, struct vaddr_table *t,
 	bool old = d->fail_closed;
 	int err;
 
+	if (nla_get_u8(attr)) {
+		err = vaddr_check_refusal(attr, extack);
+		if (err)
+			return err;
+	}
 	vaddr_domain_set_fail_closed(t, d, nla_get_u8(attr));
 	err = staged ? 0 : vaddr_guard_sync(vn);
 	if (err) {
@@ -1026,6 +1048,11 @@ static int vaddr_nl_settings_set(struct sk_buff *skb, struct genl_info *info)
 	bool isolation, nat, nat_was, want_nat;
 	int err = 0;
 
+	if (iso_attr && nla_get_u8(iso_attr)) {
+		err = vaddr_check_refusal(iso_attr, info->extack);
+		if (err)
+			return err;
+	}
 	mutex_lock(&vn->lock);
 	isolation = iso_attr ? nla_get_u8(iso_attr) : vn->isolation;
 	nat = nat_attr ? nla_get_u8(nat_attr) : vn->nat;

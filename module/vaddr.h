@@ -211,5 +211,7 @@ void vaddr_genl_exit(void);
 /* connect.c */
 int vaddr_connect_init(void);
 void vaddr_connect_exit(void);
+bool vaddr_refusal_works(void);
+u64 vaddr_connect_missed(void);
 
 #endif /* _VADDR_H */

@@ -212,6 +212,16 @@ static void parse_obj(const struct nlmsghdr *nlh, struct obj *o)
 		case VADDR_A_MATCH:
 			o->has_match = true, o->match = d[0], want = 1;
 			break;
+		case VADDR_A_CONNECT_REFUSAL:
+			/* What the module found at load: not the model's. */
+			want = 1;
+			if (d[0] > 1)
+				fail("reply %s: connect refusal %u",
+				     cmd_name(g->cmd), d[0]);
+			break;
+		case VADDR_A_MISSED:
+			want = 8;
+			break;
 		case VADDR_A_STATS:
 			parse_stats(a, o);
 			want = len;

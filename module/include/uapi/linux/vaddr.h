@@ -82,7 +82,16 @@
  *                VADDR_STAT_ISOLATED of the address's domain. 0 = off
  *                (the default).
  * VADDR_CMD_SETTINGS_GET: reply with every setting (VADDR_A_NAT,
- *   VADDR_A_ISOLATION). Any user may read the settings.
+ *   VADDR_A_ISOLATION) and what the module found at load:
+ *   VADDR_A_CONNECT_REFUSAL: u8, 1 = a connect can be refused on this
+ *                kernel (proven at load on a throwaway socket through
+ *                each probed function); 0 = not, and isolation and
+ *                fail-closed cannot be turned on (EOPNOTSUPP)
+ *   VADDR_A_MISSED: u64, connects the module's probes could not see
+ *                since it was loaded (another kprobe was running on that
+ *                CPU): not auto-bound; the output hook still refuses what
+ *                they send against isolation and fail-closed
+ *   Any user may read the settings.
  *
  * VADDR_CMD_ALLOW_ADD: allow a uid any domain's address under isolation.
  *   VADDR_A_UID: u32, in the sender's user namespace (required)
@@ -215,6 +224,8 @@ enum vaddr_attr {
 	VADDR_A_FAIL_CLOSED,	/* u8, 0 or 1 */
 	VADDR_A_MATCH,		/* u8, enum vaddr_match */
 	VADDR_A_STAGED,		/* flag: for the socket's replacement */
+	VADDR_A_CONNECT_REFUSAL,	/* u8, 0 or 1 */
+	VADDR_A_MISSED,		/* u64 */
 
 	__VADDR_A_MAX
 };
