@@ -3,20 +3,30 @@
 # deps.sh check    exit 0 when everything to build and test is installed,
 #                  else print the apt-get line that installs it and exit 1
 # deps.sh install  apt-get update + install the missing packages (Debian, root)
+# deps.sh guest-packages  the packages the VM's tests need in the guest's root
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-packages=(
-	linux-image-amd64 linux-headers-amd64	# the kernel the VM boots, its headers
-	gcc make libc6-dev pkg-config libmnl-dev	# module, vaddrctl, tests/tools
-	ccache					# one module compile per VM run (pkg-lib.sh)
-	qemu-system-x86 busybox-static cpio kmod	# the VM and its initramfs
-	iproute2 nftables procps util-linux python3	# tests: ip/ss, nft, sysctl, setpriv
-	socat tcpdump iputils-ping jq		# tests: peers, observers, JSON
-	gnuplot-nox				# make bench: docs/benchmarks.md's plot
-	dkms dh-dkms debhelper dpkg-dev lintian	# make dkms-install, make deb
+# What the VM's tests run. The guest's root is the host's own, or, for a
+# kernel of the matrix booted with its Debian release's userland, that
+# release's build root, where kroot.sh installs this same list
+# (deps.sh guest-packages).
+guest=(
+	kmod iproute2 nftables procps util-linux python3	# ip/ss, nft, sysctl, setpriv
+	socat tcpdump iputils-ping jq libmnl0	# peers, observers, JSON, vaddrctl
+	busybox-static				# a static client (autobind.sh)
+	gcc make libc6-dev ccache dkms		# the package tests build the module
 	postfix postfix-policyd-spf-python swaks	# the hosting scenario: mail,
 	nginx curl wget dnsmasq-base bind9-dnsutils	# web, DNS (tests/scenario-lib.sh)
+)
+packages=(
+	linux-image-amd64 linux-headers-amd64	# the kernel the VM boots, its headers
+	pkg-config libmnl-dev			# vaddrctl, tests/tools
+	qemu-system-x86 cpio			# the VM and its initramfs (busybox)
+	mmdebstrap				# the kernel matrix's build roots (kroot.sh)
+	gnuplot-nox				# make bench: docs/benchmarks.md's plot
+	dh-dkms debhelper dpkg-dev lintian	# make dkms-install, make deb
+	"${guest[@]}"
 )
 
 installed() {
@@ -43,6 +53,9 @@ missing() {
 }
 
 case ${1:-check} in
+guest-packages)
+	echo "${guest[*]}"
+	;;
 check)
 	need=$(missing | tr '\n' ' ')
 	[ -z "$need" ] && exit 0

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # /init of the harness initramfs (busybox sh). Loads the virtio/9p/overlay
 # modules, stacks a tmpfs overlay on the host's root (read-only 9p) and
-# switches into it to run guest-init.sh. vm.sh passes vaddr_init=PATH on the
-# kernel command line; the kernel hands such words to init as environment.
+# switches into it to run guest-init.sh. vm.sh passes vaddr_init=PATH (and
+# vaddr_repo=PATH, the tree, when the root is not the host's) on the kernel
+# command line; the kernel hands such words to init as environment.
 export PATH=/bin
 
 die() {
@@ -33,6 +34,15 @@ mount -t tmpfs -o mode=0755 rw /rw
 mkdir -p /rw/upper /rw/work
 mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work \
 	overlay /newroot || die "cannot mount the overlay root"
+
+# A root other than the host's (vm.sh VM_ROOTFS): the tree, at its path.
+if [ -n "$vaddr_repo" ]; then
+	mkdir -p /repo /rw/repo-upper /rw/repo-work "/newroot$vaddr_repo"
+	mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose \
+		vaddrrepo /repo || die "cannot mount the tree over 9p"
+	mount -t overlay -o lowerdir=/repo,upperdir=/rw/repo-upper,workdir=/rw/repo-work \
+		overlay "/newroot$vaddr_repo" || die "cannot mount the tree's overlay"
+fi
 
 if [ -z "$vaddr_init" ] || [ ! -f "/newroot$vaddr_init" ]; then
 	die "no guest init '$vaddr_init' in the host root"

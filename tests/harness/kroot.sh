@@ -15,7 +15,9 @@
 #                             root, the newest release resolved again
 # kroot.sh env NAME           shell-safe KEY=value lines: KVER_NAME KRELEASE
 #                             KROOT KDIR (as seen inside KROOT) VM_KERNEL
-#                             VM_MODULES (empty: the host's /lib/modules)
+#                             VM_MODULES (empty: the guest root's own
+#                             /lib/modules) VM_ROOTFS (the guest's root: /,
+#                             or KROOT for a kernel whose guest is its root)
 # kroot.sh build NAME OUTDIR  vaddr.ko built out of tree from the files `make
 #                             dkms-source` installs, as DKMS would, with W=1
 #                             KCFLAGS=-Werror: OUTDIR/build.log and, when it
@@ -52,12 +54,13 @@ die() {
 
 entries() { grep -Ev '^[[:space:]]*(#|$)' "$list"; }
 
-# lookup NAME: suites, rel (the root's Debian release, or host) and role.
+# lookup NAME: suites, rel (the root's Debian release, or host), role and
+# guest.
 lookup() {
-	local n s r o
-	while read -r n s r o; do
+	local n s r o g
+	while read -r n s r o g; do
 		if [ "$n" = "$1" ]; then
-			suites=$s rel=$r role=$o
+			suites=$s rel=$r role=$o guest=$g
 			return 0
 		fi
 	done < <(entries)
@@ -218,14 +221,34 @@ host_env() {
 	[ -d "$kdir" ] || die "no headers for $krel on the host: run 'make deps'"
 	[ -f "/boot/vmlinuz-$krel" ] || die "no /boot/vmlinuz-$krel on the host: run 'make deps'"
 	printf '%s=%q\n' KVER_NAME "$name" KRELEASE "$krel" KROOT "" KDIR "$kdir" \
-		VM_KERNEL "/boot/vmlinuz-$krel" VM_MODULES ""
+		VM_KERNEL "/boot/vmlinuz-$krel" VM_MODULES "" VM_ROOTFS /
 }
 
 kernel_key() {
 	{
 		entries | awk -v n="$name" '$1 == n'
 		root_key
+		[ "$guest" != root ] || "$here/deps.sh" guest-packages
 	} | sha256sum | cut -d' ' -f1
+}
+
+# The kernel and what the tests need, installed in the root it boots with.
+guest_root() {
+	local pkgs
+	read -ra pkgs < <("$here/deps.sh" guest-packages)
+	# Postfix asks nothing; no service may start in a chroot.
+	echo "postfix postfix/main_mailer_type select No configuration" |
+		in_root debconf-set-selections
+	printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
+	chmod 755 "$root/usr/sbin/policy-rc.d"
+	# shellcheck disable=SC2046 # one package a word
+	step "$name: the kernel and the tests' packages in roots/$rel" in_root \
+		apt-get install -y --no-install-recommends -t "${suites##*,}" \
+		$(image_packages) "${pkgs[@]}"
+	rm -f "$root/usr/sbin/policy-rc.d"
+	kernel=$root/boot/vmlinuz-$krel
+	[ -e "$kernel" ] || kernel=$root/lib/modules/$krel/vmlinuz
+	[ -e "$kernel" ] || die "$name: no vmlinuz-$krel in roots/$rel"
 }
 
 # NAME was prepared from the inputs it has now, and its headers are there.
@@ -236,7 +259,7 @@ fresh() {
 
 # prepare_kernel [update]: NAME's headers (and image) ready, $state written.
 prepare_kernel() {
-	local key pkg target krel kernel="" modules=""
+	local key pkg target krel kernel="" modules="" rootfs=/
 	key=$(kernel_key)
 	[ -n "${1:-}" ] || ! fresh || return 0
 	need_root
@@ -256,15 +279,19 @@ prepare_kernel() {
 		--no-install-recommends -t "$target" "linux-headers-$krel"
 	[ -f "$root/usr/src/linux-headers-$krel/Makefile" ] ||
 		die "$name: no /usr/src/linux-headers-$krel in roots/$rel after installing it"
-	in_root apt-get clean
-	if [ "$role" = core ]; then
+	if [ "$guest" = root ]; then
+		guest_root
+		rootfs=$root
+	elif [ "$role" = core ]; then
 		fetch_image
 		kernel=$cache/kernels/$krel/boot/vmlinuz-$krel
 		modules=$(readlink -f "$cache/kernels/$krel/lib/modules/$krel")
 	fi
+	in_root apt-get clean
 	drop_old
 	printf '%s=%q\n' KVER_NAME "$name" KRELEASE "$krel" KROOT "$root" \
-		KDIR "/usr/src/linux-headers-$krel" VM_KERNEL "$kernel" VM_MODULES "$modules" >"$state"
+		KDIR "/usr/src/linux-headers-$krel" VM_KERNEL "$kernel" \
+		VM_MODULES "$modules" VM_ROOTFS "$rootfs" >"$state"
 	echo "$key" >"$state.stamp"
 }
 
@@ -325,16 +352,16 @@ prepare_locked() {
 
 # The matrix as a table, with each kernel's release once prepared.
 table() {
-	local name suites rel role krel
-	echo "name suites root role release"
-	while read -r name suites rel role; do
+	local name suites rel role guest krel
+	echo "name suites root role guest release"
+	while read -r name suites rel role guest; do
 		krel=
 		if [ "$rel" = host ]; then
 			krel=$(host_env 2>/dev/null | sed -n 's/^KRELEASE=//p')
 		elif [ -f "$cache/kernels/$name.env" ]; then
 			krel=$(sed -n 's/^KRELEASE=//p' "$cache/kernels/$name.env")
 		fi
-		echo "$name $suites $rel $role ${krel:--}"
+		echo "$name $suites $rel $role $guest ${krel:--}"
 	done < <(entries)
 }
 

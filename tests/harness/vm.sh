@@ -32,8 +32,11 @@
 # VM_SMP (vCPUs, default 2),
 # VM_KERNEL + VM_MODULES (boot this image with this modules directory, for
 # `make check-debug`'s own kernel and the kernel matrix; KDIR then only
-# names its release, or VM_RELEASE does and KDIR is not needed), VM_MEM (guest MiB, default 1024), VM_APPEND (more
-# kernel command line), VM_PASS (names of host variables the guest's tests
+# names its release, or VM_RELEASE does and KDIR is not needed), VM_ROOTFS
+# (the guest's root, read-only under a tmpfs overlay: default /, the
+# host's own; a matrix kernel's build root boots with its own userland,
+# and the tree is then shared into it at the same path), VM_MEM (guest
+# MiB, default 1024), VM_APPEND (more kernel command line), VM_PASS (names of host variables the guest's tests
 # see with their values, e.g. "QUICK STRESS_SECONDS"; unset ones are left
 # out), VM_QEMU (the QEMU binary, default qemu-system-x86_64).
 set -euo pipefail
@@ -67,8 +70,16 @@ else
 	[ -r "$kernel" ] || { say "no readable $kernel (release '$release'): run 'make deps'"; exit 2; }
 	image=$("$here/vmlinux.sh" "$release" "$vmdir")
 fi
-initrd=$(MODULES_DIR=${VM_MODULES:-} "$here/mkinitramfs.sh" "$release" "$vmdir") ||
+rootfs=${VM_ROOTFS:-/}
+modules=${VM_MODULES:-}
+[ -n "$modules" ] || [ "$rootfs" = / ] || modules=$rootfs/lib/modules/$release
+initrd=$(MODULES_DIR=$modules "$here/mkinitramfs.sh" "$release" "$vmdir") ||
 	{ say "cannot build the initramfs"; exit 2; }
+shares=(-virtfs "local,path=$rootfs,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap")
+if [ "$rootfs" != / ]; then
+	shares+=(-virtfs "local,path=$repo,mount_tag=vaddrrepo,security_model=none,readonly=on,multidevs=remap")
+	VM_APPEND="vaddr_repo=$repo ${VM_APPEND:-}"
+fi
 
 # Test list: arguments, or every tests/$suite/*.sh in sorted order.
 tests=("$@")
@@ -138,7 +149,7 @@ boot() {
 		-smp "${VM_SMP:-2}" "${icount[@]}" -nodefaults -display none \
 		-no-reboot -serial "file:$log" \
 		-kernel "$image" -initrd "$initrd" -append "$cmdline" \
-		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap" \
+		"${shares[@]}" \
 		-virtfs "local,path=$out,mount_tag=vaddrout,security_model=none,multidevs=remap" \
 		2>"$vmdir/qemu.log" &
 	qpid=$!
