@@ -3,6 +3,10 @@
 # make               build vaddr.ko (out of tree) and userspace/vaddrctl
 # make check         host unit tests + the VM suite; ends with "N passed, M failed"
 # make check T=NAME  one VM test (tests/vm/NAME.sh) only
+# make check KVER=7.3  the same on another kernel of the matrix
+#                    (tests/harness/kernels.list: 5.10 6.1 6.12 7.3)
+# make matrix        every kernel of the matrix: build roots, W=1 builds,
+#                    the core tests in a VM each; one table, docs/kernels.md
 # make check-debug   the same suite on a KASAN/UBSAN/kmemleak/lockdep kernel
 #                    built from linux-source-6.1 (cached in build/debug-kernel)
 # make bench         the benchmarks in a VM (tests/bench/*.sh): ratios, not TAP
@@ -24,7 +28,9 @@
 # make deb           the Debian packages vaddr-dkms and vaddrctl, in build/deb
 #
 # KDIR defaults to the running kernel's build directory; where there is none
-# (a kernel without module support), to the newest installed Debian headers.
+# (a kernel without module support), to the headers Debian's
+# linux-headers-amd64 depends on (tests/harness/kdir.sh). Never another:
+# installing a second kernel's headers does not change it.
 
 KRELEASE ?= $(shell uname -r)
 ifeq ($(origin KDIR),undefined)
@@ -42,7 +48,7 @@ DKMS_SRC := Kbuild dkms.conf $(wildcard module/*.c module/*.h) \
 	module/include/uapi/linux/vaddr.h
 DKMS_DIR = $(DESTDIR)/usr/src/vaddr-$(VERSION)
 
-.PHONY: all module vaddrctl check check-debug bench deps clean kdir install uninstall \
+.PHONY: all module vaddrctl check check-debug matrix bench deps clean kdir install uninstall \
 	install-module uninstall-module dkms-source dkms-install \
 	dkms-uninstall deb demo distclean
 
@@ -62,7 +68,10 @@ deps:
 	tests/harness/deps.sh install
 
 check:
-	KDIR="$(KDIR)" T="$(T)" tests/harness/check.sh
+	KDIR="$(KDIR)" T="$(T)" KVER="$(KVER)" tests/harness/check.sh
+
+matrix:
+	MATRIX="$(MATRIX)" tests/harness/matrix.sh
 
 check-debug:
 	T="$(T)" tests/debug/check.sh

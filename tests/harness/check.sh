@@ -5,6 +5,8 @@
 # and, as the very last line, "N passed, M failed". Exit 1 when M > 0.
 #
 # Env: KDIR (from the Makefile), T (test names, empty: all of tests/vm),
+# KVER (a kernel of tests/harness/kernels.list, e.g. 7.3: build for it and
+# boot it instead of the default kernel),
 # VADDR_KO (test this prebuilt module instead of building vaddr.ko), VM_DIR
 # (the VM's work directory, default build/vm; the TAP stream is kept there
 # as check.tap), and what tests/harness/vm.sh reads.
@@ -13,6 +15,8 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 logs=$repo/build/logs
+# A matrix kernel's run has a directory of its own.
+[ -z "${KVER:-}" ] || export VM_DIR=${VM_DIR:-$repo/build/vm-$KVER}
 vmdir=${VM_DIR:-$repo/build/vm}
 tap=$vmdir/check.tap
 mkdir -p "$logs" "$vmdir"
@@ -71,9 +75,24 @@ build() {
 	fi
 }
 built=1
-if [ -n "${VADDR_KO:-}" ]; then
+if [ -n "${KVER:-}" ]; then
+	# A kernel of the matrix: built in its Debian release's root, booted
+	# with the userland kernels.list gives it.
+	say "kernel: $KVER (tests/harness/kroot.sh; log: build/logs/build-module.log)"
+	if build module tests/harness/kroot.sh build "$KVER" "build/matrix/$KVER"; then
+		env=$(tests/harness/kroot.sh env "$KVER")
+		eval "$env"
+		export VM_KERNEL VM_MODULES VM_ROOTFS VM_RELEASE=$KRELEASE
+		export VADDR_KO=$repo/build/matrix/$KVER/vaddr.ko
+		say "kernel: $KRELEASE, userland ${VM_ROOTFS:-/}"
+	else
+		built=
+	fi
+elif [ -n "${VADDR_KO:-}" ]; then
 	say "build: module skipped, testing VADDR_KO=$VADDR_KO"
 else
+	say "kernel: $(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' \
+		"$KDIR/include/generated/utsrelease.h" 2>/dev/null) (KDIR=$KDIR)"
 	build module make module W=1 KCFLAGS=-Werror || built=
 fi
 build vaddrctl make vaddrctl || built=
