@@ -14,21 +14,6 @@
 
 #define BATCH_WORDS_MAX	64
 
-static int batch_split(char *s, char **argv)
-{
-	int argc = 0;
-	char *p;
-
-	for (p = strtok(s, " \t\r\n\v\f"); p; p = strtok(NULL, " \t\r\n\v\f")) {
-		if (*p == '#')
-			break;
-		if (argc == BATCH_WORDS_MAX)
-			return -1;
-		argv[argc++] = p;
-	}
-	return argc;
-}
-
 int batch_run(const char *file, bool force)
 {
 	FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
@@ -44,16 +29,16 @@ int batch_run(const char *file, bool force)
 		return fail("cannot open '%s': %s", file, strerror(errno));
 	while (getline(&buf, &size, f) >= 0) {
 		line++;
-		argc = batch_split(buf, argv);
+		argc = split_words(buf, argv, BATCH_WORDS_MAX);
 		if (!argc)
 			continue;
 		snprintf(where, sizeof(where), "%s:%u: ", name, line);
-		nl_where = where;
+		fail_where = where;
 		if (argc < 0)
 			err = fail("more than %d words", BATCH_WORDS_MAX);
 		else
 			err = cmd_main(argc, argv);
-		nl_where = "";
+		fail_where = "";
 		fflush(stdout);
 		if (!err)
 			continue;

@@ -11,7 +11,6 @@
 #include <limits.h>
 #include <getopt.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,26 +46,6 @@ static const struct cmd objects[] = {
 	{ "help", do_help, NULL, "" },
 	{}
 };
-
-int fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(*nl_where ? nl_where : "vaddrctl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
-
-/* Room for element n of v: the capacity is the next power of two. */
-void *array_grow(void *v, size_t n, size_t size)
-{
-	if (n & (n - 1))
-		return v;
-	return reallocarray(v, n ? 2 * n : 1, size);
-}
 
 /* One line per command; *lead starts the first line, rest the others. */
 static void cmd_lines(FILE *f, const struct cmd *cmds, const char *object,

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/util.h"
 #include "nl.h"
 
 /* A command word: a handler, or the table of the words that follow it. */
@@ -29,9 +30,6 @@ int cmd_usage(const struct cmd *cmds, const char *object);
 int no_more_args(int argc, char **argv);
 int expect_keyword(int argc, char **argv, const char *keyword);
 
-__attribute__((format(printf, 1, 2)))
-int fail(const char *fmt, ...);
-void *array_grow(void *v, size_t n, size_t size);
 
 /* domain.c */
 struct domain {
