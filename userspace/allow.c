@@ -8,8 +8,8 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
-#include "parse.h"
-#include "print.h"
+#include "lib/parse.h"
+#include "lib/print.h"
 #include "vaddrctl.h"
 
 int allow_set(int argc, char **argv, bool add)

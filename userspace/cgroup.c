@@ -12,8 +12,8 @@
 #include <sys/statfs.h>
 #include <linux/magic.h>
 
-#include "parse.h"
-#include "print.h"
+#include "lib/parse.h"
+#include "lib/print.h"
 #include "vaddrctl.h"
 
 /* Where cgroup2 is mounted: unified hierarchy, or hybrid (v1 and v2). */

@@ -10,7 +10,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "conf.h"
+#include "lib/conf.h"
 #include "vaddrctl.h"
 
 /* Unnamed uids and ranges per "user" line. */

@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
-#include "print.h"
+#include "lib/conf.h"
+#include "lib/print.h"
 #include "vaddrctl.h"
 
 /* Errors printed, of the file or of the kernel; the rest are counted. */

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "findings.h"
-#include "parse.h"
+#include "lib/findings.h"
+#include "lib/parse.h"
 #include "vaddrctl.h"
 
 struct doctor {

@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include <linux/magic.h>
 
-#include "parse.h"
+#include "lib/parse.h"
 #include "vaddrctl.h"
 
 #define EXEC_DIR	"vaddr"		/* under the cgroup v2 root */

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "event.h"
-#include "parse.h"
+#include "lib/event.h"
+#include "lib/parse.h"
 #include "vaddrctl.h"
 
 struct monitor {

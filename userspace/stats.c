@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "print.h"
+#include "lib/print.h"
 #include "vaddrctl.h"
 
 /* Column header VADDR_STAT_FOO is "FOO"; its JSON key is "foo". */

@@ -6,9 +6,9 @@
  */
 #include <string.h>
 
-#include "parse.h"
-#include "print.h"
-#include "settings.h"
+#include "lib/parse.h"
+#include "lib/print.h"
+#include "lib/settings.h"
 #include "vaddrctl.h"
 
 #define TABLE_TRIES	8

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse.h"
-#include "print.h"
+#include "lib/parse.h"
+#include "lib/print.h"
 #include "vaddrctl.h"
 
 static int user_usage(void)

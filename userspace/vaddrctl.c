@@ -17,9 +17,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "parse.h"
-#include "print.h"
-#include "settings.h"
+#include "lib/parse.h"
+#include "lib/print.h"
+#include "lib/settings.h"
 #include "vaddrctl.h"
 
 #define NETNS_RUN_DIR	"/run/netns"

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "lib/util.h"
-#include "nl.h"
+#include "lib/nl.h"
 
 /* A command word: a handler, or the table of the words that follow it. */
 struct cmd {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "print.h"
+#include "lib/print.h"
 #include "vaddrctl.h"
 
 struct whoami {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../conf.h"
+#include "../lib/conf.h"
 #include "../vaddrctl.h"
 #include "tap.h"
 

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../event.h"
-#include "../print.h"
+#include "../lib/event.h"
+#include "../lib/print.h"
 #include "tap.h"
 
 static union {

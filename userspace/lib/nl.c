@@ -14,7 +14,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
-#include "lib/util.h"
+#include "util.h"
 #include "nl.h"
 
 /* The kernel sizes dump messages to the largest buffer the reader used. */

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "conf.h"
-#include "lib/util.h"
+#include "util.h"
 
 #define CONF_WORDS_MAX	64
 
