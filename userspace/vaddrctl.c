@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/batch.h"
+#include "lib/cmd.h"
 #include "lib/parse.h"
 #include "lib/print.h"
 #include "lib/settings.h"
@@ -47,74 +49,13 @@ static const struct cmd objects[] = {
 	{}
 };
 
-/* One line per command; *lead starts the first line, rest the others. */
-static void cmd_lines(FILE *f, const struct cmd *cmds, const char *object,
-		      const char **lead, const char *rest)
-{
-	const struct cmd *c;
-
-	for (c = cmds; c->name; c++) {
-		if (c->sub) {
-			cmd_lines(f, c->sub, c->name, lead, rest);
-			continue;
-		}
-		fprintf(f, "%s%s%s%s%s%s\n", *lead, object ? object : "",
-			object ? " " : "", c->name, *c->args ? " " : "",
-			c->args);
-		*lead = rest;
-	}
-}
-
-int cmd_usage(const struct cmd *cmds, const char *object)
-{
-	const char *lead = "Usage: vaddrctl ";
-
-	cmd_lines(stderr, cmds, object, &lead, "       vaddrctl ");
-	return -1;
-}
-
-int cmd_run(const struct cmd *cmds, const char *object, int argc,
-	    char **argv)
-{
-	const struct cmd *c;
-
-	if (argc < 1)
-		return cmd_usage(cmds, object);
-	for (c = cmds; c->name; c++) {
-		if (!is_keyword(argv[0], c->name))
-			continue;
-		if (c->sub)
-			return cmd_run(c->sub, c->name, argc - 1, argv + 1);
-		return c->fn(argc - 1, argv + 1);
-	}
-	if (!object)
-		return fail("unknown command '%s', see 'vaddrctl help'",
-			    argv[0]);
-	fail("unknown command '%s %s'", object, argv[0]);
-	return cmd_usage(cmds, object);
-}
-
-/* Words left after a complete command are an error, not ignored. */
-int no_more_args(int argc, char **argv)
-{
-	return argc ? fail("unexpected argument '%s'", argv[0]) : 0;
-}
-
-/* argv: keyword VALUE, and nothing after. */
-int expect_keyword(int argc, char **argv, const char *keyword)
-{
-	if (!is_keyword(argv[0], keyword))
-		return fail("expected '%s', got '%s'", keyword, argv[0]);
-	return no_more_args(argc - 2, argv + 2);
-}
-
 static void help(FILE *f)
 {
 	const char *lead = "  vaddrctl ";
 
 	fputs("Usage: vaddrctl [-j [-p]] [-n NETNS] [COMMAND]\n"
 	      "       vaddrctl [-j [-p]] [-n NETNS] [-f] -b FILE\n\nCommands:\n", f);
-	cmd_lines(f, objects, NULL, &lead, lead);
+	cmd_list(f, objects, NULL, lead, lead);
 	fputs("\n"
 	      "Without a command, vaddrctl runs 'show'.\n"
 	      "ADDR is an IPv4 or IPv6 address; a domain has at most one of each.\n"
@@ -233,8 +174,9 @@ static int parse_options(int argc, char **argv)
 }
 
 /* One command line, from argv or from a batch file. */
-int cmd_main(int argc, char **argv)
+static int run(int argc, char **argv, void *data)
 {
+	(void)data;
 	return argc ? cmd_run(objects, NULL, argc, argv) : do_show(0, argv);
 }
 
@@ -245,8 +187,9 @@ int main(int argc, char **argv)
 	if (!err) {
 		argc -= optind;
 		argv += optind;
-		err = batch_file ? batch_run(batch_file, batch_force) :
-				   cmd_main(argc, argv);
+		err = batch_file ?
+		      batch_run(batch_file, batch_force, run, NULL) :
+		      run(argc, argv, NULL);
 		nl_close();
 	}
 	if (fflush(stdout) || ferror(stdout))

@@ -12,24 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/cmd.h"
 #include "lib/util.h"
 #include "lib/nl.h"
-
-/* A command word: a handler, or the table of the words that follow it. */
-struct cmd {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const struct cmd *sub;
-	const char *args;		/* synopsis of the handler's arguments */
-};
-
-int cmd_main(int argc, char **argv);
-int cmd_run(const struct cmd *cmds, const char *object, int argc,
-	    char **argv);
-int cmd_usage(const struct cmd *cmds, const char *object);
-int no_more_args(int argc, char **argv);
-int expect_keyword(int argc, char **argv, const char *keyword);
-
 
 /* domain.c */
 struct domain {
@@ -114,9 +99,6 @@ int do_flush(int argc, char **argv);
 int do_load(int argc, char **argv);
 int do_check(int argc, char **argv);
 int do_save(int argc, char **argv);
-
-/* batch.c: -b FILE, going on after failures with -f. */
-int batch_run(const char *file, bool force);
 
 /* allow.c: the uids isolation lets use any domain's address. */
 int allow_set(int argc, char **argv, bool add);

@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vaddrctl -b FILE: one command a line, as its words after "vaddrctl"
- * (no global options, no quoting), '#' starting a comment. Errors are
- * prefixed with FILE:LINE. The first failure stops the batch, unless
- * -f (force) is given; either way the exit status says whether one failed.
+ * The batch, after iproute2's do_batch(): it knows no command, the caller
+ * passes the function that runs a line. -f (force) goes on after a
+ * failure; either way the exit status says whether one failed.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "vaddrctl.h"
+#include "batch.h"
+#include "util.h"
 
 #define BATCH_WORDS_MAX	64
 
-int batch_run(const char *file, bool force)
+int batch_run(const char *file, bool force, batch_cmd cmd, void *data)
 {
 	FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
 	const char *name = strcmp(file, "-") ? file : "stdin";
@@ -37,7 +37,7 @@ int batch_run(const char *file, bool force)
 		if (argc < 0)
 			err = fail("more than %d words", BATCH_WORDS_MAX);
 		else
-			err = cmd_main(argc, argv);
+			err = cmd(argc, argv, data);
 		fail_where = "";
 		fflush(stdout);
 		if (!err)
