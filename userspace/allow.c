@@ -4,9 +4,7 @@
  * lets use any domain's address (VADDR_CMD_ALLOW_*), and their list in
  * show.
  */
-#include <errno.h>
 #include <inttypes.h>
-#include <stdlib.h>
 
 #include "lib/parse.h"
 #include "lib/print.h"
@@ -29,44 +27,6 @@ int allow_set(int argc, char **argv, bool add)
 		return -1;
 	mnl_attr_put_u32(nlh, VADDR_A_UID, uid);
 	return nl_request(nlh, NULL, NULL);
-}
-
-static int allow_cb(const nl_attrs tb, void *data)
-{
-	struct maps *m = data;
-	struct map *v;
-
-	if (!tb[VADDR_A_UID])
-		return -EBADMSG;
-	v = array_grow(m->v, m->n, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	m->v = v;
-	v[m->n++] = (struct map) { .key = mnl_attr_get_u32(tb[VADDR_A_UID]) };
-	return 0;
-}
-
-static void allow_reset(void *data)
-{
-	maps_free(data);
-}
-
-/* The allowed uids, sorted, with their user names. */
-int allow_get(struct maps *m)
-{
-	struct nl_dump d = {
-		.cmd = VADDR_CMD_ALLOW_GET,
-		.cb = allow_cb,
-		.reset = allow_reset,
-		.data = m,
-	};
-
-	if (nl_dump(&d))
-		return -1;
-	if (m->n)
-		qsort(m->v, m->n, sizeof(*m->v), map_key_cmp);
-	users_resolve(m);
-	return 0;
 }
 
 /*

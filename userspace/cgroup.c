@@ -151,7 +151,7 @@ static int cgroup_show(int argc, char **argv)
 
 	if (no_more_args(argc, argv))
 		return -1;
-	err = maps_get(&cgroups, VADDR_CMD_CGROUP_GET);
+	err = cgroup_maps_get(&cgroups);
 	if (!err) {
 		cgroups_resolve(&cgroups);
 		cgroups_print(&cgroups);

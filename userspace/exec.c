@@ -60,7 +60,7 @@ static int exec_map(uint64_t id, const char *path, const char *domain)
 	const struct map *m;
 	int err = 0;
 
-	if (maps_get(&cgroups, VADDR_CMD_CGROUP_GET))
+	if (cgroup_maps_get(&cgroups))
 		return -1;
 	for (m = cgroups.v; m < cgroups.v + cgroups.n; m++)
 		if (m->key == id)
@@ -104,11 +104,11 @@ static int exec_enter(const char *path)
 int do_exec(int argc, char **argv)
 {
 	char name[VADDR_DOMAIN_MAX + 1], dir[PATH_MAX], path[PATH_MAX];
+	struct domains ds = {};
+	char **cmd = argv + 1;
 	const char *root;
 	uint64_t id;
-
-	struct nlmsghdr *nlh;
-	char **cmd = argv + 1;
+	int err;
 
 	if (argc >= 2 && !strcmp(argv[1], "--"))
 		cmd++;
@@ -117,11 +117,9 @@ int do_exec(int argc, char **argv)
 	if (parse_domain(argv[0], name))
 		return fail("%s", parse_err());
 	/* An unknown domain leaves no directory behind. */
-	nlh = nl_msg(VADDR_CMD_DOMAIN_GET);
-	if (!nlh)
-		return -1;
-	mnl_attr_put_strz(nlh, VADDR_A_DOMAIN, name);
-	if (nl_request(nlh, NULL, NULL))
+	err = domain_get(name, &ds);
+	domains_free(&ds);
+	if (err)
 		return -1;
 	root = cgroup2_root();
 	if (!root)

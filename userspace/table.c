@@ -11,55 +11,6 @@
 #include "lib/settings.h"
 #include "vaddrctl.h"
 
-#define TABLE_TRIES	8
-
-void table_free(struct table *t)
-{
-	domains_free(&t->domains);
-	maps_free(&t->users);
-	maps_free(&t->cgroups);
-}
-
-/* Each dump is consistent; together only if they saw the same generation. */
-static bool table_consistent(const struct table *t)
-{
-	return !nl_gen_differ(&t->domains.gen, &t->users.gen) &&
-	       !nl_gen_differ(&t->domains.gen, &t->cgroups.gen) &&
-	       !nl_gen_differ(&t->users.gen, &t->cgroups.gen);
-}
-
-int table_get(struct table *t)
-{
-	int i;
-
-	for (i = 0; i < TABLE_TRIES; i++) {
-		if (domains_get(&t->domains) ||
-		    maps_get(&t->users, VADDR_CMD_UID_GET) ||
-		    maps_get(&t->cgroups, VADDR_CMD_CGROUP_GET))
-			return -1;
-		if (table_consistent(t))
-			return 0;
-		table_free(t);
-	}
-	return fail("the table kept changing while it was read, try again");
-}
-
-/*
- * In m, sorted by domain, the mappings of domain start at the returned
- * index and end at the new *pos.
- */
-static size_t maps_run(const struct maps *m, size_t *pos, const char *domain)
-{
-	size_t first;
-
-	while (*pos < m->n && strcmp(m->v[*pos].domain, domain) < 0)
-		(*pos)++;
-	first = *pos;
-	while (*pos < m->n && !strcmp(m->v[*pos].domain, domain))
-		(*pos)++;
-	return first;
-}
-
 /* Text lists the addresses a domain has; JSON always has both keys. */
 static void show_addr(const char *key, const char *addr)
 {
@@ -103,14 +54,6 @@ static void show_domain(const struct table *t, const struct domain *d,
 	print_close_object();
 }
 
-static int settings_get(struct settings *s)
-{
-	struct nlmsghdr *nlh = nl_msg(VADDR_CMD_SETTINGS_GET);
-
-	memset(s, 0, sizeof(*s));
-	return nlh ? nl_request(nlh, settings_cb, s) : -1;
-}
-
 /*
  * Text: the settings, then a paragraph per domain. JSON:
  * {"settings": {...}, "domains": [{...}, ...]}.
@@ -130,6 +73,7 @@ int do_show(int argc, char **argv)
 		maps_free(&allow);
 		return -1;
 	}
+	users_resolve(&allow);
 	if (table_get(&t)) {
 		table_free(&t);
 		maps_free(&allow);

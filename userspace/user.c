@@ -111,7 +111,7 @@ static int user_show(int argc, char **argv)
 
 	if (no_more_args(argc, argv))
 		return -1;
-	err = maps_get(&users, VADDR_CMD_UID_GET);
+	err = uid_maps_get(&users);
 	if (!err) {
 		users_resolve(&users);
 		users_print(&users);
