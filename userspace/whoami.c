@@ -4,7 +4,6 @@
  * ask; the kernel answers from the caller's fsuid and cgroup, the owner a
  * socket created now would have (VADDR_CMD_WHOAMI).
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -13,43 +12,6 @@
 
 #include "lib/print.h"
 #include "vaddrctl.h"
-
-struct whoami {
-	uint8_t match;
-	char domain[VADDR_DOMAIN_MAX + 1];
-	char addr4[INET_ADDRSTRLEN];
-	char addr6[INET6_ADDRSTRLEN];
-	uint32_t uid;
-	uint64_t cgroup_id;
-};
-
-static int whoami_cb(const nl_attrs tb, void *data)
-{
-	struct whoami *w = data;
-
-	if (!tb[VADDR_A_MATCH])
-		return -EBADMSG;
-	w->match = mnl_attr_get_u8(tb[VADDR_A_MATCH]);
-	if (w->match == VADDR_MATCH_NONE)
-		return 0;
-	if (!tb[VADDR_A_DOMAIN] ||
-	    (w->match == VADDR_MATCH_UID && !tb[VADDR_A_UID]) ||
-	    (w->match == VADDR_MATCH_CGROUP && !tb[VADDR_A_CGROUP_ID]))
-		return -EBADMSG;
-	snprintf(w->domain, sizeof(w->domain), "%s",
-		 mnl_attr_get_str(tb[VADDR_A_DOMAIN]));
-	if (tb[VADDR_A_ADDR4])
-		inet_ntop(AF_INET, mnl_attr_get_payload(tb[VADDR_A_ADDR4]),
-			  w->addr4, sizeof(w->addr4));
-	if (tb[VADDR_A_ADDR6])
-		inet_ntop(AF_INET6, mnl_attr_get_payload(tb[VADDR_A_ADDR6]),
-			  w->addr6, sizeof(w->addr6));
-	if (tb[VADDR_A_UID])
-		w->uid = mnl_attr_get_u32(tb[VADDR_A_UID]);
-	if (tb[VADDR_A_CGROUP_ID])
-		w->cgroup_id = mnl_attr_get_u64(tb[VADDR_A_CGROUP_ID]);
-	return 0;
-}
 
 static const char *match_name(uint8_t match)
 {
@@ -100,13 +62,9 @@ static void whoami_why(const struct whoami *w)
 
 int do_whoami(int argc, char **argv)
 {
-	struct whoami w = {};
-	struct nlmsghdr *nlh;
+	struct whoami w;
 
-	if (no_more_args(argc, argv))
-		return -1;
-	nlh = nl_msg(VADDR_CMD_WHOAMI);
-	if (!nlh || nl_request(nlh, whoami_cb, &w))
+	if (no_more_args(argc, argv) || whoami_get(&w))
 		return -1;
 	print_open_object(NULL);
 	print_str(PRINT_JSON, "match", 0, match_name(w.match));

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Events, decoded and printed. Text reads like the command that would make
- * the change ("user add 1003 (b1) domain bcd.example"); JSON has the same
- * keys as show -j, plus "event" and, with timestamps, "time".
+ * Events, printed. Text reads like the command that would make the change
+ * ("user add 1003 (b1) domain bcd.example"); JSON has the same keys as
+ * show -j, plus "event" and, with timestamps, "time".
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -30,32 +30,6 @@ static const struct {
 	[VADDR_CMD_ALLOW_ADD] = { "allow_add", "allow add", VADDR_A_UID },
 	[VADDR_CMD_ALLOW_DEL] = { "allow_del", "allow del", VADDR_A_UID },
 };
-
-void event_decode(uint8_t cmd, const nl_attrs tb, struct event *e)
-{
-	memset(e, 0, sizeof(*e));
-	e->cmd = cmd;
-	if (!tb)
-		return;
-	if (tb[VADDR_A_DOMAIN])
-		e->domain = mnl_attr_get_str(tb[VADDR_A_DOMAIN]);
-	if (tb[VADDR_A_ADDR4])
-		inet_ntop(AF_INET, mnl_attr_get_payload(tb[VADDR_A_ADDR4]),
-			  e->addr4, sizeof(e->addr4));
-	if (tb[VADDR_A_ADDR6])
-		inet_ntop(AF_INET6, mnl_attr_get_payload(tb[VADDR_A_ADDR6]),
-			  e->addr6, sizeof(e->addr6));
-	if ((e->has_uid = tb[VADDR_A_UID]))
-		e->uid = mnl_attr_get_u32(tb[VADDR_A_UID]);
-	if ((e->has_cgroup = tb[VADDR_A_CGROUP_ID]))
-		e->cgroup_id = mnl_attr_get_u64(tb[VADDR_A_CGROUP_ID]);
-	if ((e->has_nr_uids = tb[VADDR_A_NR_UIDS]))
-		e->nr_uids = mnl_attr_get_u32(tb[VADDR_A_NR_UIDS]);
-	if ((e->has_nr_cgroups = tb[VADDR_A_NR_CGROUPS]))
-		e->nr_cgroups = mnl_attr_get_u32(tb[VADDR_A_NR_CGROUPS]);
-	if ((e->has_nat = tb[VADDR_A_NAT]))
-		e->nat = mnl_attr_get_u8(tb[VADDR_A_NAT]);
-}
 
 const char *event_name(uint8_t cmd, char *buf, size_t size)
 {

@@ -278,3 +278,139 @@ int settings_get(struct settings *s)
 	memset(s, 0, sizeof(*s));
 	return nlh ? nl_request(nlh, settings_cb, s) : -1;
 }
+
+/* --- counters ----------------------------------------------------------- */
+
+static int stats_decode(const nl_attrs tb, struct stats_row *r)
+{
+	const struct nlattr *attr;
+
+	memset(r, 0, sizeof(*r));
+	if (!tb[VADDR_A_DOMAIN] || !tb[VADDR_A_STATS])
+		return -EBADMSG;
+	snprintf(r->domain, sizeof(r->domain), "%s",
+		 mnl_attr_get_str(tb[VADDR_A_DOMAIN]));
+	mnl_attr_for_each_nested(attr, tb[VADDR_A_STATS]) {
+		uint16_t type = mnl_attr_get_type(attr);
+
+		/* Padding, or a counter of a newer kernel. */
+		if (type <= VADDR_STAT_PAD || type > VADDR_STAT_MAX)
+			continue;
+		if (mnl_attr_validate(attr, MNL_TYPE_U64))
+			return -EBADMSG;
+		r->count[type] = mnl_attr_get_u64(attr);
+	}
+	return 0;
+}
+
+static int stats_cb(const nl_attrs tb, void *data)
+{
+	struct stats *s = data;
+	struct stats_row *r;
+
+	r = array_grow(s->v, s->n, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	s->v = r;
+	if (stats_decode(tb, &r[s->n]))
+		return -EBADMSG;
+	s->n++;
+	return 0;
+}
+
+static void stats_reset(void *data)
+{
+	struct stats *s = data;
+
+	s->n = 0;
+}
+
+static int stats_row_cmp(const void *a, const void *b)
+{
+	const struct stats_row *x = a, *y = b;
+
+	return strcmp(x->domain, y->domain);
+}
+
+int stats_get(struct stats *s)
+{
+	struct nl_dump d = {
+		.cmd = VADDR_CMD_STATS_GET,
+		.cb = stats_cb,
+		.reset = stats_reset,
+		.data = s,
+	};
+
+	if (nl_dump(&d))
+		return -1;
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), stats_row_cmp);
+	return 0;
+}
+
+void stats_free(struct stats *s)
+{
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+/* --- whoami ------------------------------------------------------------- */
+
+static int whoami_decode(const nl_attrs tb, struct whoami *w)
+{
+	memset(w, 0, sizeof(*w));
+	if (!tb[VADDR_A_MATCH])
+		return -EBADMSG;
+	w->match = mnl_attr_get_u8(tb[VADDR_A_MATCH]);
+	if (w->match == VADDR_MATCH_NONE)
+		return 0;
+	if (!tb[VADDR_A_DOMAIN] ||
+	    (w->match == VADDR_MATCH_UID && !tb[VADDR_A_UID]) ||
+	    (w->match == VADDR_MATCH_CGROUP && !tb[VADDR_A_CGROUP_ID]))
+		return -EBADMSG;
+	snprintf(w->domain, sizeof(w->domain), "%s",
+		 mnl_attr_get_str(tb[VADDR_A_DOMAIN]));
+	addrs_decode(tb, w->addr4, w->addr6);
+	if (tb[VADDR_A_UID])
+		w->uid = mnl_attr_get_u32(tb[VADDR_A_UID]);
+	if (tb[VADDR_A_CGROUP_ID])
+		w->cgroup_id = mnl_attr_get_u64(tb[VADDR_A_CGROUP_ID]);
+	return 0;
+}
+
+static int whoami_cb(const nl_attrs tb, void *data)
+{
+	return whoami_decode(tb, data);
+}
+
+int whoami_get(struct whoami *w)
+{
+	struct nlmsghdr *nlh = nl_msg(VADDR_CMD_WHOAMI);
+
+	memset(w, 0, sizeof(*w));
+	return nlh ? nl_request(nlh, whoami_cb, w) : -1;
+}
+
+/* --- events ------------------------------------------------------------- */
+
+void event_decode(uint8_t cmd, const nl_attrs tb, struct event *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->cmd = cmd;
+	if (!tb)
+		return;
+	if (tb[VADDR_A_DOMAIN])
+		e->domain = mnl_attr_get_str(tb[VADDR_A_DOMAIN]);
+	addrs_decode(tb, e->addr4, e->addr6);
+	if ((e->has_uid = tb[VADDR_A_UID]))
+		e->uid = mnl_attr_get_u32(tb[VADDR_A_UID]);
+	if ((e->has_cgroup = tb[VADDR_A_CGROUP_ID]))
+		e->cgroup_id = mnl_attr_get_u64(tb[VADDR_A_CGROUP_ID]);
+	if ((e->has_nr_uids = tb[VADDR_A_NR_UIDS]))
+		e->nr_uids = mnl_attr_get_u32(tb[VADDR_A_NR_UIDS]);
+	if ((e->has_nr_cgroups = tb[VADDR_A_NR_CGROUPS]))
+		e->nr_cgroups = mnl_attr_get_u32(tb[VADDR_A_NR_CGROUPS]);
+	if ((e->has_nat = tb[VADDR_A_NAT]))
+		e->nat = mnl_attr_get_u8(tb[VADDR_A_NAT]);
+}

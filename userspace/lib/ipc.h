@@ -82,4 +82,50 @@ void table_free(struct table *t);
 
 int settings_get(struct settings *s);
 
+/* The counters of a domain, indexed by VADDR_STAT_*. */
+struct stats_row {
+	char domain[VADDR_DOMAIN_MAX + 1];
+	uint64_t count[VADDR_STAT_MAX + 1];
+};
+
+struct stats {
+	struct stats_row *v;
+	size_t n;
+};
+
+/* Every domain's counters, sorted by domain. */
+int stats_get(struct stats *s);
+void stats_free(struct stats *s);
+
+/* What the caller's new sockets get, and why (VADDR_CMD_WHOAMI). */
+struct whoami {
+	uint8_t match;			/* VADDR_MATCH_* */
+	char domain[VADDR_DOMAIN_MAX + 1];
+	char addr4[INET_ADDRSTRLEN];
+	char addr6[INET6_ADDRSTRLEN];
+	uint32_t uid;			/* VADDR_MATCH_UID */
+	uint64_t cgroup_id;		/* VADDR_MATCH_CGROUP */
+};
+
+int whoami_get(struct whoami *w);
+
+/* A message of the "events" group; what is absent is NULL, "" or false. */
+struct event {
+	uint8_t cmd;			/* 0: events were lost */
+	char time[48];			/* "" without timestamps */
+	const char *domain;
+	char addr4[INET_ADDRSTRLEN];
+	char addr6[INET6_ADDRSTRLEN];
+	bool has_uid, has_cgroup, has_nr_uids, has_nr_cgroups, has_nat;
+	uint32_t uid;
+	const char *user;		/* the uid's name, if it has one */
+	uint64_t cgroup_id;
+	const char *cgroup;		/* the cgroup's path, if found */
+	uint32_t nr_uids, nr_cgroups;
+	bool nat;
+};
+
+/* Fill e from an event's attributes (tb NULL: lost); strings point into tb. */
+void event_decode(uint8_t cmd, const nl_attrs tb, struct event *e);
+
 #endif
