@@ -4,8 +4,8 @@
  * lets use any domain's address (VADDR_CMD_ALLOW_*), and their list in
  * show.
  */
-#include <inttypes.h>
 
+#include "lib/owner.h"
 #include "lib/parse.h"
 #include "lib/print.h"
 #include "vaddrctl.h"
@@ -44,7 +44,7 @@ void allow_print(const struct maps *m)
 		print_open_object(NULL);
 		if (i)
 			print_text(", ");
-		user_print(&m->v[i], 0);
+		print_user(m->v[i].key, m->v[i].name, 0);
 		print_close_object();
 	}
 	print_close_array();

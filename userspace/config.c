@@ -19,6 +19,8 @@
 #include <string.h>
 
 #include "lib/conf.h"
+#include "lib/cgroup2.h"
+#include "lib/passwd.h"
 #include "lib/print.h"
 #include "vaddrctl.h"
 

@@ -14,31 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <unistd.h>
-#include <linux/magic.h>
 
+#include "lib/cgroup2.h"
 #include "lib/parse.h"
 #include "vaddrctl.h"
 
 #define EXEC_DIR	"vaddr"		/* under the cgroup v2 root */
 #define PRIV_HINT	" (exec needs root: it creates and maps a cgroup)"
-
-/* Where cgroup2 is mounted: unified hierarchy, or hybrid (v1 and v2). */
-static const char *cgroup2_root(void)
-{
-	static const char *const roots[] = {
-		"/sys/fs/cgroup",
-		"/sys/fs/cgroup/unified",
-	};
-	struct statfs sfs;
-	size_t i;
-
-	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
-		if (!statfs(roots[i], &sfs) && sfs.f_type == CGROUP2_SUPER_MAGIC)
-			return roots[i];
-	return NULL;
-}
 
 static int make_dir(const char *path)
 {

@@ -6,7 +6,10 @@
  */
 #include <string.h>
 
+#include "lib/cgroup2.h"
+#include "lib/owner.h"
 #include "lib/parse.h"
+#include "lib/passwd.h"
 #include "lib/print.h"
 #include "lib/settings.h"
 #include "vaddrctl.h"
@@ -19,9 +22,19 @@ static void show_addr(const char *key, const char *addr)
 	print_str(PRINT_JSON, key, 0, addr[0] ? addr : NULL);
 }
 
+static void show_user(const struct map *u)
+{
+	print_user(u->key, u->name, 0);
+}
+
+static void show_cgroup(const struct map *c)
+{
+	print_cgroup(c->key, c->name, 0, "id", "path");
+}
+
 static void show_maps(const char *key, const char *word, const struct maps *m,
 		      size_t *pos, const char *domain,
-		      void (*print)(const struct map *, int))
+		      void (*print)(const struct map *))
 {
 	size_t i = maps_run(m, pos, domain);
 
@@ -29,7 +42,7 @@ static void show_maps(const char *key, const char *word, const struct maps *m,
 	for (; i < *pos; i++) {
 		print_open_object(NULL);
 		print_text("\t%-7s", word);
-		print(&m->v[i], 0);
+		print(&m->v[i]);
 		print_text("\n");
 		print_close_object();
 	}
@@ -48,9 +61,9 @@ static void show_domain(const struct table *t, const struct domain *d,
 	if (d->fail_closed)
 		print_text("\t%-7s%s\n", "option", "fail-closed on");
 	print_on_off(PRINT_JSON, "fail_closed", 0, d->fail_closed);
-	show_maps("users", "user", &t->users, user, d->name, user_print);
+	show_maps("users", "user", &t->users, user, d->name, show_user);
 	show_maps("cgroups", "cgroup", &t->cgroups, cgroup, d->name,
-		  cgroup_print);
+		  show_cgroup);
 	print_close_object();
 }
 

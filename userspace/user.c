@@ -4,12 +4,13 @@
  * addresses. Users are given by name or uid; uids are shown with their
  * name when they have one.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/owner.h"
 #include "lib/parse.h"
+#include "lib/passwd.h"
 #include "lib/print.h"
 #include "vaddrctl.h"
 
@@ -56,30 +57,6 @@ static int user_del(int argc, char **argv)
 	return nl_request(nlh, NULL, NULL);
 }
 
-void users_resolve(struct maps *users)
-{
-	users_name(users->v, users->n, &pw_system);
-}
-
-/* "1001 (b1)", or "1001" for a uid without a name. */
-static void user_label(const struct map *u, char *buf, size_t size)
-{
-	if (u->name)
-		snprintf(buf, size, "%" PRIu64 " (%s)", u->key, u->name);
-	else
-		snprintf(buf, size, "%" PRIu64, u->key);
-}
-
-void user_print(const struct map *u, int width)
-{
-	char label[512];
-
-	user_label(u, label, sizeof(label));
-	print_str(PRINT_TEXT, NULL, width, label);
-	print_u64(PRINT_JSON, "uid", 0, u->key);
-	print_str(PRINT_JSON, "user", 0, u->name);
-}
-
 static void users_print(const struct maps *users)
 {
 	const struct map *u;
@@ -87,7 +64,7 @@ static void users_print(const struct maps *users)
 	char label[512];
 
 	for (u = users->v; u < users->v + users->n; u++) {
-		user_label(u, label, sizeof(label));
+		user_label(u->key, u->name, label, sizeof(label));
 		w = print_width(w, label);
 	}
 	if (users->n)
@@ -95,7 +72,7 @@ static void users_print(const struct maps *users)
 	print_open_array(NULL);
 	for (u = users->v; u < users->v + users->n; u++) {
 		print_open_object(NULL);
-		user_print(u, -w);
+		print_user(u->key, u->name, -w);
 		print_text("  ");
 		print_str(PRINT_ANY, "domain", 0, u->domain);
 		print_text("\n");

@@ -7,7 +7,6 @@
 #define VADDRCTL_H
 
 #include <arpa/inet.h>
-#include <pwd.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,28 +21,8 @@ extern const struct cmd domain_cmds[];
 
 /* user.c */
 extern const struct cmd user_cmds[];
-void users_resolve(struct maps *users);		/* sorted by key */
-void user_print(const struct map *u, int width);
-
-/* passwd.c: where user names come from; tests bring their own. */
-struct pw_db {
-	void (*open)(void);
-	struct passwd *(*next)(void);
-	void (*close)(void);
-	struct passwd *(*by_uid)(uid_t uid);
-};
-
-/* More uids than this without a name: read the whole database once. */
-#define PW_LOOKUPS_MAX	64
-
-extern const struct pw_db pw_system;
-/* Name the uids of v, sorted by key, that have no name yet. */
-void users_name(struct map *v, size_t n, const struct pw_db *db);
-
 /* cgroup.c */
 extern const struct cmd cgroup_cmds[];
-bool cgroups_resolve(struct maps *cgroups);
-void cgroup_print(const struct map *c, int width);
 
 /* table.c */
 int do_show(int argc, char **argv);

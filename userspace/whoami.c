@@ -4,12 +4,13 @@
  * ask; the kernel answers from the caller's fsuid and cgroup, the owner a
  * socket created now would have (VADDR_CMD_WHOAMI).
  */
-#include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/cgroup2.h"
+#include "lib/owner.h"
+#include "lib/passwd.h"
 #include "lib/print.h"
 #include "vaddrctl.h"
 
@@ -36,28 +37,19 @@ static void whoami_addr(const char *key, const char *addr)
 /* The uid, with its name; the cgroup, with its path when it is found. */
 static void whoami_why(const struct whoami *w)
 {
-	struct map m = { .key = w->cgroup_id };
-	struct maps one = { .v = &m, .n = 1 };
-	struct passwd *pw;
+	char *name;
 
 	if (w->match == VADDR_MATCH_UID) {
-		pw = getpwuid(w->uid);
-		print_text("because uid %" PRIu32 "%s%s%s is mapped to it\n",
-			   w->uid, pw ? " (" : "", pw ? pw->pw_name : "",
-			   pw ? ")" : "");
-		print_u64(PRINT_JSON, "uid", 0, w->uid);
-		print_str(PRINT_JSON, "user", 0, pw ? pw->pw_name : NULL);
+		name = user_name(w->uid);
+		print_text("because uid ");
+		print_user(w->uid, name, 0);
 	} else {
-		cgroups_resolve(&one);
-		if (m.name)
-			print_text("because cgroup %s is mapped to it\n", m.name);
-		else
-			print_text("because cgroup %" PRIu64 " is mapped to it\n",
-				   w->cgroup_id);
-		print_u64(PRINT_JSON, "cgroup_id", 0, w->cgroup_id);
-		print_str(PRINT_JSON, "cgroup", 0, m.name);
-		free(m.name);
+		name = cgroup_path(w->cgroup_id);
+		print_text("because cgroup ");
+		print_cgroup(w->cgroup_id, name, 0, "cgroup_id", "cgroup");
 	}
+	print_text(" is mapped to it\n");
+	free(name);
 }
 
 int do_whoami(int argc, char **argv)

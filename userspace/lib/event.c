@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "event.h"
+#include "owner.h"
 #include "print.h"
 
 static const struct {
@@ -54,30 +55,16 @@ static void text_key(const struct event *e, int attr, const char *word)
 	print_text(" ");
 }
 
-static void print_uid(const struct event *e)
+static void event_uid(const struct event *e)
 {
-	char label[64];
-
-	if (e->user)
-		snprintf(label, sizeof(label), "%" PRIu32 " (%s)", e->uid,
-			 e->user);
-	else
-		snprintf(label, sizeof(label), "%" PRIu32, e->uid);
 	text_key(e, VADDR_A_UID, "user");
-	print_str(PRINT_TEXT, NULL, 0, label);
-	print_u64(PRINT_JSON, "uid", 0, e->uid);
-	print_str(PRINT_JSON, "user", 0, e->user);
+	print_user(e->uid, e->user, 0);
 }
 
-static void print_cgroup(const struct event *e)
+static void event_cgroup(const struct event *e)
 {
-	char id[24];
-
-	snprintf(id, sizeof(id), "%" PRIu64, e->cgroup_id);
 	text_key(e, VADDR_A_CGROUP_ID, "cgroup");
-	print_str(PRINT_TEXT, NULL, 0, e->cgroup ? e->cgroup : id);
-	print_u64(PRINT_JSON, "cgroup_id", 0, e->cgroup_id);
-	print_str(PRINT_JSON, "cgroup", 0, e->cgroup);
+	print_cgroup(e->cgroup_id, e->cgroup, 0, "cgroup_id", "cgroup");
 }
 
 /* Counts: zero ones (a new domain's) say nothing in text. */
@@ -105,9 +92,9 @@ void event_print(const struct event *e)
 	else
 		print_text("command %u", e->cmd);
 	if (e->has_uid && event_lead(e) == VADDR_A_UID)
-		print_uid(e);
+		event_uid(e);
 	if (e->has_cgroup && event_lead(e) == VADDR_A_CGROUP_ID)
-		print_cgroup(e);
+		event_cgroup(e);
 	if (e->domain) {
 		text_key(e, VADDR_A_DOMAIN, "domain");
 		print_str(PRINT_ANY, "domain", 0, e->domain);
@@ -121,9 +108,9 @@ void event_print(const struct event *e)
 		print_str(PRINT_ANY, "addr6", 0, e->addr6);
 	}
 	if (e->has_uid && event_lead(e) != VADDR_A_UID)
-		print_uid(e);
+		event_uid(e);
 	if (e->has_cgroup && event_lead(e) != VADDR_A_CGROUP_ID)
-		print_cgroup(e);
+		event_cgroup(e);
 	if (e->has_nr_uids)
 		print_count("nr_users", "users", e->nr_uids);
 	if (e->has_nr_cgroups)
