@@ -2,7 +2,7 @@
 /*
  * vaddrctl load|check|save: the whole table as a vaddr.conf(5) file.
  *
- * load checks the whole file first (conf.c), then builds the new table in
+ * load checks the whole file first (conf_parse.c), then builds the new table in
  * a kernel replacement stage (VADDR_CMD_REPLACE_BEGIN), in batches of
  * requests flagged VADDR_A_STAGED, and commits it: the running table is
  * replaced in one step, or not at all. If vaddrctl dies before the commit,
@@ -18,7 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib/conf.h"
+#include "lib/conf_parse.h"
+#include "lib/conf_write.h"
 #include "lib/cgroup2.h"
 #include "lib/passwd.h"
 #include "lib/print.h"

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
+#include "conf_parse.h"
 #include "util.h"
 
 #define CONF_WORDS_MAX	64
