@@ -24,19 +24,15 @@ extern const struct cmd user_cmds[];
 /* cgroup.c */
 extern const struct cmd cgroup_cmds[];
 
-/* table.c */
+/* show.c, set.c */
 int do_show(int argc, char **argv);
 int do_set(int argc, char **argv);
-int do_flush(int argc, char **argv);
 
-/* config.c */
+/* table.c */
+int do_flush(int argc, char **argv);
 int do_load(int argc, char **argv);
 int do_check(int argc, char **argv);
 int do_save(int argc, char **argv);
-
-/* allow.c: the uids isolation lets use any domain's address. */
-int allow_set(int argc, char **argv, bool add);
-void allow_print(const struct maps *m);
 
 /* stats.c */
 int do_stats(int argc, char **argv);
