@@ -33,9 +33,8 @@ static const struct cmd objects[] = {
 	{ "user", NULL, user_cmds, NULL },
 	{ "cgroup", NULL, cgroup_cmds, NULL },
 	{ "show", do_show, NULL, "" },
-	{ "set", do_set, NULL, "[SETTING VALUE]..." },
-	/* For the help only: do_set() takes these words itself. */
-	{ "set isolation", do_set, NULL, "allow|disallow USER|UID" },
+	{ "set", do_set, NULL,
+	  "[SETTING VALUE]...\nisolation allow|disallow USER|UID" },
 	{ "stats", do_stats, NULL, "" },
 	{ "flush", do_flush, NULL, "" },
 	{ "load", do_load, NULL, "FILE" },

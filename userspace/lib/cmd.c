@@ -4,26 +4,34 @@
  * exactly, as in iproute2 now: no abbreviations.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "parse.h"
 #include "util.h"
 
-/* One line per command; *lead starts the first line, rest the others. */
+/* A line per synopsis; *lead starts the first line, rest the others. */
 static void cmd_lines(FILE *f, const struct cmd *cmds, const char *object,
 		      const char **lead, const char *rest)
 {
 	const struct cmd *c;
+	const char *args;
+	int n;
 
 	for (c = cmds; c->name; c++) {
 		if (c->sub) {
 			cmd_lines(f, c->sub, c->name, lead, rest);
 			continue;
 		}
-		fprintf(f, "%s%s%s%s%s%s\n", *lead, object ? object : "",
-			object ? " " : "", c->name, *c->args ? " " : "",
-			c->args);
-		*lead = rest;
+		args = c->args;
+		do {
+			n = strcspn(args, "\n");
+			fprintf(f, "%s%s%s%s%s%.*s\n", *lead,
+				object ? object : "", object ? " " : "",
+				c->name, n ? " " : "", n, args);
+			*lead = rest;
+			args += n + !!args[n];
+		} while (*args);
 	}
 }
 

@@ -14,7 +14,8 @@ struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const struct cmd *sub;
-	const char *args;		/* synopsis of the handler's arguments */
+	/* Synopsis of the handler's arguments; '\n' separates two forms. */
+	const char *args;
 };
 
 /* Run the row argv[0] names in cmds, which follow the word object. */
