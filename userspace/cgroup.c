@@ -4,14 +4,18 @@
  * those of every cgroup below) get a domain's addresses.
  */
 #include "lib/cgroup2.h"
+#include "lib/cmd.h"
+#include "lib/ipc.h"
+#include "lib/nl.h"
 #include "lib/owner.h"
 #include "lib/parse.h"
 #include "lib/print.h"
+#include "lib/util.h"
 #include "vaddrctl.h"
 
 static int cgroup_usage(void)
 {
-	return cmd_usage(cgroup_cmds, "cgroup");
+	return cmd_usage(cmd_cgroup, "cgroup");
 }
 
 static int cgroup_add(int argc, char **argv)
@@ -90,7 +94,7 @@ static int cgroup_show(int argc, char **argv)
 	return err;
 }
 
-const struct cmd cgroup_cmds[] = {
+const struct cmd cmd_cgroup[] = {
 	{ "add", cgroup_add, NULL, "PATH domain NAME" },
 	{ "del", cgroup_del, NULL, "PATH|ID" },
 	{ "show", cgroup_show, NULL, "" },

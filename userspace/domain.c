@@ -7,13 +7,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/cmd.h"
+#include "lib/ipc.h"
+#include "lib/nl.h"
 #include "lib/parse.h"
 #include "lib/print.h"
+#include "lib/util.h"
 #include "vaddrctl.h"
 
 static int domain_usage(void)
 {
-	return cmd_usage(domain_cmds, "domain");
+	return cmd_usage(cmd_domain, "domain");
 }
 
 /* The options of a domain; fail_closed is -1 while not given. */
@@ -218,7 +222,7 @@ static int domain_show(int argc, char **argv)
 	return err;
 }
 
-const struct cmd domain_cmds[] = {
+const struct cmd cmd_domain[] = {
 	{ "add", domain_add, NULL,
 	  "NAME addr ADDR [addr ADDR] [fail-closed on|off]" },
 	{ "del", domain_del, NULL, "NAME" },

@@ -17,7 +17,10 @@
 #include <unistd.h>
 
 #include "lib/cgroup2.h"
+#include "lib/ipc.h"
+#include "lib/nl.h"
 #include "lib/parse.h"
+#include "lib/util.h"
 #include "vaddrctl.h"
 
 #define EXEC_DIR	"vaddr"		/* under the cgroup v2 root */
@@ -84,7 +87,7 @@ static int exec_enter(const char *path)
 	return err;
 }
 
-int do_exec(int argc, char **argv)
+int cmd_exec(int argc, char **argv)
 {
 	char name[VADDR_DOMAIN_MAX + 1], dir[PATH_MAX], path[PATH_MAX];
 	struct domains ds = {};

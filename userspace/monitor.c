@@ -12,8 +12,10 @@
 
 #include "lib/cgroup2.h"
 #include "lib/event.h"
-#include "lib/parse.h"
+#include "lib/ipc.h"
+#include "lib/nl.h"
 #include "lib/passwd.h"
+#include "lib/util.h"
 #include "vaddrctl.h"
 
 struct monitor {
@@ -44,7 +46,7 @@ static int monitor_cb(uint8_t cmd, const nl_attrs tb, void *data)
 	return 0;
 }
 
-int do_monitor(int argc, char **argv)
+int cmd_monitor(int argc, char **argv)
 {
 	struct monitor mon = {};
 

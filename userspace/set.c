@@ -4,10 +4,13 @@
  * table), and the allow list of isolation: the uids that may use any
  * domain's address (VADDR_CMD_ALLOW_*).
  */
+#include "lib/cmd.h"
 #include "lib/ipc.h"
+#include "lib/nl.h"
 #include "lib/parse.h"
 #include "lib/print.h"
 #include "lib/settings.h"
+#include "lib/util.h"
 #include "vaddrctl.h"
 
 /* set isolation allow|disallow USER|UID */
@@ -34,7 +37,7 @@ static int set_allow(int argc, char **argv, bool add)
  * set SETTING VALUE...: all or nothing; set alone prints the settings.
  * set isolation allow|disallow USER: the allow list of isolation.
  */
-int do_set(int argc, char **argv)
+int cmd_set(int argc, char **argv)
 {
 	struct nlmsghdr *nlh;
 	struct settings s;

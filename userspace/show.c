@@ -5,6 +5,8 @@
  * paragraph per domain.
  */
 #include "lib/cgroup2.h"
+#include "lib/cmd.h"
+#include "lib/ipc.h"
 #include "lib/owner.h"
 #include "lib/passwd.h"
 #include "lib/print.h"
@@ -91,7 +93,7 @@ static void show_allow(const struct maps *m)
  * Text: the settings, then a paragraph per domain. JSON:
  * {"settings": {...}, "domains": [{...}, ...]}.
  */
-int do_show(int argc, char **argv)
+int cmd_show(int argc, char **argv)
 {
 	struct maps allow = {};
 	struct settings s;

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/cmd.h"
+#include "lib/ipc.h"
 #include "lib/print.h"
 #include "vaddrctl.h"
 
@@ -84,7 +86,7 @@ static void stats_print(const struct stats *s)
 	print_close_array();
 }
 
-int do_stats(int argc, char **argv)
+int cmd_stats(int argc, char **argv)
 {
 	struct stats s = {};
 	int err;

@@ -20,10 +20,14 @@
 #include <string.h>
 
 #include "lib/cgroup2.h"
+#include "lib/cmd.h"
 #include "lib/conf_parse.h"
 #include "lib/conf_write.h"
+#include "lib/ipc.h"
+#include "lib/nl.h"
 #include "lib/passwd.h"
 #include "lib/print.h"
+#include "lib/util.h"
 #include "vaddrctl.h"
 
 /* Errors printed, of the file or of the kernel; the rest are counted. */
@@ -58,7 +62,7 @@ static int conf_args(int argc, char **argv, const char *cmd)
 	return no_more_args(argc - 1, argv + 1);
 }
 
-int do_flush(int argc, char **argv)
+int cmd_flush(int argc, char **argv)
 {
 	struct nlmsghdr *nlh;
 
@@ -68,7 +72,7 @@ int do_flush(int argc, char **argv)
 	return nlh ? nl_request(nlh, NULL, NULL) : -1;
 }
 
-int do_check(int argc, char **argv)
+int cmd_check(int argc, char **argv)
 {
 	struct conf c;
 	int err;
@@ -190,7 +194,7 @@ static int request(uint8_t cmd)
 	return nlh ? nl_request(nlh, NULL, NULL) : -1;
 }
 
-int do_load(int argc, char **argv)
+int cmd_load(int argc, char **argv)
 {
 	struct conf c;
 	struct load l = { .c = &c };
@@ -248,7 +252,7 @@ static void cgroups_drop_gone(struct maps *m)
 	m->n = n;
 }
 
-int do_save(int argc, char **argv)
+int cmd_save(int argc, char **argv)
 {
 	size_t i, user = 0, cgroup = 0;
 	struct table t = {};

@@ -8,15 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/cmd.h"
+#include "lib/ipc.h"
+#include "lib/nl.h"
 #include "lib/owner.h"
 #include "lib/parse.h"
 #include "lib/passwd.h"
 #include "lib/print.h"
+#include "lib/util.h"
 #include "vaddrctl.h"
 
 static int user_usage(void)
 {
-	return cmd_usage(user_cmds, "user");
+	return cmd_usage(cmd_user, "user");
 }
 
 static int user_add(int argc, char **argv)
@@ -97,7 +101,7 @@ static int user_show(int argc, char **argv)
 	return err;
 }
 
-const struct cmd user_cmds[] = {
+const struct cmd cmd_user[] = {
 	{ "add", user_add, NULL, "USER|UID domain NAME" },
 	{ "del", user_del, NULL, "USER|UID" },
 	{ "show", user_show, NULL, "" },

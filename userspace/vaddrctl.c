@@ -19,32 +19,33 @@
 
 #include "lib/batch.h"
 #include "lib/cmd.h"
-#include "lib/parse.h"
+#include "lib/nl.h"
 #include "lib/print.h"
 #include "lib/settings.h"
+#include "lib/util.h"
 #include "vaddrctl.h"
 
 #define NETNS_RUN_DIR	"/run/netns"
 
-static int do_help(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
 
 static const struct cmd objects[] = {
-	{ "domain", NULL, domain_cmds, NULL },
-	{ "user", NULL, user_cmds, NULL },
-	{ "cgroup", NULL, cgroup_cmds, NULL },
-	{ "show", do_show, NULL, "" },
-	{ "set", do_set, NULL,
+	{ "domain", NULL, cmd_domain, NULL },
+	{ "user", NULL, cmd_user, NULL },
+	{ "cgroup", NULL, cmd_cgroup, NULL },
+	{ "show", cmd_show, NULL, "" },
+	{ "set", cmd_set, NULL,
 	  "[SETTING VALUE]...\nisolation allow|disallow USER|UID" },
-	{ "stats", do_stats, NULL, "" },
-	{ "flush", do_flush, NULL, "" },
-	{ "load", do_load, NULL, "FILE" },
-	{ "check", do_check, NULL, "FILE" },
-	{ "save", do_save, NULL, "" },
-	{ "monitor", do_monitor, NULL, "[-t|--timestamp]" },
-	{ "whoami", do_whoami, NULL, "" },
-	{ "exec", do_exec, NULL, "NAME [--] CMD [ARGS]..." },
-	{ "doctor", do_doctor, NULL, "" },
-	{ "help", do_help, NULL, "" },
+	{ "stats", cmd_stats, NULL, "" },
+	{ "flush", cmd_flush, NULL, "" },
+	{ "load", cmd_load, NULL, "FILE" },
+	{ "check", cmd_check, NULL, "FILE" },
+	{ "save", cmd_save, NULL, "" },
+	{ "monitor", cmd_monitor, NULL, "[-t|--timestamp]" },
+	{ "whoami", cmd_whoami, NULL, "" },
+	{ "exec", cmd_exec, NULL, "NAME [--] CMD [ARGS]..." },
+	{ "doctor", cmd_doctor, NULL, "" },
+	{ "help", cmd_help, NULL, "" },
 	{}
 };
 
@@ -80,7 +81,7 @@ static void help(FILE *f)
 	      "  -h, --help         print this help\n", f);
 }
 
-static int do_help(int argc, char **argv)
+static int cmd_help(int argc, char **argv)
 {
 	if (no_more_args(argc, argv))
 		return -1;
@@ -176,7 +177,7 @@ static int parse_options(int argc, char **argv)
 static int run(int argc, char **argv, void *data)
 {
 	(void)data;
-	return argc ? cmd_run(objects, NULL, argc, argv) : do_show(0, argv);
+	return argc ? cmd_run(objects, NULL, argc, argv) : cmd_show(0, argv);
 }
 
 int main(int argc, char **argv)

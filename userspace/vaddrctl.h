@@ -1,46 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vaddrctl: what the command files share. Every handler and helper that can
- * fail prints why and returns -1; main() turns that into exit status 1.
+ * The commands of vaddrctl, as the dispatch table of vaddrctl.c runs them:
+ * an object's table of subcommands, or the handler of a command, each
+ * defined in the file named after it. A handler gets the words after its
+ * own and returns 0, or -1 once it printed why it failed.
  */
 #ifndef VADDRCTL_H
 #define VADDRCTL_H
 
-#include <arpa/inet.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-
 #include "lib/cmd.h"
-#include "lib/util.h"
-#include "lib/ipc.h"
-#include "lib/nl.h"
 
-/* domain.c */
-extern const struct cmd domain_cmds[];
+extern const struct cmd cmd_domain[];		/* domain.c */
+extern const struct cmd cmd_user[];		/* user.c */
+extern const struct cmd cmd_cgroup[];		/* cgroup.c */
 
-/* user.c */
-extern const struct cmd user_cmds[];
-/* cgroup.c */
-extern const struct cmd cgroup_cmds[];
+int cmd_show(int argc, char **argv);		/* show.c */
+int cmd_set(int argc, char **argv);		/* set.c */
+int cmd_stats(int argc, char **argv);		/* stats.c */
 
-/* show.c, set.c */
-int do_show(int argc, char **argv);
-int do_set(int argc, char **argv);
+/* table.c: the whole table at once */
+int cmd_flush(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_save(int argc, char **argv);
 
-/* table.c */
-int do_flush(int argc, char **argv);
-int do_load(int argc, char **argv);
-int do_check(int argc, char **argv);
-int do_save(int argc, char **argv);
-
-/* stats.c */
-int do_stats(int argc, char **argv);
-
-/* monitor.c, whoami.c, exec.c, doctor.c */
-int do_monitor(int argc, char **argv);
-int do_whoami(int argc, char **argv);
-int do_exec(int argc, char **argv);
-int do_doctor(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);		/* monitor.c */
+int cmd_whoami(int argc, char **argv);		/* whoami.c */
+int cmd_exec(int argc, char **argv);		/* exec.c */
+int cmd_doctor(int argc, char **argv);		/* doctor.c */
 
 #endif

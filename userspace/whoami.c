@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "lib/cgroup2.h"
+#include "lib/cmd.h"
+#include "lib/ipc.h"
 #include "lib/owner.h"
 #include "lib/passwd.h"
 #include "lib/print.h"
@@ -52,7 +54,7 @@ static void whoami_why(const struct whoami *w)
 	free(name);
 }
 
-int do_whoami(int argc, char **argv)
+int cmd_whoami(int argc, char **argv)
 {
 	struct whoami w;
 
