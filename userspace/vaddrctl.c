@@ -6,26 +6,19 @@
  *
  * Global options, then one word per level of the dispatch table below.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <getopt.h>
-#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "lib/batch.h"
 #include "lib/cmd.h"
+#include "lib/netns.h"
 #include "lib/nl.h"
 #include "lib/print.h"
 #include "lib/settings.h"
 #include "lib/util.h"
 #include "vaddrctl.h"
-
-#define NETNS_RUN_DIR	"/run/netns"
 
 static int cmd_help(int argc, char **argv);
 
@@ -87,25 +80,6 @@ static int cmd_help(int argc, char **argv)
 		return -1;
 	help(stdout);
 	return 0;
-}
-
-/* Like ip -n: the socket, opened later, belongs to the namespace. */
-static int netns_enter(const char *name)
-{
-	char path[PATH_MAX];
-	int fd, err;
-
-	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return fail("cannot open network namespace '%s': %s", name,
-			    strerror(errno));
-	err = setns(fd, CLONE_NEWNET);
-	if (err)
-		fail("cannot enter network namespace '%s': %s", name,
-		     strerror(errno));
-	close(fd);
-	return err;
 }
 
 static const struct option options[] = {
