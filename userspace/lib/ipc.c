@@ -403,14 +403,19 @@ void event_decode(uint8_t cmd, const nl_attrs tb, struct event *e)
 	if (tb[VADDR_A_DOMAIN])
 		e->domain = mnl_attr_get_str(tb[VADDR_A_DOMAIN]);
 	addrs_decode(tb, e->addr4, e->addr6);
-	if ((e->has_uid = tb[VADDR_A_UID]))
+	e->has_uid = tb[VADDR_A_UID];
+	if (e->has_uid)
 		e->uid = mnl_attr_get_u32(tb[VADDR_A_UID]);
-	if ((e->has_cgroup = tb[VADDR_A_CGROUP_ID]))
+	e->has_cgroup = tb[VADDR_A_CGROUP_ID];
+	if (e->has_cgroup)
 		e->cgroup_id = mnl_attr_get_u64(tb[VADDR_A_CGROUP_ID]);
-	if ((e->has_nr_uids = tb[VADDR_A_NR_UIDS]))
+	e->has_nr_uids = tb[VADDR_A_NR_UIDS];
+	if (e->has_nr_uids)
 		e->nr_uids = mnl_attr_get_u32(tb[VADDR_A_NR_UIDS]);
-	if ((e->has_nr_cgroups = tb[VADDR_A_NR_CGROUPS]))
+	e->has_nr_cgroups = tb[VADDR_A_NR_CGROUPS];
+	if (e->has_nr_cgroups)
 		e->nr_cgroups = mnl_attr_get_u32(tb[VADDR_A_NR_CGROUPS]);
-	if ((e->has_nat = tb[VADDR_A_NAT]))
+	e->has_nat = tb[VADDR_A_NAT];
+	if (e->has_nat)
 		e->nat = mnl_attr_get_u8(tb[VADDR_A_NAT]);
 }
