@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of event.c: what monitor prints for each event, in text and
- * JSON, from the attributes the module sends.
+ * Unit tests of event.c and ipc.c's event_decode(): what monitor prints
+ * for each event, in text and JSON, from the attributes the module sends.
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
