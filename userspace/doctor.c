@@ -12,8 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "findings.h"
-#include "parse.h"
+#include "lib/cmd.h"
+#include "lib/findings.h"
+#include "lib/ipc.h"
+#include "lib/parse.h"
+#include "lib/util.h"
 #include "vaddrctl.h"
 
 struct doctor {
@@ -130,7 +133,7 @@ static int doctor_unmapped(struct doctor *doc, const char *domain)
 	return 0;
 }
 
-int do_doctor(int argc, char **argv)
+int cmd_doctor(int argc, char **argv)
 {
 	struct domains ds = {};
 	struct doctor doc = {};

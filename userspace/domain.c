@@ -3,18 +3,21 @@
  * vaddrctl domain add|del|set|show: domains, their virtual addresses and
  * their options.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse.h"
-#include "print.h"
+#include "lib/cmd.h"
+#include "lib/ipc.h"
+#include "lib/nl.h"
+#include "lib/parse.h"
+#include "lib/print.h"
+#include "lib/util.h"
 #include "vaddrctl.h"
 
 static int domain_usage(void)
 {
-	return cmd_usage(domain_cmds, "domain");
+	return cmd_usage(cmd_domain, "domain");
 }
 
 /* The options of a domain; fail_closed is -1 while not given. */
@@ -134,100 +137,30 @@ static int domain_set(int argc, char **argv)
 	return nl_request(nlh, NULL, NULL);
 }
 
-/* The request of a command taking a domain name and nothing else. */
-static struct nlmsghdr *domain_msg(uint8_t cmd, int argc, char **argv)
+/* The name of a command taking a domain name and nothing else. */
+static int domain_arg(int argc, char **argv, char name[VADDR_DOMAIN_MAX + 1])
 {
-	char name[VADDR_DOMAIN_MAX + 1];
-	struct nlmsghdr *nlh;
-
 	if (no_more_args(argc - 1, argv + 1))
-		return NULL;
-	if (parse_domain(argv[0], name)) {
-		fail("%s", parse_err());
-		return NULL;
-	}
-	nlh = nl_msg(cmd);
-	if (nlh)
-		mnl_attr_put_strz(nlh, VADDR_A_DOMAIN, name);
-	return nlh;
+		return -1;
+	if (parse_domain(argv[0], name))
+		return fail("%s", parse_err());
+	return 0;
 }
 
 static int domain_del(int argc, char **argv)
 {
+	char name[VADDR_DOMAIN_MAX + 1];
 	struct nlmsghdr *nlh;
 
 	if (argc < 1)
 		return domain_usage();
-	nlh = domain_msg(VADDR_CMD_DOMAIN_DEL, argc, argv);
-	return nlh ? nl_request(nlh, NULL, NULL) : -1;
-}
-
-static int domain_cb(const nl_attrs tb, void *data)
-{
-	struct domains *ds = data;
-	struct domain *d;
-
-	if (!tb[VADDR_A_DOMAIN])
-		return -EBADMSG;
-	d = array_grow(ds->v, ds->n, sizeof(*d));
-	if (!d)
-		return -ENOMEM;
-	ds->v = d;
-	d = memset(&d[ds->n++], 0, sizeof(*d));
-	snprintf(d->name, sizeof(d->name), "%s",
-		 mnl_attr_get_str(tb[VADDR_A_DOMAIN]));
-	if (tb[VADDR_A_ADDR4])
-		inet_ntop(AF_INET, mnl_attr_get_payload(tb[VADDR_A_ADDR4]),
-			  d->addr4, sizeof(d->addr4));
-	if (tb[VADDR_A_ADDR6])
-		inet_ntop(AF_INET6, mnl_attr_get_payload(tb[VADDR_A_ADDR6]),
-			  d->addr6, sizeof(d->addr6));
-	if (tb[VADDR_A_NR_UIDS])
-		d->nr_uids = mnl_attr_get_u32(tb[VADDR_A_NR_UIDS]);
-	if (tb[VADDR_A_NR_CGROUPS])
-		d->nr_cgroups = mnl_attr_get_u32(tb[VADDR_A_NR_CGROUPS]);
-	if (tb[VADDR_A_FAIL_CLOSED])
-		d->fail_closed = mnl_attr_get_u8(tb[VADDR_A_FAIL_CLOSED]);
-	return 0;
-}
-
-static void domains_reset(void *data)
-{
-	struct domains *ds = data;
-
-	ds->n = 0;
-}
-
-static int domain_cmp(const void *a, const void *b)
-{
-	const struct domain *x = a, *y = b;
-
-	return strcmp(x->name, y->name);
-}
-
-/* Every domain, sorted by name. */
-int domains_get(struct domains *ds)
-{
-	struct nl_dump d = {
-		.cmd = VADDR_CMD_DOMAIN_GET,
-		.cb = domain_cb,
-		.reset = domains_reset,
-		.data = ds,
-	};
-
-	if (nl_dump(&d))
+	if (domain_arg(argc, argv, name))
 		return -1;
-	ds->gen = d.gen;
-	if (ds->n)
-		qsort(ds->v, ds->n, sizeof(*ds->v), domain_cmp);
-	return 0;
-}
-
-void domains_free(struct domains *ds)
-{
-	free(ds->v);
-	ds->v = NULL;
-	ds->n = 0;
+	nlh = nl_msg(VADDR_CMD_DOMAIN_DEL);
+	if (!nlh)
+		return -1;
+	mnl_attr_put_strz(nlh, VADDR_A_DOMAIN, name);
+	return nl_request(nlh, NULL, NULL);
 }
 
 static const char *addr_or_null(const char *addr)
@@ -275,23 +208,21 @@ static void domains_print(const struct domains *ds)
 
 static int domain_show(int argc, char **argv)
 {
+	char name[VADDR_DOMAIN_MAX + 1];
 	struct domains ds = {};
-	struct nlmsghdr *nlh;
 	int err;
 
-	if (!argc) {
+	if (!argc)
 		err = domains_get(&ds);
-	} else {
-		nlh = domain_msg(VADDR_CMD_DOMAIN_GET, argc, argv);
-		err = nlh ? nl_request(nlh, domain_cb, &ds) : -1;
-	}
+	else
+		err = domain_arg(argc, argv, name) ?: domain_get(name, &ds);
 	if (!err)
 		domains_print(&ds);
 	domains_free(&ds);
 	return err;
 }
 
-const struct cmd domain_cmds[] = {
+const struct cmd cmd_domain[] = {
 	{ "add", domain_add, NULL,
 	  "NAME addr ADDR [addr ADDR] [fail-closed on|off]" },
 	{ "del", domain_del, NULL, "NAME" },

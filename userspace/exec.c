@@ -14,31 +14,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <unistd.h>
-#include <linux/magic.h>
 
-#include "parse.h"
+#include "lib/cgroup2.h"
+#include "lib/ipc.h"
+#include "lib/nl.h"
+#include "lib/parse.h"
+#include "lib/util.h"
 #include "vaddrctl.h"
 
 #define EXEC_DIR	"vaddr"		/* under the cgroup v2 root */
 #define PRIV_HINT	" (exec needs root: it creates and maps a cgroup)"
-
-/* Where cgroup2 is mounted: unified hierarchy, or hybrid (v1 and v2). */
-static const char *cgroup2_root(void)
-{
-	static const char *const roots[] = {
-		"/sys/fs/cgroup",
-		"/sys/fs/cgroup/unified",
-	};
-	struct statfs sfs;
-	size_t i;
-
-	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
-		if (!statfs(roots[i], &sfs) && sfs.f_type == CGROUP2_SUPER_MAGIC)
-			return roots[i];
-	return NULL;
-}
 
 static int make_dir(const char *path)
 {
@@ -60,7 +46,7 @@ static int exec_map(uint64_t id, const char *path, const char *domain)
 	const struct map *m;
 	int err = 0;
 
-	if (maps_get(&cgroups, VADDR_CMD_CGROUP_GET))
+	if (cgroup_maps_get(&cgroups))
 		return -1;
 	for (m = cgroups.v; m < cgroups.v + cgroups.n; m++)
 		if (m->key == id)
@@ -101,14 +87,14 @@ static int exec_enter(const char *path)
 	return err;
 }
 
-int do_exec(int argc, char **argv)
+int cmd_exec(int argc, char **argv)
 {
 	char name[VADDR_DOMAIN_MAX + 1], dir[PATH_MAX], path[PATH_MAX];
+	struct domains ds = {};
+	char **cmd = argv + 1;
 	const char *root;
 	uint64_t id;
-
-	struct nlmsghdr *nlh;
-	char **cmd = argv + 1;
+	int err;
 
 	if (argc >= 2 && !strcmp(argv[1], "--"))
 		cmd++;
@@ -117,11 +103,9 @@ int do_exec(int argc, char **argv)
 	if (parse_domain(argv[0], name))
 		return fail("%s", parse_err());
 	/* An unknown domain leaves no directory behind. */
-	nlh = nl_msg(VADDR_CMD_DOMAIN_GET);
-	if (!nlh)
-		return -1;
-	mnl_attr_put_strz(nlh, VADDR_A_DOMAIN, name);
-	if (nl_request(nlh, NULL, NULL))
+	err = domain_get(name, &ds);
+	domains_free(&ds);
+	if (err)
 		return -1;
 	root = cgroup2_root();
 	if (!root)

@@ -5,57 +5,48 @@
  * (or one JSON object) per event, flushed at once so that a pipe sees it.
  */
 #include <errno.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "event.h"
-#include "parse.h"
+#include "lib/cgroup2.h"
+#include "lib/event.h"
+#include "lib/ipc.h"
+#include "lib/nl.h"
+#include "lib/passwd.h"
+#include "lib/util.h"
 #include "vaddrctl.h"
 
 struct monitor {
 	bool timestamp;
 };
 
-/* The path of a cgroup by id, found like cgroup show finds them. */
-static char *cgroup_path(uint64_t id)
-{
-	struct map m = { .key = id };
-	struct maps one = { .v = &m, .n = 1 };
-
-	cgroups_resolve(&one);
-	return m.name;
-}
-
 static int monitor_cb(uint8_t cmd, const nl_attrs tb, void *data)
 {
 	const struct monitor *mon = data;
+	char *name = NULL, *path = NULL;
 	struct timespec now;
-	struct passwd *pw;
 	struct event e;
-	char *path = NULL;
 
 	event_decode(cmd, tb, &e);
 	if (mon->timestamp) {
 		clock_gettime(CLOCK_REALTIME, &now);
 		event_time(&now, e.time, sizeof(e.time));
 	}
-	if (e.has_uid) {
-		pw = getpwuid(e.uid);
-		e.user = pw ? pw->pw_name : NULL;
-	}
+	if (e.has_uid)
+		e.user = name = user_name(e.uid);
 	if (e.has_cgroup)
 		e.cgroup = path = cgroup_path(e.cgroup_id);
 	event_print(&e);
+	free(name);
 	free(path);
 	if (fflush(stdout) || ferror(stdout))
 		return -EIO;
 	return 0;
 }
 
-int do_monitor(int argc, char **argv)
+int cmd_monitor(int argc, char **argv)
 {
 	struct monitor mon = {};
 

@@ -4,12 +4,12 @@
  * per domain, one column per VADDR_STAT_* counter.
  */
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "print.h"
+#include "lib/cmd.h"
+#include "lib/ipc.h"
+#include "lib/print.h"
 #include "vaddrctl.h"
 
 /* Column header VADDR_STAT_FOO is "FOO"; its JSON key is "foo". */
@@ -32,64 +32,6 @@ static const char *const stat_names[VADDR_STAT_MAX + 1] = {
 
 _Static_assert(VADDR_STAT_MAX == VADDR_STAT_FAIL_CLOSED,
 	       "a VADDR_STAT_* counter was added: name it in stat_names");
-
-struct stats_row {
-	char domain[VADDR_DOMAIN_MAX + 1];
-	uint64_t count[VADDR_STAT_MAX + 1];
-};
-
-struct stats {
-	struct stats_row *v;
-	size_t n;
-};
-
-static int stats_nest(struct stats_row *r, const struct nlattr *nest)
-{
-	const struct nlattr *attr;
-
-	mnl_attr_for_each_nested(attr, nest) {
-		uint16_t type = mnl_attr_get_type(attr);
-
-		/* Padding, or a counter of a newer kernel. */
-		if (type > VADDR_STAT_MAX || !stat_names[type])
-			continue;
-		if (mnl_attr_validate(attr, MNL_TYPE_U64))
-			return -EBADMSG;
-		r->count[type] = mnl_attr_get_u64(attr);
-	}
-	return 0;
-}
-
-static int stats_cb(const nl_attrs tb, void *data)
-{
-	struct stats *s = data;
-	struct stats_row *r;
-
-	if (!tb[VADDR_A_DOMAIN] || !tb[VADDR_A_STATS])
-		return -EBADMSG;
-	r = array_grow(s->v, s->n, sizeof(*r));
-	if (!r)
-		return -ENOMEM;
-	s->v = r;
-	r = memset(&r[s->n++], 0, sizeof(*r));
-	snprintf(r->domain, sizeof(r->domain), "%s",
-		 mnl_attr_get_str(tb[VADDR_A_DOMAIN]));
-	return stats_nest(r, tb[VADDR_A_STATS]);
-}
-
-static void stats_reset(void *data)
-{
-	struct stats *s = data;
-
-	s->n = 0;
-}
-
-static int stats_row_cmp(const void *a, const void *b)
-{
-	const struct stats_row *x = a, *y = b;
-
-	return strcmp(x->domain, y->domain);
-}
 
 static const char *stat_key(int i)
 {
@@ -144,25 +86,16 @@ static void stats_print(const struct stats *s)
 	print_close_array();
 }
 
-int do_stats(int argc, char **argv)
+int cmd_stats(int argc, char **argv)
 {
 	struct stats s = {};
-	struct nl_dump d = {
-		.cmd = VADDR_CMD_STATS_GET,
-		.cb = stats_cb,
-		.reset = stats_reset,
-		.data = &s,
-	};
 	int err;
 
 	if (no_more_args(argc, argv))
 		return -1;
-	err = nl_dump(&d);
-	if (!err) {
-		if (s.n)
-			qsort(s.v, s.n, sizeof(*s.v), stats_row_cmp);
+	err = stats_get(&s);
+	if (!err)
 		stats_print(&s);
-	}
-	free(s.v);
+	stats_free(&s);
 	return err;
 }

@@ -1,193 +1,68 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vaddrctl show, set and flush: the whole table and the settings of the
- * namespace. show prints the settings, then joins three dumps (domains,
- * uids, cgroups) into one view per domain.
+ * vaddrctl flush|load|check|save: the whole table at once, emptied or as
+ * a vaddr.conf(5) file.
+ *
+ * load checks the whole file first (lib/conf_parse.c), then builds the new
+ * table in a kernel replacement stage (VADDR_CMD_REPLACE_BEGIN), in batches
+ * of requests flagged VADDR_A_STAGED, and commits it: the running table is
+ * replaced in one step, or not at all. If vaddrctl dies before the commit,
+ * closing its socket throws the stage away.
+ *
+ * The commit carries no generation: the file is the whole table wanted,
+ * so the last load wins, like a load run a moment later would. Changes
+ * made by others while a load runs are replaced with the rest.
  */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "parse.h"
-#include "print.h"
-#include "settings.h"
+#include "lib/cgroup2.h"
+#include "lib/cmd.h"
+#include "lib/conf_parse.h"
+#include "lib/conf_write.h"
+#include "lib/ipc.h"
+#include "lib/nl.h"
+#include "lib/passwd.h"
+#include "lib/print.h"
+#include "lib/util.h"
 #include "vaddrctl.h"
 
-#define TABLE_TRIES	8
+/* Errors printed, of the file or of the kernel; the rest are counted. */
+#define CONF_ERRORS_MAX	50
 
-void table_free(struct table *t)
+static const char *conf_name(const char *file)
 {
-	domains_free(&t->domains);
-	maps_free(&t->users);
-	maps_free(&t->cgroups);
+	return strcmp(file, "-") ? file : "stdin";
 }
 
-/* Each dump is consistent; together only if they saw the same generation. */
-static bool table_consistent(const struct table *t)
+static int conf_read(const char *file, struct conf *c)
 {
-	return !nl_gen_differ(&t->domains.gen, &t->users.gen) &&
-	       !nl_gen_differ(&t->domains.gen, &t->cgroups.gen) &&
-	       !nl_gen_differ(&t->users.gen, &t->cgroups.gen);
-}
+	FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	int err;
 
-int table_get(struct table *t)
-{
-	int i;
-
-	for (i = 0; i < TABLE_TRIES; i++) {
-		if (domains_get(&t->domains) ||
-		    maps_get(&t->users, VADDR_CMD_UID_GET) ||
-		    maps_get(&t->cgroups, VADDR_CMD_CGROUP_GET))
-			return -1;
-		if (table_consistent(t))
-			return 0;
-		table_free(t);
+	if (!f) {
+		memset(c, 0, sizeof(*c));
+		return fail("cannot open '%s': %s", file, strerror(errno));
 	}
-	return fail("the table kept changing while it was read, try again");
+	err = conf_parse(c, f, &conf_system);
+	if (f != stdin)
+		fclose(f);
+	if (err)
+		conf_print_errors(c, conf_name(file), stderr, CONF_ERRORS_MAX);
+	return err;
 }
 
-/*
- * In m, sorted by domain, the mappings of domain start at the returned
- * index and end at the new *pos.
- */
-static size_t maps_run(const struct maps *m, size_t *pos, const char *domain)
+static int conf_args(int argc, char **argv, const char *cmd)
 {
-	size_t first;
-
-	while (*pos < m->n && strcmp(m->v[*pos].domain, domain) < 0)
-		(*pos)++;
-	first = *pos;
-	while (*pos < m->n && !strcmp(m->v[*pos].domain, domain))
-		(*pos)++;
-	return first;
+	if (argc < 1)
+		return fail("usage: vaddrctl %s FILE ('-' reads stdin)", cmd);
+	return no_more_args(argc - 1, argv + 1);
 }
 
-/* Text lists the addresses a domain has; JSON always has both keys. */
-static void show_addr(const char *key, const char *addr)
-{
-	if (addr[0])
-		print_text("\t%-7s%s\n", "addr", addr);
-	print_str(PRINT_JSON, key, 0, addr[0] ? addr : NULL);
-}
-
-static void show_maps(const char *key, const char *word, const struct maps *m,
-		      size_t *pos, const char *domain,
-		      void (*print)(const struct map *, int))
-{
-	size_t i = maps_run(m, pos, domain);
-
-	print_open_array(key);
-	for (; i < *pos; i++) {
-		print_open_object(NULL);
-		print_text("\t%-7s", word);
-		print(&m->v[i], 0);
-		print_text("\n");
-		print_close_object();
-	}
-	print_close_array();
-}
-
-static void show_domain(const struct table *t, const struct domain *d,
-			size_t *user, size_t *cgroup)
-{
-	print_open_object(NULL);
-	print_text("domain ");
-	print_str(PRINT_ANY, "domain", 0, d->name);
-	print_text("\n");
-	show_addr("addr4", d->addr4);
-	show_addr("addr6", d->addr6);
-	if (d->fail_closed)
-		print_text("\t%-7s%s\n", "option", "fail-closed on");
-	print_on_off(PRINT_JSON, "fail_closed", 0, d->fail_closed);
-	show_maps("users", "user", &t->users, user, d->name, user_print);
-	show_maps("cgroups", "cgroup", &t->cgroups, cgroup, d->name,
-		  cgroup_print);
-	print_close_object();
-}
-
-static int settings_get(struct settings *s)
-{
-	struct nlmsghdr *nlh = nl_msg(VADDR_CMD_SETTINGS_GET);
-
-	memset(s, 0, sizeof(*s));
-	return nlh ? nl_request(nlh, settings_cb, s) : -1;
-}
-
-/*
- * Text: the settings, then a paragraph per domain. JSON:
- * {"settings": {...}, "domains": [{...}, ...]}.
- */
-int do_show(int argc, char **argv)
-{
-	struct maps allow = {};
-	struct settings s;
-	struct table t = {};
-	size_t i, user = 0, cgroup = 0;
-
-	if (no_more_args(argc, argv))
-		return -1;
-	if (settings_get(&s))
-		return -1;
-	if (allow_get(&allow)) {
-		maps_free(&allow);
-		return -1;
-	}
-	if (table_get(&t)) {
-		table_free(&t);
-		maps_free(&allow);
-		return -1;
-	}
-	users_resolve(&t.users);
-	cgroups_resolve(&t.cgroups);
-	maps_sort_by_domain(&t.users);
-	maps_sort_by_domain(&t.cgroups);
-	print_open_object(NULL);
-	print_open_object("settings");
-	settings_print(&s);
-	allow_print(&allow);
-	print_close_object();
-	print_open_array("domains");
-	for (i = 0; i < t.domains.n; i++) {
-		print_text("\n");
-		show_domain(&t, &t.domains.v[i], &user, &cgroup);
-	}
-	print_close_array();
-	print_close_object();
-	table_free(&t);
-	maps_free(&allow);
-	return 0;
-}
-
-/*
- * set SETTING VALUE...: all or nothing; set alone prints the settings.
- * set isolation allow|disallow USER: the allow list of isolation.
- */
-int do_set(int argc, char **argv)
-{
-	struct nlmsghdr *nlh;
-	struct settings s;
-
-	if (argc >= 2 && is_keyword(argv[0], "isolation") &&
-	    (is_keyword(argv[1], "allow") || is_keyword(argv[1], "disallow")))
-		return allow_set(argc - 2, argv + 2,
-				 is_keyword(argv[1], "allow"));
-
-	if (!argc) {
-		if (settings_get(&s))
-			return -1;
-		print_open_object(NULL);
-		settings_print(&s);
-		print_close_object();
-		return 0;
-	}
-	if (settings_parse(argc, argv, &s))
-		return fail("%s", parse_err());
-	nlh = nl_msg(VADDR_CMD_SETTINGS_SET);
-	if (!nlh)
-		return -1;
-	settings_put(nlh, &s);
-	return nl_request(nlh, NULL, NULL);
-}
-
-int do_flush(int argc, char **argv)
+int cmd_flush(int argc, char **argv)
 {
 	struct nlmsghdr *nlh;
 
@@ -195,4 +70,223 @@ int do_flush(int argc, char **argv)
 		return -1;
 	nlh = nl_msg(VADDR_CMD_FLUSH);
 	return nlh ? nl_request(nlh, NULL, NULL) : -1;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct conf c;
+	int err;
+
+	if (conf_args(argc, argv, "check"))
+		return -1;
+	err = conf_read(argv[0], &c);
+	if (!err) {
+		print_open_object(NULL);
+		print_text("%s: ", conf_name(argv[0]));
+		print_u64(PRINT_ANY, "domains", 0, c.nr_domains);
+		print_text(" domains, ");
+		print_u64(PRINT_ANY, "users", 0, c.nr_uids);
+		print_text(" users, ");
+		print_u64(PRINT_ANY, "cgroups", 0, c.nr_cgroups);
+		print_text(" cgroups: ok\n");
+		print_close_object();
+	}
+	conf_free(&c);
+	return err;
+}
+
+struct load {
+	const struct conf *c;
+	const char *file;
+	size_t errors;
+};
+
+/* Requests go in order: domains, uids, cgroups. */
+static unsigned int load_line(const struct conf *c, size_t i)
+{
+	if (i < c->nr_domains)
+		return c->domains[i].line;
+	i -= c->nr_domains;
+	if (i < c->nr_uids)
+		return c->uids[i].line;
+	i -= c->nr_uids;
+	return i < c->nr_cgroups ? c->cgroups[i].line : 0;
+}
+
+static void load_err(size_t index, int err, const char *msg, void *data)
+{
+	struct load *l = data;
+	size_t len = strlen(msg);
+
+	if (l->errors++ >= CONF_ERRORS_MAX)
+		return;
+	if (len)
+		fprintf(stderr, "%s:%u: Error: %s%s\n", l->file,
+			load_line(l->c, index), msg,
+			msg[len - 1] == '.' ? "" : ".");
+	else
+		fprintf(stderr, "%s:%u: Error: %s.\n", l->file,
+			load_line(l->c, index), strerror(-err));
+}
+
+static void put_addr(struct nlmsghdr *nlh, const struct addr *a)
+{
+	if (a->family == AF_INET)
+		mnl_attr_put(nlh, VADDR_A_ADDR4, sizeof(a->v4), &a->v4);
+	else if (a->family == AF_INET6)
+		mnl_attr_put(nlh, VADDR_A_ADDR6, sizeof(a->v6), &a->v6);
+}
+
+/*
+ * A request for the stage. The flag makes the kernel refuse it when the
+ * stage is gone rather than apply it to the live table.
+ */
+static struct nlmsghdr *stage_msg(uint8_t cmd)
+{
+	struct nlmsghdr *nlh = nl_batch_msg(cmd);
+
+	if (nlh)
+		mnl_attr_put(nlh, VADDR_A_STAGED, 0, NULL);
+	return nlh;
+}
+
+/* Every request of the new table; -1 once one could not be sent. */
+static int load_send(const struct conf *c)
+{
+	struct nlmsghdr *nlh;
+	size_t i;
+
+	for (i = 0; i < c->nr_domains; i++) {
+		const struct conf_domain *d = &c->domains[i];
+
+		nlh = stage_msg(VADDR_CMD_DOMAIN_NEW);
+		if (!nlh)
+			return -1;
+		mnl_attr_put_strz(nlh, VADDR_A_DOMAIN, d->name);
+		put_addr(nlh, &d->addr4);
+		put_addr(nlh, &d->addr6);
+		if (d->fail_closed)
+			mnl_attr_put_u8(nlh, VADDR_A_FAIL_CLOSED, 1);
+	}
+	for (i = 0; i < c->nr_uids; i++) {
+		nlh = stage_msg(VADDR_CMD_UID_ADD);
+		if (!nlh)
+			return -1;
+		mnl_attr_put_u32(nlh, VADDR_A_UID, c->uids[i].key);
+		mnl_attr_put_strz(nlh, VADDR_A_DOMAIN,
+				  c->domains[c->uids[i].domain].name);
+	}
+	for (i = 0; i < c->nr_cgroups; i++) {
+		nlh = stage_msg(VADDR_CMD_CGROUP_ADD);
+		if (!nlh)
+			return -1;
+		mnl_attr_put_u64(nlh, VADDR_A_CGROUP_ID, c->cgroups[i].key);
+		mnl_attr_put_strz(nlh, VADDR_A_DOMAIN,
+				  c->domains[c->cgroups[i].domain].name);
+	}
+	return 0;
+}
+
+static int request(uint8_t cmd)
+{
+	struct nlmsghdr *nlh = nl_msg(cmd);
+
+	return nlh ? nl_request(nlh, NULL, NULL) : -1;
+}
+
+int cmd_load(int argc, char **argv)
+{
+	struct conf c;
+	struct load l = { .c = &c };
+	int err;
+
+	if (conf_args(argc, argv, "load"))
+		return -1;
+	l.file = conf_name(argv[0]);
+	if (conf_read(argv[0], &c)) {
+		conf_free(&c);
+		return -1;
+	}
+	err = request(VADDR_CMD_REPLACE_BEGIN);
+	if (!err) {
+		nl_batch_start(load_err, &l);
+		load_send(&c);
+		err = nl_batch_end();
+		if (l.errors > CONF_ERRORS_MAX)
+			fprintf(stderr,
+				"%s: %zu more errors (sending stops after the first batch of requests with one)\n",
+				l.file, l.errors - CONF_ERRORS_MAX);
+		/*
+		 * Closing the socket throws the stage away, even when answers
+		 * to the batch are still queued on it.
+		 */
+		if (err)
+			nl_close();
+		else
+			err = request(VADDR_CMD_REPLACE_COMMIT);
+	}
+	conf_free(&c);
+	return err;
+}
+
+/*
+ * A mapped cgroup that is not in the cgroup tree any more was removed:
+ * no socket can match it again (ids are not reused) and the kernel would
+ * refuse it in a load. It is left out, with a warning, so that what save
+ * writes loads back to the same table.
+ */
+static void cgroups_drop_gone(struct maps *m)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < m->n; i++) {
+		if (m->v[i].name) {
+			m->v[n++] = m->v[i];
+			continue;
+		}
+		fprintf(stderr,
+			"vaddrctl: not saved: cgroup %" PRIu64 " of domain %s, which no longer exists\n",
+			m->v[i].key, m->v[i].domain);
+		free(m->v[i].domain);
+	}
+	m->n = n;
+}
+
+int cmd_save(int argc, char **argv)
+{
+	size_t i, user = 0, cgroup = 0;
+	struct table t = {};
+
+	if (no_more_args(argc, argv))
+		return -1;
+	if (table_get(&t)) {
+		table_free(&t);
+		return -1;
+	}
+	users_resolve(&t.users);
+	if (cgroups_resolve(&t.cgroups))
+		cgroups_drop_gone(&t.cgroups);
+	maps_sort_by_domain(&t.users);
+	maps_sort_by_domain(&t.cgroups);
+	printf("# vaddr.conf(5), written by vaddrctl save\n");
+	for (i = 0; i < t.domains.n; i++) {
+		const struct domain *d = &t.domains.v[i];
+		size_t u = maps_run(&t.users, &user, d->name);
+		size_t c = maps_run(&t.cgroups, &cgroup, d->name);
+		struct conf_out o = {
+			.name = d->name,
+			.fail_closed = d->fail_closed,
+			.addr4 = d->addr4,
+			.addr6 = d->addr6,
+			.uids = t.users.v + u,
+			.nr_uids = user - u,
+			.cgroups = t.cgroups.v + c,
+			.nr_cgroups = cgroup - c,
+		};
+
+		putchar('\n');
+		conf_write_domain(stdout, &o);
+	}
+	table_free(&t);
+	return 0;
 }

@@ -4,18 +4,23 @@
  * addresses. Users are given by name or uid; uids are shown with their
  * name when they have one.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "parse.h"
-#include "print.h"
+#include "lib/cmd.h"
+#include "lib/ipc.h"
+#include "lib/nl.h"
+#include "lib/owner.h"
+#include "lib/parse.h"
+#include "lib/passwd.h"
+#include "lib/print.h"
+#include "lib/util.h"
 #include "vaddrctl.h"
 
 static int user_usage(void)
 {
-	return cmd_usage(user_cmds, "user");
+	return cmd_usage(cmd_user, "user");
 }
 
 static int user_add(int argc, char **argv)
@@ -56,30 +61,6 @@ static int user_del(int argc, char **argv)
 	return nl_request(nlh, NULL, NULL);
 }
 
-void users_resolve(struct maps *users)
-{
-	users_name(users->v, users->n, &pw_system);
-}
-
-/* "1001 (b1)", or "1001" for a uid without a name. */
-static void user_label(const struct map *u, char *buf, size_t size)
-{
-	if (u->name)
-		snprintf(buf, size, "%" PRIu64 " (%s)", u->key, u->name);
-	else
-		snprintf(buf, size, "%" PRIu64, u->key);
-}
-
-void user_print(const struct map *u, int width)
-{
-	char label[512];
-
-	user_label(u, label, sizeof(label));
-	print_str(PRINT_TEXT, NULL, width, label);
-	print_u64(PRINT_JSON, "uid", 0, u->key);
-	print_str(PRINT_JSON, "user", 0, u->name);
-}
-
 static void users_print(const struct maps *users)
 {
 	const struct map *u;
@@ -87,7 +68,7 @@ static void users_print(const struct maps *users)
 	char label[512];
 
 	for (u = users->v; u < users->v + users->n; u++) {
-		user_label(u, label, sizeof(label));
+		user_label(u->key, u->name, label, sizeof(label));
 		w = print_width(w, label);
 	}
 	if (users->n)
@@ -95,7 +76,7 @@ static void users_print(const struct maps *users)
 	print_open_array(NULL);
 	for (u = users->v; u < users->v + users->n; u++) {
 		print_open_object(NULL);
-		user_print(u, -w);
+		print_user(u->key, u->name, -w);
 		print_text("  ");
 		print_str(PRINT_ANY, "domain", 0, u->domain);
 		print_text("\n");
@@ -111,7 +92,7 @@ static int user_show(int argc, char **argv)
 
 	if (no_more_args(argc, argv))
 		return -1;
-	err = maps_get(&users, VADDR_CMD_UID_GET);
+	err = uid_maps_get(&users);
 	if (!err) {
 		users_resolve(&users);
 		users_print(&users);
@@ -120,7 +101,7 @@ static int user_show(int argc, char **argv)
 	return err;
 }
 
-const struct cmd user_cmds[] = {
+const struct cmd cmd_user[] = {
 	{ "add", user_add, NULL, "USER|UID domain NAME" },
 	{ "del", user_del, NULL, "USER|UID" },
 	{ "show", user_show, NULL, "" },

@@ -6,128 +6,41 @@
  *
  * Global options, then one word per level of the dispatch table below.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <getopt.h>
-#include <sched.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "parse.h"
-#include "print.h"
-#include "settings.h"
+#include "lib/batch.h"
+#include "lib/cmd.h"
+#include "lib/netns.h"
+#include "lib/nl.h"
+#include "lib/print.h"
+#include "lib/settings.h"
+#include "lib/util.h"
 #include "vaddrctl.h"
 
-#define NETNS_RUN_DIR	"/run/netns"
-
-static int do_help(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
 
 static const struct cmd objects[] = {
-	{ "domain", NULL, domain_cmds, NULL },
-	{ "user", NULL, user_cmds, NULL },
-	{ "cgroup", NULL, cgroup_cmds, NULL },
-	{ "show", do_show, NULL, "" },
-	{ "set", do_set, NULL, "[SETTING VALUE]..." },
-	/* For the help only: do_set() takes these words itself. */
-	{ "set isolation", do_set, NULL, "allow|disallow USER|UID" },
-	{ "stats", do_stats, NULL, "" },
-	{ "flush", do_flush, NULL, "" },
-	{ "load", do_load, NULL, "FILE" },
-	{ "check", do_check, NULL, "FILE" },
-	{ "save", do_save, NULL, "" },
-	{ "monitor", do_monitor, NULL, "[-t|--timestamp]" },
-	{ "whoami", do_whoami, NULL, "" },
-	{ "exec", do_exec, NULL, "NAME [--] CMD [ARGS]..." },
-	{ "doctor", do_doctor, NULL, "" },
-	{ "help", do_help, NULL, "" },
+	{ "domain", NULL, cmd_domain, NULL },
+	{ "user", NULL, cmd_user, NULL },
+	{ "cgroup", NULL, cmd_cgroup, NULL },
+	{ "show", cmd_show, NULL, "" },
+	{ "set", cmd_set, NULL,
+	  "[SETTING VALUE]...\nisolation allow|disallow USER|UID" },
+	{ "stats", cmd_stats, NULL, "" },
+	{ "flush", cmd_flush, NULL, "" },
+	{ "load", cmd_load, NULL, "FILE" },
+	{ "check", cmd_check, NULL, "FILE" },
+	{ "save", cmd_save, NULL, "" },
+	{ "monitor", cmd_monitor, NULL, "[-t|--timestamp]" },
+	{ "whoami", cmd_whoami, NULL, "" },
+	{ "exec", cmd_exec, NULL, "NAME [--] CMD [ARGS]..." },
+	{ "doctor", cmd_doctor, NULL, "" },
+	{ "help", cmd_help, NULL, "" },
 	{}
 };
-
-int fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs(*nl_where ? nl_where : "vaddrctl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return -1;
-}
-
-/* Room for element n of v: the capacity is the next power of two. */
-void *array_grow(void *v, size_t n, size_t size)
-{
-	if (n & (n - 1))
-		return v;
-	return reallocarray(v, n ? 2 * n : 1, size);
-}
-
-/* One line per command; *lead starts the first line, rest the others. */
-static void cmd_lines(FILE *f, const struct cmd *cmds, const char *object,
-		      const char **lead, const char *rest)
-{
-	const struct cmd *c;
-
-	for (c = cmds; c->name; c++) {
-		if (c->sub) {
-			cmd_lines(f, c->sub, c->name, lead, rest);
-			continue;
-		}
-		fprintf(f, "%s%s%s%s%s%s\n", *lead, object ? object : "",
-			object ? " " : "", c->name, *c->args ? " " : "",
-			c->args);
-		*lead = rest;
-	}
-}
-
-int cmd_usage(const struct cmd *cmds, const char *object)
-{
-	const char *lead = "Usage: vaddrctl ";
-
-	cmd_lines(stderr, cmds, object, &lead, "       vaddrctl ");
-	return -1;
-}
-
-int cmd_run(const struct cmd *cmds, const char *object, int argc,
-	    char **argv)
-{
-	const struct cmd *c;
-
-	if (argc < 1)
-		return cmd_usage(cmds, object);
-	for (c = cmds; c->name; c++) {
-		if (!is_keyword(argv[0], c->name))
-			continue;
-		if (c->sub)
-			return cmd_run(c->sub, c->name, argc - 1, argv + 1);
-		return c->fn(argc - 1, argv + 1);
-	}
-	if (!object)
-		return fail("unknown command '%s', see 'vaddrctl help'",
-			    argv[0]);
-	fail("unknown command '%s %s'", object, argv[0]);
-	return cmd_usage(cmds, object);
-}
-
-/* Words left after a complete command are an error, not ignored. */
-int no_more_args(int argc, char **argv)
-{
-	return argc ? fail("unexpected argument '%s'", argv[0]) : 0;
-}
-
-/* argv: keyword VALUE, and nothing after. */
-int expect_keyword(int argc, char **argv, const char *keyword)
-{
-	if (!is_keyword(argv[0], keyword))
-		return fail("expected '%s', got '%s'", keyword, argv[0]);
-	return no_more_args(argc - 2, argv + 2);
-}
 
 static void help(FILE *f)
 {
@@ -135,7 +48,7 @@ static void help(FILE *f)
 
 	fputs("Usage: vaddrctl [-j [-p]] [-n NETNS] [COMMAND]\n"
 	      "       vaddrctl [-j [-p]] [-n NETNS] [-f] -b FILE\n\nCommands:\n", f);
-	cmd_lines(f, objects, NULL, &lead, lead);
+	cmd_list(f, objects, NULL, lead, lead);
 	fputs("\n"
 	      "Without a command, vaddrctl runs 'show'.\n"
 	      "ADDR is an IPv4 or IPv6 address; a domain has at most one of each.\n"
@@ -161,31 +74,12 @@ static void help(FILE *f)
 	      "  -h, --help         print this help\n", f);
 }
 
-static int do_help(int argc, char **argv)
+static int cmd_help(int argc, char **argv)
 {
 	if (no_more_args(argc, argv))
 		return -1;
 	help(stdout);
 	return 0;
-}
-
-/* Like ip -n: the socket, opened later, belongs to the namespace. */
-static int netns_enter(const char *name)
-{
-	char path[PATH_MAX];
-	int fd, err;
-
-	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return fail("cannot open network namespace '%s': %s", name,
-			    strerror(errno));
-	err = setns(fd, CLONE_NEWNET);
-	if (err)
-		fail("cannot enter network namespace '%s': %s", name,
-		     strerror(errno));
-	close(fd);
-	return err;
 }
 
 static const struct option options[] = {
@@ -254,9 +148,10 @@ static int parse_options(int argc, char **argv)
 }
 
 /* One command line, from argv or from a batch file. */
-int cmd_main(int argc, char **argv)
+static int run(int argc, char **argv, void *data)
 {
-	return argc ? cmd_run(objects, NULL, argc, argv) : do_show(0, argv);
+	(void)data;
+	return argc ? cmd_run(objects, NULL, argc, argv) : cmd_show(0, argv);
 }
 
 int main(int argc, char **argv)
@@ -266,8 +161,9 @@ int main(int argc, char **argv)
 	if (!err) {
 		argc -= optind;
 		argv += optind;
-		err = batch_file ? batch_run(batch_file, batch_force) :
-				   cmd_main(argc, argv);
+		err = batch_file ?
+		      batch_run(batch_file, batch_force, run, NULL) :
+		      run(argc, argv, NULL);
 		nl_close();
 	}
 	if (fflush(stdout) || ferror(stdout))

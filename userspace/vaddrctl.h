@@ -1,137 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vaddrctl: what the command files share. Every handler and helper that can
- * fail prints why and returns -1; main() turns that into exit status 1.
+ * The commands of vaddrctl, as the dispatch table of vaddrctl.c runs them:
+ * an object's table of subcommands, or the handler of a command, each
+ * defined in the file named after it. A handler gets the words after its
+ * own and returns 0, or -1 once it printed why it failed.
  */
 #ifndef VADDRCTL_H
 #define VADDRCTL_H
 
-#include <arpa/inet.h>
-#include <pwd.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
+#include "lib/cmd.h"
 
-#include "nl.h"
+extern const struct cmd cmd_domain[];		/* domain.c */
+extern const struct cmd cmd_user[];		/* user.c */
+extern const struct cmd cmd_cgroup[];		/* cgroup.c */
 
-/* A command word: a handler, or the table of the words that follow it. */
-struct cmd {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const struct cmd *sub;
-	const char *args;		/* synopsis of the handler's arguments */
-};
+int cmd_show(int argc, char **argv);		/* show.c */
+int cmd_set(int argc, char **argv);		/* set.c */
+int cmd_stats(int argc, char **argv);		/* stats.c */
 
-int cmd_main(int argc, char **argv);
-int cmd_run(const struct cmd *cmds, const char *object, int argc,
-	    char **argv);
-int cmd_usage(const struct cmd *cmds, const char *object);
-int no_more_args(int argc, char **argv);
-int expect_keyword(int argc, char **argv, const char *keyword);
+/* table.c: the whole table at once */
+int cmd_flush(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_save(int argc, char **argv);
 
-__attribute__((format(printf, 1, 2)))
-int fail(const char *fmt, ...);
-void *array_grow(void *v, size_t n, size_t size);
-
-/* domain.c */
-struct domain {
-	char name[VADDR_DOMAIN_MAX + 1];
-	char addr4[INET_ADDRSTRLEN];	/* "" when the domain has none */
-	char addr6[INET6_ADDRSTRLEN];
-	uint32_t nr_uids;
-	uint32_t nr_cgroups;
-	bool fail_closed;
-};
-
-struct domains {
-	struct domain *v;
-	size_t n;
-	struct nl_gen gen;
-};
-
-extern const struct cmd domain_cmds[];
-int domains_get(struct domains *ds);
-void domains_free(struct domains *ds);
-
-/*
- * map.c: a uid or cgroup mapping, with the name found for its key: the
- * user name of a uid, the path of a cgroup.
- */
-struct map {
-	uint64_t key;
-	char *domain;
-	char *name;			/* NULL when none was found */
-};
-
-struct maps {
-	struct map *v;
-	size_t n;
-	struct nl_gen gen;
-};
-
-int maps_get(struct maps *m, uint8_t cmd);
-void maps_sort_by_domain(struct maps *m);
-int map_key_cmp(const void *a, const void *b);
-void maps_free(struct maps *m);
-
-/* user.c */
-extern const struct cmd user_cmds[];
-void users_resolve(struct maps *users);		/* sorted by key */
-void user_print(const struct map *u, int width);
-
-/* passwd.c: where user names come from; tests bring their own. */
-struct pw_db {
-	void (*open)(void);
-	struct passwd *(*next)(void);
-	void (*close)(void);
-	struct passwd *(*by_uid)(uid_t uid);
-};
-
-/* More uids than this without a name: read the whole database once. */
-#define PW_LOOKUPS_MAX	64
-
-extern const struct pw_db pw_system;
-/* Name the uids of v, sorted by key, that have no name yet. */
-void users_name(struct map *v, size_t n, const struct pw_db *db);
-
-/* cgroup.c */
-extern const struct cmd cgroup_cmds[];
-bool cgroups_resolve(struct maps *cgroups);
-void cgroup_print(const struct map *c, int width);
-
-/* table.c: the whole table, from three dumps that saw one generation. */
-struct table {
-	struct domains domains;
-	struct maps users;
-	struct maps cgroups;
-};
-
-int table_get(struct table *t);
-void table_free(struct table *t);
-int do_show(int argc, char **argv);
-int do_set(int argc, char **argv);
-int do_flush(int argc, char **argv);
-
-/* config.c */
-int do_load(int argc, char **argv);
-int do_check(int argc, char **argv);
-int do_save(int argc, char **argv);
-
-/* batch.c: -b FILE, going on after failures with -f. */
-int batch_run(const char *file, bool force);
-
-/* allow.c: the uids isolation lets use any domain's address. */
-int allow_set(int argc, char **argv, bool add);
-int allow_get(struct maps *m);
-void allow_print(const struct maps *m);
-
-/* stats.c */
-int do_stats(int argc, char **argv);
-
-/* monitor.c, whoami.c, exec.c, doctor.c */
-int do_monitor(int argc, char **argv);
-int do_whoami(int argc, char **argv);
-int do_exec(int argc, char **argv);
-int do_doctor(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);		/* monitor.c */
+int cmd_whoami(int argc, char **argv);		/* whoami.c */
+int cmd_exec(int argc, char **argv);		/* exec.c */
+int cmd_doctor(int argc, char **argv);		/* doctor.c */
 
 #endif

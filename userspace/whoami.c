@@ -4,52 +4,17 @@
  * ask; the kernel answers from the caller's fsuid and cgroup, the owner a
  * socket created now would have (VADDR_CMD_WHOAMI).
  */
-#include <errno.h>
-#include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "print.h"
+#include "lib/cgroup2.h"
+#include "lib/cmd.h"
+#include "lib/ipc.h"
+#include "lib/owner.h"
+#include "lib/passwd.h"
+#include "lib/print.h"
 #include "vaddrctl.h"
-
-struct whoami {
-	uint8_t match;
-	char domain[VADDR_DOMAIN_MAX + 1];
-	char addr4[INET_ADDRSTRLEN];
-	char addr6[INET6_ADDRSTRLEN];
-	uint32_t uid;
-	uint64_t cgroup_id;
-};
-
-static int whoami_cb(const nl_attrs tb, void *data)
-{
-	struct whoami *w = data;
-
-	if (!tb[VADDR_A_MATCH])
-		return -EBADMSG;
-	w->match = mnl_attr_get_u8(tb[VADDR_A_MATCH]);
-	if (w->match == VADDR_MATCH_NONE)
-		return 0;
-	if (!tb[VADDR_A_DOMAIN] ||
-	    (w->match == VADDR_MATCH_UID && !tb[VADDR_A_UID]) ||
-	    (w->match == VADDR_MATCH_CGROUP && !tb[VADDR_A_CGROUP_ID]))
-		return -EBADMSG;
-	snprintf(w->domain, sizeof(w->domain), "%s",
-		 mnl_attr_get_str(tb[VADDR_A_DOMAIN]));
-	if (tb[VADDR_A_ADDR4])
-		inet_ntop(AF_INET, mnl_attr_get_payload(tb[VADDR_A_ADDR4]),
-			  w->addr4, sizeof(w->addr4));
-	if (tb[VADDR_A_ADDR6])
-		inet_ntop(AF_INET6, mnl_attr_get_payload(tb[VADDR_A_ADDR6]),
-			  w->addr6, sizeof(w->addr6));
-	if (tb[VADDR_A_UID])
-		w->uid = mnl_attr_get_u32(tb[VADDR_A_UID]);
-	if (tb[VADDR_A_CGROUP_ID])
-		w->cgroup_id = mnl_attr_get_u64(tb[VADDR_A_CGROUP_ID]);
-	return 0;
-}
 
 static const char *match_name(uint8_t match)
 {
@@ -74,39 +39,26 @@ static void whoami_addr(const char *key, const char *addr)
 /* The uid, with its name; the cgroup, with its path when it is found. */
 static void whoami_why(const struct whoami *w)
 {
-	struct map m = { .key = w->cgroup_id };
-	struct maps one = { .v = &m, .n = 1 };
-	struct passwd *pw;
+	char *name;
 
 	if (w->match == VADDR_MATCH_UID) {
-		pw = getpwuid(w->uid);
-		print_text("because uid %" PRIu32 "%s%s%s is mapped to it\n",
-			   w->uid, pw ? " (" : "", pw ? pw->pw_name : "",
-			   pw ? ")" : "");
-		print_u64(PRINT_JSON, "uid", 0, w->uid);
-		print_str(PRINT_JSON, "user", 0, pw ? pw->pw_name : NULL);
+		name = user_name(w->uid);
+		print_text("because uid ");
+		print_user(w->uid, name, 0);
 	} else {
-		cgroups_resolve(&one);
-		if (m.name)
-			print_text("because cgroup %s is mapped to it\n", m.name);
-		else
-			print_text("because cgroup %" PRIu64 " is mapped to it\n",
-				   w->cgroup_id);
-		print_u64(PRINT_JSON, "cgroup_id", 0, w->cgroup_id);
-		print_str(PRINT_JSON, "cgroup", 0, m.name);
-		free(m.name);
+		name = cgroup_path(w->cgroup_id);
+		print_text("because cgroup ");
+		print_cgroup(w->cgroup_id, name, 0, "cgroup_id", "cgroup");
 	}
+	print_text(" is mapped to it\n");
+	free(name);
 }
 
-int do_whoami(int argc, char **argv)
+int cmd_whoami(int argc, char **argv)
 {
-	struct whoami w = {};
-	struct nlmsghdr *nlh;
+	struct whoami w;
 
-	if (no_more_args(argc, argv))
-		return -1;
-	nlh = nl_msg(VADDR_CMD_WHOAMI);
-	if (!nlh || nl_request(nlh, whoami_cb, &w))
+	if (no_more_args(argc, argv) || whoami_get(&w))
 		return -1;
 	print_open_object(NULL);
 	print_str(PRINT_JSON, "match", 0, match_name(w.match));

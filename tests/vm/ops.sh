@@ -327,7 +327,7 @@ complete_words() {
 expect_eq "completion: commands" "$(complete_words vaddrctl d)" "doctor domain"
 expect_eq "completion: options" "$(complete_words vaddrctl --j)" "--json"
 expect_eq "completion: domain subcommands" \
-	"$(complete_words vaddrctl domain "")" "add del show"
+	"$(complete_words vaddrctl domain "")" "add del set show"
 expect_eq "completion: live domain names (in -n h)" \
 	"$(complete_words vaddrctl -n h exec "")" \
 	"bcd.example gone.example lonely.example ptr.example"

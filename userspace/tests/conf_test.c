@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of conf.c and conf_write.c: vaddr.conf(5) read and written,
- * with users and cgroups from a fake database.
+ * Unit tests of conf_parse.c and conf_write.c: vaddr.conf(5) read and
+ * written, with users and cgroups from a fake database.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../conf.h"
-#include "../vaddrctl.h"
+#include "../lib/conf_parse.h"
+#include "../lib/conf_write.h"
 #include "tap.h"
 
 static int fake_user(const char *name, uint32_t *uid)

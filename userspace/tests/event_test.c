@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of event.c: what monitor prints for each event, in text and
- * JSON, from the attributes the module sends.
+ * Unit tests of event.c and ipc.c's event_decode(): what monitor prints
+ * for each event, in text and JSON, from the attributes the module sends.
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../event.h"
-#include "../print.h"
+#include "../lib/event.h"
+#include "../lib/print.h"
 #include "tap.h"
 
 static union {

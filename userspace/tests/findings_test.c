@@ -8,8 +8,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "../findings.h"
-#include "../print.h"
+#include "../lib/findings.h"
+#include "../lib/print.h"
 #include "tap.h"
 
 static struct finding out[ADDR_FINDINGS + 1];

@@ -9,8 +9,8 @@
 #include <sys/statfs.h>
 #include <linux/magic.h>
 
-#include "../parse.h"
-#include "../print.h"
+#include "../lib/parse.h"
+#include "../lib/print.h"
 #include "tap.h"
 
 static void test_addr_ok(const char *arg, int family, const char *want)

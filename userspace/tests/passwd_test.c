@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../vaddrctl.h"
+#include "../lib/passwd.h"
 #include "tap.h"
 
 /* The made-up database: its entries, and what was asked of it. */

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <linux/genetlink.h>
 
-#include "../parse.h"
-#include "../print.h"
-#include "../settings.h"
+#include "../lib/parse.h"
+#include "../lib/print.h"
+#include "../lib/settings.h"
 #include "tap.h"
 
 #define ARGV(...)	((char *[]){ __VA_ARGS__, NULL })

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../parse.h"
-#include "../print.h"
+#include "../lib/parse.h"
+#include "../lib/print.h"
 #include "tap.h"
 
 static int tests, failures;

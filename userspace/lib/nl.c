@@ -10,11 +10,12 @@
 #include <string.h>
 #include <time.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
+#include "util.h"
 #include "nl.h"
-#include "vaddrctl.h"
 
 /* The kernel sizes dump messages to the largest buffer the reader used. */
 #define NL_RECV_SIZE	32768
@@ -166,14 +167,12 @@ static int nl_talk(struct nlmsghdr *nlh, nl_raw_cb cb, void *data)
 	return !ret && intr ? -EINTR : ret;
 }
 
-const char *nl_where = "";
-
 static void nl_print_extack(const char *level)
 {
 	size_t len = strlen(nl.extack);
 
 	if (len)
-		fprintf(stderr, "%s%s: %s%s\n", nl_where, level, nl.extack,
+		fprintf(stderr, "%s%s: %s%s\n", fail_where, level, nl.extack,
 			nl.extack[len - 1] == '.' ? "" : ".");
 }
 

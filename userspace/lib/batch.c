@@ -1,35 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vaddrctl -b FILE: one command a line, as its words after "vaddrctl"
- * (no global options, no quoting), '#' starting a comment. Errors are
- * prefixed with FILE:LINE. The first failure stops the batch, unless
- * -f (force) is given; either way the exit status says whether one failed.
+ * The batch, after iproute2's do_batch(): it knows no command, the caller
+ * passes the function that runs a line. -f (force) goes on after a
+ * failure; either way the exit status says whether one failed.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "vaddrctl.h"
+#include "batch.h"
+#include "util.h"
 
 #define BATCH_WORDS_MAX	64
 
-static int batch_split(char *s, char **argv)
-{
-	int argc = 0;
-	char *p;
-
-	for (p = strtok(s, " \t\r\n\v\f"); p; p = strtok(NULL, " \t\r\n\v\f")) {
-		if (*p == '#')
-			break;
-		if (argc == BATCH_WORDS_MAX)
-			return -1;
-		argv[argc++] = p;
-	}
-	return argc;
-}
-
-int batch_run(const char *file, bool force)
+int batch_run(const char *file, bool force, batch_cmd cmd, void *data)
 {
 	FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
 	const char *name = strcmp(file, "-") ? file : "stdin";
@@ -44,16 +29,16 @@ int batch_run(const char *file, bool force)
 		return fail("cannot open '%s': %s", file, strerror(errno));
 	while (getline(&buf, &size, f) >= 0) {
 		line++;
-		argc = batch_split(buf, argv);
+		argc = split_words(buf, argv, BATCH_WORDS_MAX);
 		if (!argc)
 			continue;
 		snprintf(where, sizeof(where), "%s:%u: ", name, line);
-		nl_where = where;
+		fail_where = where;
 		if (argc < 0)
 			err = fail("more than %d words", BATCH_WORDS_MAX);
 		else
-			err = cmd_main(argc, argv);
-		nl_where = "";
+			err = cmd(argc, argv, data);
+		fail_where = "";
 		fflush(stdout);
 		if (!err)
 			continue;

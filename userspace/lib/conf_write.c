@@ -4,14 +4,13 @@
  * into the same table. uids are written as numbers, the exact round trip
  * (a user's name is a comment: names can move to other uids); consecutive
  * uids become ranges. A cgroup is written as its path when one was found
- * and can be written as a word, else as its id (do_save() leaves out
- * cgroups that are gone).
+ * and can be written as a word, else as its id (save leaves out cgroups
+ * that are gone).
  */
 #include <inttypes.h>
 #include <string.h>
 
-#include "conf.h"
-#include "vaddrctl.h"
+#include "conf_write.h"
 
 /* Unnamed uids and ranges per "user" line. */
 #define CONF_USERS_PER_LINE	8

@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
+#include "conf_parse.h"
+#include "util.h"
 
 #define CONF_WORDS_MAX	64
 
@@ -35,13 +36,6 @@ struct conf_reader {
 	bool oom;
 };
 
-static void *grow(void *v, size_t n, size_t size)
-{
-	if (n & (n - 1))
-		return v;
-	return reallocarray(v, n ? 2 * n : 1, size);
-}
-
 __attribute__((format(printf, 3, 4)))
 static void conf_error(struct conf *c, unsigned int line, const char *fmt,
 		       ...)
@@ -54,7 +48,7 @@ static void conf_error(struct conf *c, unsigned int line, const char *fmt,
 	va_start(ap, fmt);
 	len = vasprintf(&msg, fmt, ap);
 	va_end(ap);
-	e = grow(c->errs, c->nr_errs, sizeof(*e));
+	e = array_grow(c->errs, c->nr_errs, sizeof(*e));
 	if (len < 0 || !e) {
 		if (len >= 0)
 			free(msg);
@@ -70,7 +64,7 @@ static void conf_error(struct conf *c, unsigned int line, const char *fmt,
 static int map_add(struct conf_reader *rd, struct conf_map **v, size_t *n,
 		   uint64_t key)
 {
-	struct conf_map *m = grow(*v, *n, sizeof(**v));
+	struct conf_map *m = array_grow(*v, *n, sizeof(**v));
 
 	if (!m) {
 		rd->oom = true;
@@ -195,7 +189,7 @@ static void conf_domain(struct conf_reader *rd, int argc, char **argv)
 		return conf_error(c, rd->line, "'domain' needs a name");
 	if (parse_domain(argv[1], name))
 		return conf_error(c, rd->line, "%s", parse_err());
-	d = grow(c->domains, c->nr_domains, sizeof(*d));
+	d = array_grow(c->domains, c->nr_domains, sizeof(*d));
 	if (!d) {
 		rd->oom = true;
 		return;
@@ -249,23 +243,6 @@ static void conf_line(struct conf_reader *rd, int argc, char **argv)
 	conf_error(rd->c, rd->line,
 		   "unknown keyword '%s' (domain, addr, user or cgroup)",
 		   argv[0]);
-}
-
-/* Words of a line up to a '#'; returns how many, or -1 if too many. */
-static int split(char *s, char **argv)
-{
-	int argc = 0;
-	char *p;
-
-	p = strchr(s, '#');
-	if (p)
-		*p = '\0';
-	for (p = strtok(s, " \t\r\n\v\f"); p; p = strtok(NULL, " \t\r\n\v\f")) {
-		if (argc == CONF_WORDS_MAX)
-			return -1;
-		argv[argc++] = p;
-	}
-	return argc;
 }
 
 static int err_cmp(const void *a, const void *b)
@@ -430,14 +407,18 @@ int conf_parse(struct conf *c, FILE *f, const struct conf_resolve *r)
 {
 	struct conf_reader rd = { .c = c, .r = r };
 	char *argv[CONF_WORDS_MAX];
-	char *buf = NULL;
+	char *buf = NULL, *p;
 	size_t size = 0;
 	int argc;
 
 	memset(c, 0, sizeof(*c));
 	while (!rd.oom && getline(&buf, &size, f) >= 0) {
 		rd.line++;
-		argc = split(buf, argv);
+		/* Unlike in a batch, a comment may start inside a word. */
+		p = strchr(buf, '#');
+		if (p)
+			*p = '\0';
+		argc = split_words(buf, argv, CONF_WORDS_MAX);
 		if (argc < 0)
 			conf_error(c, rd.line, "more than %d words on a line",
 				   CONF_WORDS_MAX);

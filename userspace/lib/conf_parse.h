@@ -1,16 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The configuration file of vaddr.conf(5): parsed, names resolved and
- * every rule checked here, without the kernel. Nothing here prints but
- * conf_print_errors().
+ * Reading vaddr.conf(5): parsed, names resolved and every rule checked
+ * here, without the kernel. Nothing here prints but conf_print_errors().
  *
  *	domain NAME [fail-closed]
  *		addr ADDR...
  *		user USER|UID|UID-UID...
  *		cgroup PATH|ID...
  */
-#ifndef VADDRCTL_CONF_H
-#define VADDRCTL_CONF_H
+#ifndef VADDRCTL_CONF_PARSE_H
+#define VADDRCTL_CONF_PARSE_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -69,20 +68,5 @@ void conf_print_errors(const struct conf *c, const char *file, FILE *out,
 		       size_t max);
 
 void conf_free(struct conf *c);
-
-/* conf_write.c: one domain of the running table, for save. */
-struct map;
-
-struct conf_out {
-	const char *name;
-	bool fail_closed;
-	const char *addr4, *addr6;	/* NULL or "": none */
-	const struct map *uids;		/* sorted by uid */
-	size_t nr_uids;
-	const struct map *cgroups;	/* sorted by id */
-	size_t nr_cgroups;
-};
-
-void conf_write_domain(FILE *f, const struct conf_out *d);
 
 #endif

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Events, decoded and printed. Text reads like the command that would make
- * the change ("user add 1003 (b1) domain bcd.example"); JSON has the same
- * keys as show -j, plus "event" and, with timestamps, "time".
+ * Events, printed. Text reads like the command that would make the change
+ * ("user add 1003 (b1) domain bcd.example"); JSON has the same keys as
+ * show -j, plus "event" and, with timestamps, "time".
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "event.h"
+#include "owner.h"
 #include "print.h"
 
 static const struct {
@@ -30,32 +31,6 @@ static const struct {
 	[VADDR_CMD_ALLOW_ADD] = { "allow_add", "allow add", VADDR_A_UID },
 	[VADDR_CMD_ALLOW_DEL] = { "allow_del", "allow del", VADDR_A_UID },
 };
-
-void event_decode(uint8_t cmd, const nl_attrs tb, struct event *e)
-{
-	memset(e, 0, sizeof(*e));
-	e->cmd = cmd;
-	if (!tb)
-		return;
-	if (tb[VADDR_A_DOMAIN])
-		e->domain = mnl_attr_get_str(tb[VADDR_A_DOMAIN]);
-	if (tb[VADDR_A_ADDR4])
-		inet_ntop(AF_INET, mnl_attr_get_payload(tb[VADDR_A_ADDR4]),
-			  e->addr4, sizeof(e->addr4));
-	if (tb[VADDR_A_ADDR6])
-		inet_ntop(AF_INET6, mnl_attr_get_payload(tb[VADDR_A_ADDR6]),
-			  e->addr6, sizeof(e->addr6));
-	if ((e->has_uid = tb[VADDR_A_UID]))
-		e->uid = mnl_attr_get_u32(tb[VADDR_A_UID]);
-	if ((e->has_cgroup = tb[VADDR_A_CGROUP_ID]))
-		e->cgroup_id = mnl_attr_get_u64(tb[VADDR_A_CGROUP_ID]);
-	if ((e->has_nr_uids = tb[VADDR_A_NR_UIDS]))
-		e->nr_uids = mnl_attr_get_u32(tb[VADDR_A_NR_UIDS]);
-	if ((e->has_nr_cgroups = tb[VADDR_A_NR_CGROUPS]))
-		e->nr_cgroups = mnl_attr_get_u32(tb[VADDR_A_NR_CGROUPS]);
-	if ((e->has_nat = tb[VADDR_A_NAT]))
-		e->nat = mnl_attr_get_u8(tb[VADDR_A_NAT]);
-}
 
 const char *event_name(uint8_t cmd, char *buf, size_t size)
 {
@@ -80,30 +55,16 @@ static void text_key(const struct event *e, int attr, const char *word)
 	print_text(" ");
 }
 
-static void print_uid(const struct event *e)
+static void event_uid(const struct event *e)
 {
-	char label[64];
-
-	if (e->user)
-		snprintf(label, sizeof(label), "%" PRIu32 " (%s)", e->uid,
-			 e->user);
-	else
-		snprintf(label, sizeof(label), "%" PRIu32, e->uid);
 	text_key(e, VADDR_A_UID, "user");
-	print_str(PRINT_TEXT, NULL, 0, label);
-	print_u64(PRINT_JSON, "uid", 0, e->uid);
-	print_str(PRINT_JSON, "user", 0, e->user);
+	print_user(e->uid, e->user, 0);
 }
 
-static void print_cgroup(const struct event *e)
+static void event_cgroup(const struct event *e)
 {
-	char id[24];
-
-	snprintf(id, sizeof(id), "%" PRIu64, e->cgroup_id);
 	text_key(e, VADDR_A_CGROUP_ID, "cgroup");
-	print_str(PRINT_TEXT, NULL, 0, e->cgroup ? e->cgroup : id);
-	print_u64(PRINT_JSON, "cgroup_id", 0, e->cgroup_id);
-	print_str(PRINT_JSON, "cgroup", 0, e->cgroup);
+	print_cgroup(e->cgroup_id, e->cgroup, 0, "cgroup_id", "cgroup");
 }
 
 /* Counts: zero ones (a new domain's) say nothing in text. */
@@ -131,9 +92,9 @@ void event_print(const struct event *e)
 	else
 		print_text("command %u", e->cmd);
 	if (e->has_uid && event_lead(e) == VADDR_A_UID)
-		print_uid(e);
+		event_uid(e);
 	if (e->has_cgroup && event_lead(e) == VADDR_A_CGROUP_ID)
-		print_cgroup(e);
+		event_cgroup(e);
 	if (e->domain) {
 		text_key(e, VADDR_A_DOMAIN, "domain");
 		print_str(PRINT_ANY, "domain", 0, e->domain);
@@ -147,9 +108,9 @@ void event_print(const struct event *e)
 		print_str(PRINT_ANY, "addr6", 0, e->addr6);
 	}
 	if (e->has_uid && event_lead(e) != VADDR_A_UID)
-		print_uid(e);
+		event_uid(e);
 	if (e->has_cgroup && event_lead(e) != VADDR_A_CGROUP_ID)
-		print_cgroup(e);
+		event_cgroup(e);
 	if (e->has_nr_uids)
 		print_count("nr_users", "users", e->nr_uids);
 	if (e->has_nr_cgroups)

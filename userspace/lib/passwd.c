@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vaddrctl.h"
+#include "passwd.h"
 
 const struct pw_db pw_system = {
 	.open = setpwent,
@@ -71,4 +71,17 @@ void users_name(struct map *v, size_t n, const struct pw_db *db)
 		if (pw)
 			v[i].name = strdup(pw->pw_name);
 	}
+}
+
+void users_resolve(struct maps *m)
+{
+	users_name(m->v, m->n, &pw_system);
+}
+
+char *user_name(uint32_t uid)
+{
+	struct map u = { .key = uid };
+
+	users_name(&u, 1, &pw_system);
+	return u.name;
 }

@@ -67,9 +67,6 @@ void nl_batch_start(nl_batch_err err, void *data);
 struct nlmsghdr *nl_batch_msg(uint8_t cmd);
 int nl_batch_end(void);
 
-/* Where an error happened, printed before it: "FILE:LINE: " or "". */
-extern const char *nl_where;
-
 bool nl_gen_differ(const struct nl_gen *a, const struct nl_gen *b);
 void nl_close(void);
 
