@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vaddrctl doctor: checks each domain's addresses the way a receiving
- * server will (findings.c judges): configured on an interface of this
+ * vaddrctl doctor: what the module found at load (can it refuse
+ * connects, did its probes miss any), then each domain's addresses the
+ * way a receiving server will check them (findings.c judges): configured on an interface of this
  * namespace (getifaddrs), PTR naming the domain (getnameinfo with
  * NI_NAMEREQD) and the domain's A/AAAA including the address (getaddrinfo).
  * Exits 1 when any finding is an error.
@@ -137,14 +138,23 @@ int cmd_doctor(int argc, char **argv)
 {
 	struct domains ds = {};
 	struct doctor doc = {};
+	struct settings s;
 	int err = 0;
 	size_t i;
 
-	if (no_more_args(argc, argv) || domains_get(&ds))
+	if (no_more_args(argc, argv) || settings_get(&s) || domains_get(&ds))
 		return -1;
 	if (getifaddrs(&doc.ifs)) {
 		domains_free(&ds);
 		return fail("cannot list the interfaces' addresses: %m");
+	}
+	if (s.module.known) {
+		doc.v = calloc(MODULE_FINDINGS, sizeof(*doc.v));
+		if (!doc.v)
+			err = fail("out of memory");
+		else
+			findings_module(&s.module, doc.v);
+		doc.n = doc.v ? MODULE_FINDINGS : 0;
 	}
 	for (i = 0; !err && i < ds.n; i++) {
 		const struct domain *d = &ds.v[i];

@@ -90,8 +90,8 @@ static void show_allow(const struct maps *m)
 }
 
 /*
- * Text: the settings, then a paragraph per domain. JSON:
- * {"settings": {...}, "domains": [{...}, ...]}.
+ * Text: the settings, what the module found at load, then a paragraph per
+ * domain. JSON: {"settings": {...}, "module": {...}, "domains": [...]}.
  */
 int cmd_show(int argc, char **argv)
 {
@@ -122,6 +122,9 @@ int cmd_show(int argc, char **argv)
 	print_open_object("settings");
 	settings_print(&s);
 	show_allow(&allow);
+	print_close_object();
+	print_open_object("module");
+	module_state_print(&s.module);
 	print_close_object();
 	print_open_array("domains");
 	for (i = 0; i < t.domains.n; i++) {

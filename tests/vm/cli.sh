@@ -36,8 +36,15 @@ echo "# unprivileged set: rc=$rc $out" >&2
 expect_eq "unprivileged set nat off fails" "$rc" 1
 expect_eq "unprivileged may read settings" "$(run_as 1003 n "$VADDRCTL" set)" "nat: on"$'\n'"isolation: off"
 
-expect_eq "show with nothing" "$(ctl show)" "nat: on"$'\n'"isolation: off"
-expect_eq "show -j with nothing" "$(ctl -j show)" '{"settings":{"nat":true,"isolation":false,"isolation_allow":[]},"domains":[]}'
+# What the module proved at load: this kernel refuses connects.
+expect_eq "show with nothing: settings and what the module found" "$(ctl show)" \
+	"nat: on"$'\n'"isolation: off"$'\n'"connect refusal: works"$'\n'"missed connects: 0"
+expect_eq "show -j with nothing" "$(ctl -j show)" '{"settings":{"nat":true,"isolation":false,"isolation_allow":[]},"module":{"connect_refusal":true,"missed_connects":0},"domains":[]}'
+out=$(ctl doctor 2>&1)
+check "doctor: connects can be refused" \
+	grep -Eq '^ok +\(module\) +- +refusal +connects can be refused on this kernel' <<<"$out"
+check "doctor: no missed connect" \
+	grep -Eq '^ok +\(module\) +- +probes +the connect probes saw every connect' <<<"$out"
 
 ctl domain add bcd.example addr 198.51.100.70 addr 2001:db8::70
 ctl domain add cde.example addr 203.0.113.5

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "findings.h"
+#include "settings.h"
 #include "print.h"
 
 bool dns_name_eq(const char *a, const char *b)
@@ -123,6 +124,35 @@ void findings_unmapped(const char *domain, struct finding *out)
 		 "no user or cgroup is mapped to it: nothing leaves from its addresses");
 	snprintf(out->hint, sizeof(out->hint), "vaddrctl user add USER domain %s",
 		 domain);
+}
+
+void findings_module(const struct module_state *m, struct finding *out)
+{
+	memset(out, 0, MODULE_FINDINGS * sizeof(*out));
+	out[0].domain = out[1].domain = "(module)";
+	out[0].check = "refusal";
+	if (m->refusal) {
+		snprintf(out[0].message, sizeof(out[0].message),
+			 "connects can be refused on this kernel: isolation and fail-closed work");
+	} else {
+		out[0].verdict = VERDICT_WARN;
+		snprintf(out[0].message, sizeof(out[0].message),
+			 "connects cannot be refused on this kernel: isolation and fail-closed cannot be turned on");
+		snprintf(out[0].hint, sizeof(out[0].hint),
+			 "the kernel log says why (dmesg | grep vaddr)");
+	}
+	out[1].check = "probes";
+	if (!m->missed) {
+		snprintf(out[1].message, sizeof(out[1].message),
+			 "the connect probes saw every connect since the module loaded");
+	} else {
+		out[1].verdict = VERDICT_WARN;
+		snprintf(out[1].message, sizeof(out[1].message),
+			 "the connect probes missed %llu connects since the module loaded: they were not auto-bound",
+			 (unsigned long long)m->missed);
+		snprintf(out[1].hint, sizeof(out[1].hint),
+			 "another kprobe ran on the same CPU: look for tracing tools (perf, bpftrace) probing connects");
+	}
 }
 
 static const char *const verdicts[] = {

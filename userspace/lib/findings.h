@@ -46,6 +46,15 @@ bool dns_name_eq(const char *a, const char *b);
 /* The findings of an address: fills out[0..ADDR_FINDINGS-1]. */
 void findings_addr(const struct addr_facts *f, struct finding *out);
 
+/*
+ * What the module found at load (lib/settings.h's module_state): whether
+ * connects can be refused, and connects its probes missed. Fills
+ * out[0..MODULE_FINDINGS-1]; the domain is "(module)".
+ */
+#define MODULE_FINDINGS	2
+struct module_state;
+void findings_module(const struct module_state *m, struct finding *out);
+
 /* A domain nothing is mapped to. */
 void findings_unmapped(const char *domain, struct finding *out);
 

@@ -67,6 +67,8 @@ static const struct nl_policy {
 	[VADDR_A_ISOLATION]	= { .type = MNL_TYPE_U8 },
 	[VADDR_A_FAIL_CLOSED]	= { .type = MNL_TYPE_U8 },
 	[VADDR_A_MATCH]		= { .type = MNL_TYPE_U8 },
+	[VADDR_A_CONNECT_REFUSAL] = { .type = MNL_TYPE_U8 },
+	[VADDR_A_MISSED]	= { .type = MNL_TYPE_U64 },
 };
 
 /* What a vaddr reply goes through before the caller's callback. */

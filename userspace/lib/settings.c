@@ -155,6 +155,11 @@ int settings_cb(const nl_attrs tb, void *data)
 	struct settings *s = data;
 	size_t i;
 
+	if (tb[VADDR_A_CONNECT_REFUSAL] && tb[VADDR_A_MISSED]) {
+		s->module.known = true;
+		s->module.refusal = mnl_attr_get_u8(tb[VADDR_A_CONNECT_REFUSAL]);
+		s->module.missed = mnl_attr_get_u64(tb[VADDR_A_MISSED]);
+	}
 	for (i = 0; i < NR_SETTINGS; i++) {
 		const struct setting *st = &settings_table[i];
 
@@ -180,6 +185,18 @@ void settings_print(const struct settings *s)
 			print_str(PRINT_ANY, st->name, 0, NULL);
 		print_text("\n");
 	}
+}
+
+void module_state_print(const struct module_state *m)
+{
+	if (!m->known)
+		return;
+	print_text("connect refusal: %s\n", m->refusal ? "works" :
+		   "unavailable on this kernel: isolation and fail-closed cannot be turned on");
+	print_on_off(PRINT_JSON, "connect_refusal", 0, m->refusal);
+	print_text("missed connects: ");
+	print_u64(PRINT_ANY, "missed_connects", 0, m->missed);
+	print_text("\n");
 }
 
 /* Help lines are indented under the setting, continuation lines too. */

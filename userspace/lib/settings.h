@@ -14,10 +14,21 @@
 
 #include "nl.h"
 
+/*
+ * What the module found when it loaded, reported with the settings: not
+ * settings, since nothing sets them.
+ */
+struct module_state {
+	bool known;			/* the module reported it */
+	bool refusal;			/* connects can be refused */
+	uint64_t missed;		/* connects its probes missed */
+};
+
 struct settings {
 	uint32_t given;			/* bit i: entry i of the table is set */
 	bool nat;
 	bool isolation;
+	struct module_state module;
 };
 
 /* The words of "vaddrctl set": SETTING VALUE..., each setting once. */
@@ -35,6 +46,13 @@ int settings_cb(const nl_attrs tb, void *data);
  * or null.
  */
 void settings_print(const struct settings *s);
+
+/*
+ * Text: "connect refusal: works|unavailable ..." and "missed connects: N".
+ * JSON: "connect_refusal": bool, "missed_connects": N. Nothing when the
+ * module did not report them.
+ */
+void module_state_print(const struct module_state *m);
 
 /* The settings and their values, for the help text. */
 void settings_help(FILE *f);

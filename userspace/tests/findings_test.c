@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "../lib/findings.h"
+#include "../lib/settings.h"
 #include "../lib/print.h"
 #include "tap.h"
 
@@ -118,9 +119,28 @@ static void test_bad(void)
 	   !out[ADDR_FINDINGS].addr, "an unmapped domain is only a warning");
 }
 
+static void test_module(void)
+{
+	struct module_state m = { .known = true, .refusal = true };
+	struct finding out[MODULE_FINDINGS];
+
+	findings_module(&m, out);
+	ok(out[0].verdict == VERDICT_OK && out[1].verdict == VERDICT_OK &&
+	   !strcmp(out[0].domain, "(module)"),
+	   "module: refusal proven, nothing missed");
+	m.refusal = false;
+	m.missed = 3;
+	findings_module(&m, out);
+	ok(out[0].verdict == VERDICT_WARN && out[1].verdict == VERDICT_WARN &&
+	   strstr(out[0].message, "cannot be turned on") &&
+	   strstr(out[1].message, "missed 3 connects"),
+	   "module: no refusal and missed connects are warnings");
+}
+
 void test_findings(void)
 {
 	test_names();
 	test_good();
 	test_bad();
+	test_module();
 }
