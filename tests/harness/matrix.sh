@@ -33,6 +33,17 @@ rows=()
 say() { echo "# matrix: $*"; }
 record() { echo "$*" | tee -a "$tap"; }
 
+# What the guests run besides the module: built once, here.
+for what in vaddrctl "-C tests/tools"; do
+	# shellcheck disable=SC2086 # make's words
+	if ! make $what >"$logs/matrix-build.log" 2>&1; then
+		record "not ok - matrix: make $what"
+		tail -n 10 "$logs/matrix-build.log" | sed 's/^/# | /'
+		echo "$(grep -c '^ok ' "$tap") passed, $(grep -c '^not ok ' "$tap") failed"
+		exit 1
+	fi
+done
+
 names=${MATRIX:-$(grep -Ev '^[[:space:]]*(#|$)' "$here/kernels.list" | awk '{ print $1 }')}
 start=$(date +%s)
 for name in $names; do
@@ -72,10 +83,12 @@ for name in $names; do
 
 	say "$name: the core tests in a VM booting $release"
 	vmdir=$repo/build/vm-matrix-$name
-	# shellcheck disable=SC2046,SC2086 # KEY=value words; one test a word
-	env $(grep -E '^(VM_KERNEL|VM_MODULES|VM_ROOTFS)=' <<<"$env") \
-		VM_RELEASE="$release" VADDR_KO="$out/vaddr.ko" VM_DIR="$vmdir" \
-		"$here/vm.sh" $tests >>"$log" 2>&1
+	# shellcheck disable=SC2086 # one test a word
+	(
+		eval "$env"
+		export VM_KERNEL VM_MODULES VM_ROOTFS VM_RELEASE=$release
+		VADDR_KO=$out/vaddr.ko VM_DIR=$vmdir "$here/vm.sh" $tests
+	) >>"$log" 2>&1
 	rc=$?
 	grep '^# vm:' "$log" | tail -n 3 | sed 's/^/# /'
 	if [ "$rc" -eq 2 ]; then

@@ -128,6 +128,30 @@ check "root of a user namespace gets EPERM on the host's table" \
 	grep -qi "not permitted\|CAP_NET_ADMIN" <<<"$out"
 expect_eq "host's table unchanged" "$(ctl -j show)" "$before"
 
+# Events name uids and cgroups: only CAP_NET_ADMIN may listen. The flag
+# that says so differs between kernels (module/compat.h).
+out=$(run_as 1003 n timeout 10 "$VADDRCTL" monitor 2>&1); rc=$?
+expect_eq "an unprivileged user cannot join the events group" \
+	"$rc $out" "1 vaddrctl: cannot listen to vaddr events: CAP_NET_ADMIN is needed"
+
+# A cgroup is named only from a cgroup namespace that can see it: root in
+# a cgroup namespace rooted at in/ maps in/sub but not out/ (below 6.1
+# vaddr looks for the id itself, module/compat.h).
+cg=/sys/fs/cgroup/vnl
+mkdir -p $cg/in/sub $cg/out
+cgadd_from_in() {
+	ip netns exec n sh -c 'echo $$ >'$cg'/in/cgroup.procs &&
+		exec unshare -C "$0" cgroup add "$1" domain bcd.example' \
+		"$VADDRCTL" "$1" 2>&1
+}
+expect_eq "a cgroup outside the sender's cgroup namespace is refused" \
+	"$(cgadd_from_in $cg/out)" "Error: no cgroup v2 directory with this id."
+out=$(cgadd_from_in $cg/in/sub); rc=$?
+expect_eq "  ... one inside it is mapped" "$rc $out" "0 "
+check "  ... and listed" grep -q "$cg/in/sub" <(ctl cgroup show)
+ctl cgroup del $cg/in/sub
+rmdir $cg/in/sub $cg/in $cg/out $cg 2>/dev/null
+
 # --- a dump far larger than one message --------------------------------------
 for uid in $(seq 100000 102999); do
 	echo "UID_ADD UID:u32:$uid DOMAIN:str:bcd.example"

@@ -175,6 +175,7 @@ struct decoded {
 	struct req r;
 };
 
+extern bool resv_strict;
 void decode(const uint8_t *p, size_t len, struct decoded *d);
 
 /* ---- answers.c: sockets, and reading what the kernel answers ---------- */

@@ -293,6 +293,35 @@ static bool probe_admin(void)
 }
 
 /*
+ * Whether the kernel's genl checks the header's reserved field: a
+ * REPLACE_ABORT with it set fails with EINVAL where it does (6.1 on),
+ * and as without it (ENOENT, or EPERM) where it does not (5.10).
+ */
+static bool probe_header_check(void)
+{
+	static struct msg m;
+	struct req r = { .cmd = VADDR_CMD_REPLACE_ABORT };
+	struct sk *s = &sks[0];
+	struct genlmsghdr *g;
+
+	m.len = 0;
+	encode(&m, &r, NLM_F_ACK, ++s->seq);
+	g = NLMSG_DATA((struct nlmsghdr *)m.b);
+	g->reserved = 1;
+	npend = 0;
+	pend_add(s->seq, true, m.b, m.len);
+	sendbuf(s, m.b, m.len);
+	drain(s);
+	if (!pend[0].answered)
+		fail("no answer to REPLACE_ABORT with a reserved field");
+	if (pend[0].err != EINVAL && pend[0].err != ENOENT &&
+	    pend[0].err != EPERM)
+		fail("REPLACE_ABORT with a reserved field: %s",
+		     ename(pend[0].err));
+	return pend[0].err == EINVAL;
+}
+
+/*
  * Leave a table worth comparing, for the final check and for whoever looks
  * at it next: a domain for each of five names, with mappings. Judged like
  * any request (a name or address still taken: EEXIST, EADDRINUSE).
@@ -387,10 +416,12 @@ int main(int argc, char **argv)
 		sk_open(&dsks[i], 8192);
 	events_open();
 	admin = probe_admin();
+	resv_strict = probe_header_check();
 	load_model();
-	printf("# fuzz: %s; start: %zu domains, %zu uids, %zu cgroups, %zu"
-	       " allowed; %d cgroups in the pool, %d own\n",
+	printf("# fuzz: %s; genl %s headers; start: %zu domains, %zu uids,"
+	       " %zu cgroups, %zu allowed; %d cgroups in the pool, %d own\n",
 	       admin ? "may change the table" : "may not change the table",
+	       resv_strict ? "checks" : "does not check",
 	       live->nd, live->nu, live->nc, nallow, ncg_pool, ncg_self);
 	fflush(stdout);
 

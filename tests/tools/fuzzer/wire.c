@@ -186,8 +186,12 @@ static bool attr_ok(const struct nlattr *a, enum pol pol)
 	return false;
 }
 
-/* resv_start_op 0: genl checks the header of every command strictly. */
-static const bool resv_strict = true;
+/*
+ * Whether genl checks the header of every command strictly (6.1+ with
+ * resv_start_op 0: reserved zero, no flags it ignores); 5.10 does not
+ * look. main.c asks the kernel (probe_header_check()).
+ */
+bool resv_strict = true;
 
 void decode(const uint8_t *p, size_t len, struct decoded *d)
 {
