@@ -17,7 +17,9 @@ given in hex), in4, in6, flag (no payload: TYPE:flag:). The command name
 may also be a number.
 Output: one line "errno=NAME msg=TEXT" per request ("errno=0" on success).
 
-A request may start with the word @fail=N (kernels with fault injection):
+A request may start with the word @dump: it is sent as a dump
+(NLM_F_DUMP), and its line says errno=0 once the dump is done. It may
+(then) start with the word @fail=N (kernels with fault injection):
 the Nth allocation the kernel attempts for it fails (/proc/thread-self/
 fail-nth), and its line ends with " injected=yes", or " injected=no" when
 the request made fewer than N allocations. A request whose own message or
@@ -35,7 +37,8 @@ import sys
 
 NETLINK_GENERIC = 16
 NETLINK_EXT_ACK = 11
-NLM_F_REQUEST, NLM_F_ACK = 1, 4
+NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 1, 4, 0x300
+NLMSG_DONE = 3
 NLMSG_ERROR = 2
 GENL_ID_CTRL = 16
 CTRL_CMD_GETFAMILY = 3
@@ -82,11 +85,11 @@ def encode(kind, value):
     raise SystemExit("unknown attribute kind '%s'" % kind)
 
 
-def request(sock, family, cmd, payload, seq, arm=None):
+def request(sock, family, cmd, payload, seq, arm=None, flags=0):
     genl = struct.pack("=BBH", cmd, 1, 0)
     msg = genl + payload
     hdr = struct.pack("=IHHII", 16 + len(msg), family,
-                      NLM_F_REQUEST | NLM_F_ACK, seq, 0)
+                      NLM_F_REQUEST | NLM_F_ACK | flags, seq, 0)
     data = hdr + msg
     if arm:
         arm()
@@ -98,6 +101,8 @@ def request(sock, family, cmd, payload, seq, arm=None):
             length, mtype, _, rseq, _ = struct.unpack_from("=IHHII", data, off)
             if mtype == NLMSG_ERROR and rseq == seq:
                 return parse_error(data[off:off + length])
+            if mtype == NLMSG_DONE and rseq == seq:
+                return 0, ""
             off += (length + 3) & ~3
 
 
@@ -157,7 +162,10 @@ def main(argv):
     sock.setsockopt(270, NETLINK_EXT_ACK, 1)
     family = family_id(sock)
     for seq, words in enumerate(requests, start=2):
-        nth = 0
+        nth, flags = 0, 0
+        if words[0] == "@dump":
+            flags = NLM_F_DUMP
+            words.pop(0)
         if words[0].startswith("@fail="):
             nth = int(words.pop(0)[len("@fail="):])
         cmd, payload = build(words, cmds, attrs)
@@ -174,7 +182,8 @@ def main(argv):
             os.close(fd)
             suffix = " injected=%s" % ("no" if left else "yes")
         else:
-            err, text = request(sock, family, cmd, payload, seq)
+            err, text = request(sock, family, cmd, payload, seq,
+                                flags=flags)
             suffix = ""
         print("errno=%s msg=%s%s" % (errno.errorcode.get(err, err) if err else 0,
                                      text, suffix), flush=True)

@@ -490,7 +490,7 @@ expect_eq "allow with a u64 uid" "${got[8]:-}" \
 expect_eq "disallow a uid not allowed" "${got[9]:-}" \
 	"errno=ENOENT msg=uid is not allowed"
 printf '%s\n' "SETTINGS_SET ISOLATION:hex:00" "ALLOW_ADD UID:u32:1003" \
-	"DOMAIN_SET DOMAIN:str:efg.example FAIL_CLOSED:hex:00" "ALLOW_GET" \
+	"DOMAIN_SET DOMAIN:str:efg.example FAIL_CLOSED:hex:00" "@dump ALLOW_GET" \
 	>/tmp/iso-req
 mapfile -t got < <(run_as 1003 h python3 "$VADDR_ROOT/tests/tools/nlraw.py" - </tmp/iso-req)
 expect_eq "unprivileged: isolation, allow, fail-closed, allow list refused" \

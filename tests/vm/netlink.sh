@@ -130,7 +130,7 @@ expect_eq "host's table unchanged" "$(ctl -j show)" "$before"
 
 # Events name uids and cgroups: only CAP_NET_ADMIN may listen. The flag
 # that says so differs between kernels (module/compat.h).
-out=$(run_as 1003 n timeout 10 "$VADDRCTL" monitor 2>&1); rc=$?
+out=$("$NSEXEC" -n n -u 1003 -- timeout 10 "$VADDRCTL" monitor 2>&1); rc=$?
 expect_eq "an unprivileged user cannot join the events group" \
 	"$rc $out" "1 vaddrctl: cannot listen to vaddr events: CAP_NET_ADMIN is needed"
 
@@ -140,9 +140,8 @@ expect_eq "an unprivileged user cannot join the events group" \
 cg=/sys/fs/cgroup/vnl
 mkdir -p $cg/in/sub $cg/out
 cgadd_from_in() {
-	ip netns exec n sh -c 'echo $$ >'$cg'/in/cgroup.procs &&
-		exec unshare -C "$0" cgroup add "$1" domain bcd.example' \
-		"$VADDRCTL" "$1" 2>&1
+	"$NSEXEC" -n n -c $cg/in -- unshare -C \
+		"$VADDRCTL" cgroup add "$1" domain bcd.example 2>&1
 }
 expect_eq "a cgroup outside the sender's cgroup namespace is refused" \
 	"$(cgadd_from_in $cg/out)" "Error: no cgroup v2 directory with this id."
