@@ -89,12 +89,32 @@ veth_pair() {
 	ip -n "$3" link set "$4" up
 }
 
-# addr_add NS IF ADDR/LEN: IPv6 addresses skip DAD so they work at once.
+# addr_add NS IF ADDR/LEN [OPTION...]: IPv6 addresses skip DAD so they
+# work at once; OPTIONs are ip's (preferred_lft 0: deprecated, so that the
+# kernel never picks the address by itself, though binding to it works).
 addr_add() {
-	case $3 in
-	*:*) ip -n "$1" addr add "$3" dev "$2" nodad ;;
-	*) ip -n "$1" addr add "$3" dev "$2" ;;
+	local ns=$1 dev=$2 addr=$3
+	shift 3
+	case $addr in
+	*:*) ip -n "$ns" addr add "$addr" dev "$dev" nodad "$@" ;;
+	*) ip -n "$ns" addr add "$addr" dev "$dev" "$@" ;;
 	esac
+}
+
+# topo_host_remote HOST_ADDR... [-- REMOTE_ADDR...]: the two namespaces
+# most tests start from, h ("host") and r ("remote"), joined by the veth
+# pair h0 -- r0, with the addresses (ADDR/LEN) before -- on h0 and those
+# after it on r0.
+topo_host_remote() {
+	local ns=h a
+	netns_add h && netns_add r && veth_pair h h0 r r0 || return 1
+	for a in "$@"; do
+		if [ "$a" = -- ]; then
+			ns=r
+			continue
+		fi
+		addr_add "$ns" "${ns}0" "$a" || return 1
+	done
 }
 
 # run_as UID NS CMD...: CMD as uid=gid=UID, no supplementary groups, in NS
@@ -169,6 +189,18 @@ module_load() {
 
 module_unload() {
 	rmmod vaddr && _module_loaded=
+}
+
+# ctl ARGS...: vaddrctl in namespace $CTL_NS (h unless the test says).
+CTL_NS=h
+ctl() {
+	"$VADDRCTL" -n "$CTL_NS" "$@"
+}
+
+# counter DOMAIN NAME: one of DOMAIN's counters in `vaddrctl -j stats`.
+counter() {
+	ctl -j stats | jq -r --arg d "$1" --arg c "$2" \
+		'.[] | select(.domain == $d) | .[$c]'
 }
 
 # passwd_add NAME UID: a user for this test only. /etc/passwd (the guest's

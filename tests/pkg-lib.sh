@@ -9,12 +9,7 @@ PKG_H4=198.51.100.1 PKG_R4=198.51.100.2 PKG_BCD4=198.51.100.70
 # pkg_topology: ns h (host address and bcd.example's) and ns r (a peer);
 # user b1 (uid 1001), the example configuration's bcd.example user.
 pkg_topology() {
-	netns_add h
-	netns_add r
-	veth_pair h h0 r r0
-	addr_add h h0 $PKG_H4/24
-	addr_add h h0 $PKG_BCD4/32
-	addr_add r r0 $PKG_R4/24
+	topo_host_remote $PKG_H4/24 $PKG_BCD4/32 -- $PKG_R4/24
 	passwd_add b1 1001
 }
 

@@ -25,34 +25,21 @@ O4=203.0.113.1 OR4=203.0.113.2 OBCD4=203.0.113.70
 CG=/sys/fs/cgroup/vaddr-t
 
 setup() {
-	netns_add h
-	netns_add r
-	netns_add o
-	veth_pair h h0 r r0
-	veth_pair o o0 r r1
-	nsrun h ip addr add $H4/24 dev h0
-	nsrun h ip addr add $BCD4/32 dev h0
-	nsrun h ip addr add $CDE4/32 dev h0
-	nsrun h ip addr add $H6/64 dev h0 nodad
+	topo_host_remote $H4/24 $BCD4/32 $CDE4/32 $H6/64 -- $R4/24 $R6/64 ||
+		return 1
 	# Deprecated, so the kernel never picks it on its own: binding still works.
-	nsrun h ip addr add $BCD6/128 dev h0 nodad preferred_lft 0
-	nsrun r ip addr add $R4/24 dev r0
-	nsrun r ip addr add $R6/64 dev r0 nodad
-	nsrun r ip addr add $OR4/24 dev r1
-	nsrun o ip addr add $O4/24 dev o0
-	nsrun o ip addr add $OBCD4/32 dev o0
-	nsrun h sysctl -qw net.ipv4.ping_group_range="0 2147483647"
-	nsrun r sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+	addr_add h h0 $BCD6/128 preferred_lft 0
+	netns_add o
+	veth_pair o o0 r r1
+	addr_add r r1 $OR4/24
+	addr_add o o0 $O4/24
+	addr_add o o0 $OBCD4/32
 	mkdir -p $CG/bcd/child $CG/plain
 }
 
 cleanup_cgroups() {
 	rmdir $CG/bcd/child $CG/bcd $CG/plain $CG 2>/dev/null
 	return 0
-}
-
-ctl() {
-	"$VADDRCTL" -n h "$@"
 }
 
 # Wait until FILE has a "ready" line (a receiving peer is listening).
@@ -117,12 +104,6 @@ ping_seen() {
 	rm -f "$out"
 }
 
-# stat DOMAIN COUNTER: one counter from `vaddrctl -j stats`.
-stat() {
-	ctl -j stats | jq -r --arg d "$1" --arg c "$2" \
-		'.[] | select(.domain == $d) | .[$c]'
-}
-
 setup
 trap 'cleanup_cgroups; cleanup' EXIT
 module_load
@@ -177,14 +158,14 @@ expect_eq "loopback destination untouched" \
 wait
 expect_eq "IPv4-only domain, IPv6 connect leaves from the host" \
 	"$(tcp_seen h 1002 $R6)" "$H6 $H6"
-expect_eq "  ... counted as no address" "$(stat cde.example skip_no_addr)" 1
+expect_eq "  ... counted as no address" "$(counter cde.example skip_no_addr)" 1
 expect_eq "  ... and the IPv4 connect of that domain is bound" \
 	"$(tcp_seen h 1002 $R4)" "$CDE4 $CDE4"
 
 nsrun h ip addr del $BCD4/32 dev h0
 expect_eq "address removed from the host: connect still works, from host" \
 	"$(tcp_seen h 1001 $R4)" "$H4 $H4"
-expect_eq "  ... counted as address gone" "$(stat bcd.example skip_addr_gone)" 1
+expect_eq "  ... counted as address gone" "$(counter bcd.example skip_addr_gone)" 1
 nsrun h ip addr add $BCD4/32 dev h0
 expect_eq "address back: bound again" "$(tcp_seen h 1001 $R4)" "$BCD4 $BCD4"
 
@@ -279,11 +260,11 @@ for i in 1 2; do tcp_seen h 1001 $R6 >/dev/null; done
 udp_seen h 1001 $R4 --connect >/dev/null
 tcp_seen h 1001 $R4 --bind $H4 >/dev/null
 expect_eq "bound4 counter equals the v4 connects" \
-	"$(stat bcd.example bound4)" 4
+	"$(counter bcd.example bound4)" 4
 expect_eq "bound6 counter equals the v6 connects" \
-	"$(stat bcd.example bound6)" 2
+	"$(counter bcd.example bound6)" 2
 expect_eq "skip_bound counter equals the bound connect" \
-	"$(stat bcd.example skip_bound)" 1
+	"$(counter bcd.example skip_bound)" 1
 
 # --- unload under load --------------------------------------------------
 # The listener outlives the 200 connects, which take more than a minute

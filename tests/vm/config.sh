@@ -27,20 +27,8 @@ NLRAW=$VADDR_ROOT/tests/tools/nlraw.py
 T=$(mktemp -d)
 chmod 755 "$T"	# the connect loop runs as uid 1001
 
-netns_add h
-netns_add r
-veth_pair h h0 r r0
-nsrun h ip addr add $H4/24 dev h0
-nsrun h ip addr add $BCD4/32 dev h0
-nsrun h ip addr add $CDE4/32 dev h0
-nsrun r ip addr add $R4/24 dev r0
-addr_add h h0 $H6/64
-addr_add r r0 $R6/64
+topo_host_remote $H4/24 $BCD4/32 $CDE4/32 $H6/64 -- $R4/24 $R6/64
 module_load
-
-ctl() {
-	"$VADDRCTL" -n h "$@"
-}
 
 cleanup_config() {
 	rmdir "$CG"/*/ "$CG" 2>/dev/null

@@ -28,28 +28,10 @@ R6=2001:db8::2 BCD4=198.51.100.70 BCD6=2001:db8::70 CDE4=198.51.100.80
 EPERM="Operation not permitted"
 EADDRNOTAVAIL="Cannot assign requested address"
 
-netns_add h
-netns_add r
-veth_pair h h0 r r0
-addr_add h h0 $H4/24
-addr_add h h0 $BCD4/32
-addr_add h h0 $CDE4/32
-addr_add h h0 $H6/64
+topo_host_remote $H4/24 $BCD4/32 $CDE4/32 $H6/64 -- $R4/24 $R4B/32 $R6/64
 # Deprecated, so the kernel never picks it on its own: binding still works.
-nsrun h ip addr add $BCD6/128 dev h0 nodad preferred_lft 0
-addr_add r r0 $R4/24
-addr_add r r0 $R4B/32
-addr_add r r0 $R6/64
+addr_add h h0 $BCD6/128 preferred_lft 0
 module_load
-
-ctl() {
-	"$VADDRCTL" -n h "$@"
-}
-
-stat() {
-	ctl -j stats | jq -r --arg d "$1" --arg c "$2" \
-		'.[] | select(.domain == $d) | .[$c]'
-}
 
 # attempt UID ARGS...: peer ARGS as UID in h; "ok" and its first line of
 # output, or its error without the "peer: " prefix.
@@ -171,9 +153,9 @@ expect_eq "raw v6 socket from a virtual address, refused" \
 	"$(raw_try $R6 $BCD6)" "send: $EPERM | "
 iso=$((iso + 1))
 expect_eq "every refusal counted on the address's domain" \
-	"$(stat bcd.example isolated)" $iso
+	"$(counter bcd.example isolated)" $iso
 expect_eq "  ... and none on the refused socket's domain" \
-	"$(stat cde.example isolated)" 0
+	"$(counter cde.example isolated)" 0
 
 expect_eq "the domain's own socket, bound to its address: works" \
 	"$(tcp_try 1001 $R4 --bind $BCD4)" "ok $BCD4 | $BCD4"
@@ -300,7 +282,7 @@ iso=$((iso + 1))
 nsrun h ip route del $R4B/32 dev h0 src $BCD4
 
 expect_eq "isolated counter equals the refusals" \
-	"$(stat bcd.example isolated)" $iso
+	"$(counter bcd.example isolated)" $iso
 
 # --- the log line, rate-limited -----------------------------------------------
 check "the log names the uid, the address and its domain" \
@@ -317,7 +299,7 @@ iso=$((iso + 50))
 lines=$(($(logged "isolation: refused") - before))
 echo "# 50 refusals logged $lines lines" >&2
 check "  ... logged, at most 10 lines" test "$lines" -ge 1 -a "$lines" -le 10
-expect_eq "  ... all counted" "$(stat bcd.example isolated)" $iso
+expect_eq "  ... all counted" "$(counter bcd.example isolated)" $iso
 
 check "set isolation off" ctl set isolation off
 expect_eq "off again: another domain's bound address works" \
@@ -439,7 +421,7 @@ expect_eq "fail-closed: address not on the host: connect fails" \
 fc=$((fc + 1))
 nsrun h ip addr add $CDE4/32 dev h0
 expect_eq "fail-closed counter equals the refusals" \
-	"$(stat cde.example fail_closed)" $fc
+	"$(counter cde.example fail_closed)" $fc
 check "fail-closed refusals are logged" \
 	sh -c "dmesg | grep -q 'vaddr: fail-closed: refused uid 1002 of cde.example'"
 check "domain set cde.example fail-closed off" \

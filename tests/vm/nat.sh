@@ -19,29 +19,9 @@ source "$(dirname "$0")/../lib.sh"
 H4=198.51.100.1 H6=2001:db8::1 R4=198.51.100.2 R6=2001:db8::2
 BCD4=198.51.100.70 BCD6=2001:db8::70
 
-netns_add h
-netns_add r
-veth_pair h h0 r r0
-addr_add h h0 $H4/24
-addr_add h h0 $BCD4/32
-addr_add h h0 $H6/64
-nsrun h ip addr add $BCD6/128 dev h0 nodad preferred_lft 0
-addr_add r r0 $R4/24
-addr_add r r0 $R6/64
+topo_host_remote $H4/24 $BCD4/32 $H6/64 -- $R4/24 $R6/64
+addr_add h h0 $BCD6/128 preferred_lft 0
 module_load
-
-ctl() {
-	"$VADDRCTL" -n h "$@"
-}
-
-stat() {
-	ctl -j stats | jq -r --arg d "$1" --arg c "$2" \
-		'.[] | select(.domain == $d) | .[$c]'
-}
-
-conntrack_count() {
-	ip netns exec h cat /proc/sys/net/netfilter/nf_conntrack_count
-}
 
 port=6000
 
@@ -137,7 +117,7 @@ check "  ... and its reply came back" grep -qx reply "$early"
 rm -f "$fifo" "$early" "$out"
 
 expect_eq "flows rewritten are counted" \
-	"$(stat bcd.example nat4) $(stat bcd.example nat6)" "6 4"
+	"$(counter bcd.example nat4) $(counter bcd.example nat6)" "6 4"
 
 # --- never rewritten -------------------------------------------------------
 expect_eq "unmapped uid" "$(udp_seen h 1003 $R4)" "reply $H4"

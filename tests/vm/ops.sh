@@ -29,15 +29,8 @@ CG=/sys/fs/cgroup/vaddr-ops
 EXEC_CG=/sys/fs/cgroup/vaddr
 
 setup() {
-	netns_add h
-	netns_add r
-	veth_pair h h0 r r0
-	nsrun h ip addr add $H4/24 dev h0
-	nsrun h ip addr add $BCD4/32 dev h0
-	nsrun h ip addr add $CDE4/32 dev h0
-	nsrun h ip addr add $PTR4/32 dev h0
-	addr_add h h0 $BCD6/128
-	nsrun r ip addr add $R4/24 dev r0
+	topo_host_remote $H4/24 $BCD4/32 $CDE4/32 $PTR4/32 $BCD6/128 -- $R4/24 ||
+		return 1
 	mkdir -p $CG/cde/child $CG/plain /etc/netns/h
 	cat >/etc/netns/h/hosts <<-EOF
 		127.0.0.1 localhost
@@ -66,10 +59,6 @@ cleanup_ops() {
 	rmdir $EXEC_CG $CG 2>/dev/null
 	rm -rf /etc/netns/h
 	return 0
-}
-
-ctl() {
-	"$VADDRCTL" -n h "$@"
 }
 
 port=6000

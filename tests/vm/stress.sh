@@ -340,13 +340,7 @@ storms() {
 }
 
 setup() {
-	netns_add h
-	netns_add r
-	veth_pair h h0 r r0
-	addr_add h h0 $H4/24
-	addr_add h h0 $H6/64
-	addr_add r r0 $R4/24
-	addr_add r r0 $R6/64
+	topo_host_remote $H4/24 $H6/64 -- $R4/24 $R6/64 || return 1
 	addr_logged add $FIX4
 	addr_logged add $FIX6
 	mkdir -p $CG/a $CG/b/deep $CGF/e
