@@ -203,6 +203,92 @@ counter() {
 		'.[] | select(.domain == $d) | .[$c]'
 }
 
+# --- what the remote side saw ------------------------------------------
+# Listeners run in ns r, each on a port of its own: port + 1. A helper
+# called in a $(...) does not move port for the next one, which then
+# reuses it (the listener before has exited); a test moves it by hand
+# where a port must be new.
+port=5000
+
+# tcp_seen NS UID DST [peer options]: a connect from NS as UID to a fresh
+# listener in ns r; prints the client's local address (connect-failed if
+# it failed) and the address the remote accepted.
+tcp_seen() {
+	local ns=$1 uid=$2 dst=$3 out src lpid
+	shift 3
+	port=$((port + 1))
+	out=$(mktemp)
+	bg_start "$out" ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1
+	lpid=$!
+	src=$(run_as "$uid" "$ns" "$PEER" tcp-connect "$dst" $port "$@") ||
+		src=connect-failed
+	wait $lpid
+	echo "$src $(grep -vx ready "$out" | head -n 1)"
+	rm -f "$out"
+}
+
+# udp_seen NS UID DST [peer options]: one datagram from NS as UID to a
+# fresh echo server in ns r, and its echo; prints the local address after
+# the send (0.0.0.0 or :: for an unconnected socket), "reply" if the echo
+# came back (send-failed if nothing went), and the source the remote saw.
+udp_seen() {
+	local ns=$1 uid=$2 dst=$3 out res lpid
+	shift 3
+	port=$((port + 1))
+	out=$(mktemp)
+	bg_start "$out" ip netns exec r timeout 10 "$PEER" udp-echo :: $port 1
+	lpid=$!
+	res=$(run_as "$uid" "$ns" "$PEER" udp-send "$dst" $port "$@" | xargs)
+	wait $lpid
+	echo "${res:-send-failed} $(grep -vx ready "$out" | head -n 1)"
+	rm -f "$out"
+}
+
+# attempt UID ARGS...: peer ARGS as UID in ns h; "ok" and its first line of
+# output, or its error without the "peer: " prefix.
+attempt() {
+	local uid=$1 out
+	shift
+	if out=$(run_as "$uid" h "$PEER" "$@" 2>&1); then
+		echo "ok $(grep -v '^#' <<<"$out" | head -n 1)"
+	else
+		sed -n 's/^peer: //p' <<<"$out" | head -n 1
+	fi
+}
+
+# tcp_try UID DST [peer options]: "RESULT | first address the remote
+# accepted", RESULT what attempt says of a tcp-connect from h. A refused
+# attempt is followed by a control connect of unmapped uid 1003 from the
+# host address (to $CTL_DST when set), which the remote must then see
+# first: the refused one never reached it.
+tcp_try() {
+	_try tcp-listen tcp-connect "$@"
+}
+
+# udp_try UID DST [peer options]: the same with one datagram: "RESULT |
+# first source the remote saw" (an unconnected socket's own address is
+# 0.0.0.0 or ::, the remote's is the truth).
+udp_try() {
+	_try udp-echo udp-send "$@"
+}
+
+# _try LISTEN SEND UID DST [peer options]: tcp_try and udp_try.
+_try() {
+	local listen=$1 send=$2 uid=$3 dst=$4 out res lpid
+	shift 4
+	port=$((port + 1))
+	out=$(mktemp)
+	bg_start "$out" ip netns exec r timeout 10 "$PEER" "$listen" :: $port 1
+	lpid=$!
+	res=$(attempt "$uid" "$send" "$dst" $port "$@")
+	[[ $res == ok* ]] ||
+		run_as 1003 h "$PEER" "$send" "${CTL_DST:-$dst}" $port \
+			>/dev/null 2>&1
+	wait $lpid
+	echo "$res | $(grep -vx ready "$out" | head -n 1)"
+	rm -f "$out"
+}
+
 # passwd_add NAME UID: a user for this test only. /etc/passwd (the guest's
 # tmpfs overlay) is restored when the script exits, so that no test sees
 # another's users.

@@ -53,41 +53,6 @@ wait_ready() {
 	return 1
 }
 
-port=5000
-
-# tcp_seen NS UID DST [peer options]: connect from NS as UID; prints the
-# client's local address and the address the remote accepted.
-tcp_seen() {
-	local ns=$1 uid=$2 dst=$3 out local lpid
-	shift 3
-	port=$((port + 1))
-	out=$(mktemp)
-	ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1 >"$out" &
-	lpid=$!
-	wait_ready "$out"
-	local=$(run_as "$uid" "$ns" "$PEER" tcp-connect "$dst" $port "$@") ||
-		local=connect-failed
-	wait $lpid
-	echo "$local $(grep -vx ready "$out" | head -n 1)"
-	rm -f "$out"
-}
-
-# udp_seen NS UID DST [peer options]: one datagram and its echo; prints the
-# local address, "reply" if the echo came back, and the source the remote saw.
-udp_seen() {
-	local ns=$1 uid=$2 dst=$3 out res lpid
-	shift 3
-	port=$((port + 1))
-	out=$(mktemp)
-	ip netns exec r timeout 10 "$PEER" udp-echo :: $port 1 >"$out" &
-	lpid=$!
-	wait_ready "$out"
-	res=$(run_as "$uid" "$ns" "$PEER" udp-send "$dst" $port "$@" | xargs)
-	wait $lpid
-	echo "${res:-send-failed} $(grep -vx ready "$out" | head -n 1)"
-	rm -f "$out"
-}
-
 # ping_seen UID DST [peer options]: an ICMP datagram socket echo; prints the
 # local address, "reply", and the source of the request the remote saw.
 ping_seen() {
@@ -208,16 +173,16 @@ expect_eq "udp v6: failed connect takes the address back" \
 ctl cgroup add $CG/bcd domain bcd.example
 # in_cgroup DIR UID DST: tcp_seen from a process started in cgroup DIR.
 in_cgroup() {
-	local dir=$1 uid=$2 dst=$3 out local lpid
+	local dir=$1 uid=$2 dst=$3 out src lpid
 	port=$((port + 1))
 	out=$(mktemp)
 	ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1 >"$out" &
 	lpid=$!
 	wait_ready "$out"
-	local=$("$NSEXEC" -c "$dir" -n h -u "$uid" -- \
-		"$PEER" tcp-connect "$dst" $port) || local=connect-failed
+	src=$("$NSEXEC" -c "$dir" -n h -u "$uid" -- \
+		"$PEER" tcp-connect "$dst" $port) || src=connect-failed
 	wait $lpid
-	echo "$local $(grep -vx ready "$out" | head -n 1)"
+	echo "$src $(grep -vx ready "$out" | head -n 1)"
 	rm -f "$out"
 }
 expect_eq "cgroup: unmapped uid in a mapped cgroup" \

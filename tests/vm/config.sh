@@ -374,51 +374,27 @@ ctl flush
 # fail-closed, its IPv6 traffic must fail with EADDRNOTAVAIL and reach no
 # one; loaded without, it leaves from the host address. Each refused try
 # is followed by one of unmapped uid 1003, which the remote must see first.
+# shellcheck disable=SC2034 # read by tcp_try and udp_try (lib.sh)
 port=7100
-attempt() {	# UID ARGS...: "ok FIRST LINE" or peer's error
-	local uid=$1 out
-	shift
-	if out=$(run_as "$uid" h "$PEER" "$@" 2>&1); then
-		echo "ok $(grep -v '^#' <<<"$out" | head -n 1)"
-	else
-		sed -n 's/^peer: //p' <<<"$out" | head -n 1
-	fi
-}
-# try tcp|udp UID DST [opts]: "RESULT | first source the remote saw" (an
-# unconnected udp socket's own address is ::; the remote's is the truth).
-try() {
-	local proto=$1 uid=$2 dst=$3 out res listen=tcp-listen send=tcp-connect
-	shift 3
-	[ "$proto" = udp ] && listen=udp-echo send=udp-send
-	port=$((port + 1))
-	out=$(mktemp)
-	bg_start "$out" ip netns exec r timeout 10 "$PEER" $listen :: $port 1
-	res=$(attempt "$uid" $send "$dst" $port "$@")
-	[[ $res == ok* ]] ||
-		run_as 1003 h "$PEER" $send "$dst" $port >/dev/null 2>&1
-	wait
-	echo "$res | $(grep -vx ready "$out" | head -n 1)"
-	rm -f "$out"
-}
 printf 'domain cde.example\n\taddr %s\n\tuser 1002\n' $CDE4 >"$T/open.conf"
 printf 'domain cde.example fail-closed\n\taddr %s\n\tuser 1002\n' $CDE4 >"$T/closed.conf"
 check "load a domain without fail-closed" ctl load "$T/open.conf"
 expect_eq "not fail-closed: udp v6 leaves from the host address" \
-	"$(try udp 1002 $R6)" "ok :: | $H6"
+	"$(udp_try 1002 $R6)" "ok :: | $H6"
 check "load it fail-closed" ctl load "$T/closed.conf"
 expect_eq "loaded fail-closed: show -j has it" \
 	"$(ctl -j show | jq -c '[.domains[] | .fail_closed]')" '[true]'
 expect_eq "loaded fail-closed: udp v6 sendto fails" \
-	"$(try udp 1002 $R6)" "send: $EADDRNOTAVAIL | $H6"
+	"$(udp_try 1002 $R6)" "send: $EADDRNOTAVAIL | $H6"
 expect_eq "loaded fail-closed: tcp v6 connect fails" \
-	"$(try tcp 1002 $R6)" "connect: $EADDRNOTAVAIL | $H6"
+	"$(tcp_try 1002 $R6)" "connect: $EADDRNOTAVAIL | $H6"
 expect_eq "loaded fail-closed: its own address works" \
-	"$(try tcp 1002 $R4)" "ok $CDE4 | $CDE4"
+	"$(tcp_try 1002 $R4)" "ok $CDE4 | $CDE4"
 expect_eq "loaded fail-closed: refusals counted" \
 	"$(ctl -j stats | jq '.[0].fail_closed')" 2
 check "load it without fail-closed again" ctl load "$T/open.conf"
 expect_eq "open again: udp v6 leaves from the host address" \
-	"$(try udp 1002 $R6)" "ok :: | $H6"
+	"$(udp_try 1002 $R6)" "ok :: | $H6"
 ctl flush
 
 # --- -b batch files -----------------------------------------------------

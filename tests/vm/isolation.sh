@@ -33,51 +33,7 @@ topo_host_remote $H4/24 $BCD4/32 $CDE4/32 $H6/64 -- $R4/24 $R4B/32 $R6/64
 addr_add h h0 $BCD6/128 preferred_lft 0
 module_load
 
-# attempt UID ARGS...: peer ARGS as UID in h; "ok" and its first line of
-# output, or its error without the "peer: " prefix.
-attempt() {
-	local uid=$1 out
-	shift
-	if out=$(run_as "$uid" h "$PEER" "$@" 2>&1); then
-		echo "ok $(grep -v '^#' <<<"$out" | head -n 1)"
-	else
-		sed -n 's/^peer: //p' <<<"$out" | head -n 1
-	fi
-}
-
 port=7000
-
-# tcp_try UID DST [opts]: "RESULT | first address the remote accepted".
-# The control connect goes to $CTL_DST when set.
-tcp_try() {
-	local uid=$1 dst=$2 out res
-	shift 2
-	port=$((port + 1))
-	out=$(mktemp)
-	bg_start "$out" ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1
-	res=$(attempt "$uid" tcp-connect "$dst" $port "$@")
-	[[ $res == ok* ]] ||
-		run_as 1003 h "$PEER" tcp-connect "${CTL_DST:-$dst}" $port \
-			>/dev/null 2>&1
-	wait
-	echo "$res | $(grep -vx ready "$out" | head -n 1)"
-	rm -f "$out"
-}
-
-# udp_try UID DST [opts]: "RESULT | first source the remote saw".
-udp_try() {
-	local uid=$1 dst=$2 out res
-	shift 2
-	port=$((port + 1))
-	out=$(mktemp)
-	bg_start "$out" ip netns exec r timeout 10 "$PEER" udp-echo :: $port 1
-	res=$(attempt "$uid" udp-send "$dst" $port "$@")
-	[[ $res == ok* ]] ||
-		run_as 1003 h "$PEER" udp-send "$dst" $port >/dev/null 2>&1
-	wait
-	echo "$res | $(grep -vx ready "$out" | head -n 1)"
-	rm -f "$out"
-}
 
 # raw_try DST SRC: root pings DST from a raw socket bound to SRC;
 # "RESULT | the sources of echo requests the remote saw within 2 s".
