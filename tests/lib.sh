@@ -6,11 +6,20 @@
 #
 # Env from guest-init.sh: VADDR_ROOT, VADDR_KO, VADDRCTL, PEER, NSEXEC.
 # Addresses: 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32 only.
+#
+# After the checks: namespaces and users (netns_add, nsrun, veth_pair,
+# addr_add, topo_host_remote, run_as, passwd_add); waiting (wait_for, and
+# wait_listen and bg_start built on it); the kernel log (kmsg_mark,
+# kmsg_clean); the module (module_load, ctl, counter); what the remote
+# side saw (tcp_seen, udp_seen, attempt, tcp_try, udp_try).
 
 set -u
 
 _netns=()
 _module_loaded=
+# The script's stdout, where wait_for says "not ok" even when it runs in a
+# helper whose output a $(...) takes.
+exec {_stdout}>&1
 
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; }
@@ -126,30 +135,67 @@ run_as() {
 	"$NSEXEC" -n "$ns" -u "$uid" -- "$@"
 }
 
-# wait_listen NS tcp|udp PORT: wait until something listens on PORT in NS.
-wait_listen() {
-	local ns=$1 flag=-t _
-	[ "$2" = udp ] && flag=-u
-	for _ in $(seq 50); do
-		ip netns exec "$ns" ss -Hln "$flag" "sport = :$3" | grep -q . && return 0
+# wait_for DESC SECONDS CMD...: run CMD every 0.1 s until it succeeds, for
+# at most SECONDS (whole seconds). On timeout: "not ok - DESC" on the
+# script's stdout (from inside a $(...) too), what was waited for and what
+# CMD said the last time, and status 1. Quiet when CMD succeeds: a wait is
+# no check of its own, the checks after it are.
+wait_for() {
+	local desc=$1 secs=$2 out rc end
+	shift 2
+	end=$((${EPOCHREALTIME/./} + secs * 1000000))
+	while :; do
+		rc=0
+		out=$("$@" 2>&1) || rc=$?
+		[ "$rc" -ne 0 ] || return 0
+		[ "${EPOCHREALTIME/./}" -lt "$end" ] || break
 		sleep 0.1
 	done
-	diag "nothing listens on $2 port $3 in $ns after 5 s"
+	not_ok "$desc" >&"$_stdout"
+	diag "waited $secs s for: $*"
+	diag "its last status: $rc, its last output:"
+	printf '%s\n' "${out:-(none)}" | tail -n 10 | sed 's/^/# | /' >&2
 	return 1
 }
 
-# bg_start FILE CMD...: CMD in the background, stdout to FILE; waits for
-# its "ready" line (peer prints one) for up to 5 s.
+# lines_over FILE N: FILE has more than N lines (for wait_for).
+lines_over() {
+	local n
+	n=$(grep -c '' "$1" 2>/dev/null)
+	echo "$1: ${n:-0} lines"
+	[ "${n:-0}" -gt "$2" ]
+}
+
+# wait_listen NS tcp|udp PORT: wait up to 20 s until something listens on
+# PORT in NS.
+wait_listen() {
+	local flag=-t
+	[ "$2" = udp ] && flag=-u
+	wait_for "something listens on $2 port $3 in $1" 20 \
+		_listening "$1" "$flag" "$3"
+}
+
+# _listening NS -t|-u PORT: ss finds a listener (through nsexec: an
+# `ip netns exec` costs a second per poll under emulation).
+_listening() {
+	"$NSEXEC" -n "$1" -- ss -Hln "$2" "sport = :$3" | grep .
+}
+
+# bg_start FILE CMD...: CMD in the background, stdout to FILE ($! is its
+# pid); waits up to 20 s for its "ready" line (peer, storm and loop's
+# sinks print one).
 bg_start() {
-	local file=$1 _
+	local file=$1
 	shift
 	"$@" >"$file" &
-	for _ in $(seq 50); do
-		grep -qx ready "$file" 2>/dev/null && return 0
-		kill -0 $! 2>/dev/null || break
-		sleep 0.1
-	done
-	diag "not ready: $*"
+	wait_for "ready: $*" 20 _bg_ready "$file" $!
+}
+
+# _bg_ready FILE PID: FILE has the "ready" line of PID.
+_bg_ready() {
+	grep -qx ready "$1" 2>/dev/null && return 0
+	kill -0 "$2" 2>/dev/null || echo "exited before it was ready"
+	cat "$1" 2>/dev/null
 	return 1
 }
 

@@ -300,15 +300,13 @@ go() {
 
 # seen UID DST: the source the remote saw for a TCP connect by UID.
 seen() {
-	local before _
+	local before
 	before=$(wc -l </tmp/cost-peer.out)
 	run_as "$1" h "$PEER" tcp-connect "$2" 7002 >/dev/null 2>&1 ||
 		{ echo "connect failed"; return; }
-	for _ in $(seq 50); do
-		[ "$(wc -l </tmp/cost-peer.out)" -gt "$before" ] && break
-		sleep 0.05
-	done
-	[ "$(wc -l </tmp/cost-peer.out)" -gt "$before" ] || { echo "nothing seen"; return; }
+	wait_for "the remote logged uid $1's connect to $2" 10 \
+		lines_over /tmp/cost-peer.out "$before" ||
+		{ echo "nothing seen"; return; }
 	tail -n 1 /tmp/cost-peer.out
 }
 

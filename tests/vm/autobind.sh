@@ -42,17 +42,6 @@ cleanup_cgroups() {
 	return 0
 }
 
-# Wait until FILE has a "ready" line (a receiving peer is listening).
-wait_ready() {
-	local i
-	for i in $(seq 100); do
-		grep -qx ready "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	echo "# peer never became ready" >&2
-	return 1
-}
-
 # ping_seen UID DST [peer options]: an ICMP datagram socket echo; prints the
 # local address, "reply", and the source of the request the remote saw.
 ping_seen() {
@@ -60,9 +49,8 @@ ping_seen() {
 	shift 2
 	[[ $dst == *:* ]] && fam=6
 	out=$(mktemp)
-	ip netns exec r timeout 10 "$PEER" icmp-watch $fam 1 5 >"$out" &
+	bg_start "$out" ip netns exec r timeout 10 "$PEER" icmp-watch $fam 1 5
 	lpid=$!
-	wait_ready "$out"
 	res=$(run_as "$uid" h "$PEER" ping "$dst" "$@" | xargs)
 	wait $lpid
 	echo "${res:-ping-failed} $(grep -vx ready "$out" | head -n 1)"
@@ -116,8 +104,8 @@ expect_eq "explicit bind to the host address is respected" \
 	"$(tcp_seen h 1001 $R4 --bind $H4)" "$H4 $H4"
 expect_eq "socket bound to 0.0.0.0:P is not auto-bound" \
 	"$(tcp_seen h 1001 $R4 --bind 0.0.0.0 --bind-port 4999)" "$H4 $H4"
-ip netns exec h timeout 10 "$PEER" tcp-listen 127.0.0.1 6000 1 >/tmp/lo.out &
-wait_ready /tmp/lo.out
+bg_start /tmp/lo.out \
+	ip netns exec h timeout 10 "$PEER" tcp-listen 127.0.0.1 6000 1
 expect_eq "loopback destination untouched" \
 	"$(run_as 1001 h "$PEER" tcp-connect 127.0.0.1 6000)" "127.0.0.1"
 wait
@@ -130,7 +118,8 @@ expect_eq "  ... and the IPv4 connect of that domain is bound" \
 nsrun h ip addr del $BCD4/32 dev h0
 expect_eq "address removed from the host: connect still works, from host" \
 	"$(tcp_seen h 1001 $R4)" "$H4 $H4"
-expect_eq "  ... counted as address gone" "$(counter bcd.example skip_addr_gone)" 1
+expect_eq "  ... counted as address gone" \
+	"$(counter bcd.example skip_addr_gone)" 1
 nsrun h ip addr add $BCD4/32 dev h0
 expect_eq "address back: bound again" "$(tcp_seen h 1001 $R4)" "$BCD4 $BCD4"
 
@@ -151,7 +140,7 @@ retry_seen() {
 	run_as 1001 h "$PEER" "$cmd" "$dst" 5900 --fail-first "$bad" --wait \
 		"$@" <"$fifo" >"$res" &
 	exec 3>"$fifo"
-	for _ in $(seq 50); do grep -qx failed "$res" && break; sleep 0.1; done
+	wait_for "uid 1001's first connect failed" 10 grep -qx failed "$res"
 	ctl user del 1001
 	echo go >&3
 	exec 3>&-
@@ -176,9 +165,8 @@ in_cgroup() {
 	local dir=$1 uid=$2 dst=$3 out src lpid
 	port=$((port + 1))
 	out=$(mktemp)
-	ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1 >"$out" &
+	bg_start "$out" ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1
 	lpid=$!
-	wait_ready "$out"
 	src=$("$NSEXEC" -c "$dir" -n h -u "$uid" -- \
 		"$PEER" tcp-connect "$dst" $port) || src=connect-failed
 	wait $lpid
@@ -209,8 +197,7 @@ expect_eq "mapping added again: next connect bound" \
 
 # --- a static client ----------------------------------------------------
 port=$((port + 1))
-ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1 >/tmp/bb.out &
-wait_ready /tmp/bb.out
+bg_start /tmp/bb.out ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1
 echo hi | run_as 1001 h busybox nc -w 2 $R4 $port >/dev/null
 wait
 expect_eq "static busybox nc behaves like a glibc client" \
@@ -234,18 +221,15 @@ expect_eq "skip_bound counter equals the bound connect" \
 # --- unload under load --------------------------------------------------
 # The listener outlives the 200 connects, which take more than a minute
 # on a loaded host or a debug kernel; it is stopped when they are done.
-ip netns exec r timeout 600 "$PEER" tcp-listen :: 7000 0 >/tmp/loop.out &
+bg_start /tmp/loop.out ip netns exec r timeout 600 "$PEER" tcp-listen :: 7000 0
 listener=$!
-wait_ready /tmp/loop.out
 run_as 1001 h bash -c 'n=0; while [ $n -lt 200 ]; do
 	"$0" tcp-connect '$R4' 7000 >/dev/null || exit 1; n=$((n + 1)); done' \
 	"$PEER" &
 loop=$!
 # Unload once some connects went through bound.
-for i in $(seq 200); do
-	[ "$(grep -c . /tmp/loop.out)" -gt 10 ] && break
-	sleep 0.05
-done
+wait_for "some connects went through before the unload" 60 \
+	lines_over /tmp/loop.out 10
 module_unload
 check "connect loop goes on through module unload" wait $loop
 kill "$listener" 2>/dev/null

@@ -229,12 +229,8 @@ stage_start() {	# a staging client, stdin from the fifo (kept open on fd 7)
 		<"$T/fifo" >"$T/stage.out" 2>&1 &
 	stage_pid=$!
 	exec 7>"$T/fifo"
-	for _ in $(seq 100); do
-		grep -q staged "$T/stage.out" && return 0
-		sleep 0.1
-	done
-	diag "stage client not ready: $(cat "$T/stage.out")"
-	return 1
+	wait_for "the stage client staged its requests" 30 \
+		grep staged "$T/stage.out"
 }
 stage_start
 diag "stage client: $(tr '\n' '|' <"$T/stage.out")"
@@ -255,7 +251,7 @@ expect_eq "and it is the new table" "$(ctl -j show | jq -c '[.domains[].domain]'
 # The same client, committing: its table replaces the live one.
 stage_start
 echo commit >&7
-for _ in $(seq 50); do grep -q done "$T/stage.out" && break; sleep 0.1; done
+wait_for "the stage client committed" 30 grep "done" "$T/stage.out"
 exec 7>&-; wait "$stage_pid" 2>/dev/null
 expect_eq "a committed stage is the table" \
 	"$(ctl -j show | jq -c '[.domains[] | [.domain, .addr4, [.users[].uid]]]')" \
@@ -526,7 +522,8 @@ EOF
 bg_start "$T/events" ip netns exec h python3 "$T/events.py" "$VADDR_ROOT/tests/tools" 8
 ctl load "$T/B.conf"
 ctl domain add ev.example addr 192.0.2.123
-for _ in $(seq 100); do grep -q DOMAIN_NEW "$T/events" && break; sleep 0.1; done
+wait_for "the event listener saw the domain added after the load" 30 \
+	grep DOMAIN_NEW "$T/events"
 expect_eq "a load is one event, with the new table's counts" \
 	"$(grep -v ready "$T/events" | head -n 2 | tr '\n' ' ')" "REPLACE_COMMIT 1002 0 DOMAIN_NEW 0 0 "
 out=$(run_as 1003 h "$VADDRCTL" load "$T/A.conf" 2>&1); rc=$?

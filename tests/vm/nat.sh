@@ -78,7 +78,7 @@ mkfifo "$fifo"
 early=$(mktemp)
 run_as 1001 h "$PEER" udp-send $R4 $port --wait <"$fifo" >"$early" &
 exec 3>"$fifo"
-for _ in $(seq 50); do grep -qx socket "$early" && break; sleep 0.1; done
+wait_for "uid 1001's socket exists" 10 grep -qx socket "$early"
 ctl user add 1001 domain bcd.example
 echo go >&3
 exec 3>&-
@@ -148,10 +148,8 @@ expect_eq "mapping removed: the established flow keeps the domain's address" \
 ctl user add 1001 domain bcd.example
 send_flow 40 &
 loop=$!
-for _ in $(seq 100); do
-	[ "$(grep -c . /tmp/flow.out)" -gt 10 ] && break
-	sleep 0.05
-done
+wait_for "some datagrams went through before the unload" 60 \
+	lines_over /tmp/flow.out 10
 kmsg_mark
 module_unload
 check "module unload with rewritten flows alive: the sends go on" wait $loop
