@@ -60,6 +60,20 @@ static struct {
 	const char *bind;
 } opt = { .warmup = -1, .cpu = -1, .dsts = 1 };
 
+static const struct opt opts[] = {
+	{ "--bind", .text = &opt.bind },
+	{ "--cpu", .n = &opt.cpu, .max = CPU_SETSIZE - 1 },
+	{ "--dsts", .n = &opt.dsts, .max = 1L << 16 },
+	{ "--eof", .flag = &opt.eof },
+	{ "--flows", .n = &opt.flows, .max = 1L << 40 },
+	{ "--no-port", .flag = &opt.no_port },
+	{ "--stdin", .flag = &opt.stdin },
+	{ "--timewait", .flag = &opt.timewait },
+	{ "--v6", .flag = &opt.v6 },
+	{ "--warmup", .n = &opt.warmup, .max = 1L << 40 },
+	{ NULL }
+};
+
 /* A socket no child inherits, or die(). */
 static int sock(int family, int type)
 {
@@ -236,34 +250,6 @@ static int udp_sink(const char *addr, int port)
 			die("recv");
 }
 
-static void parse_opts(int argc, char **argv)
-{
-	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--v6"))
-			opt.v6 = true;
-		else if (!strcmp(argv[i], "--timewait"))
-			opt.timewait = true;
-		else if (!strcmp(argv[i], "--stdin"))
-			opt.stdin = true;
-		else if (!strcmp(argv[i], "--eof"))
-			opt.eof = true;
-		else if (!strcmp(argv[i], "--no-port"))
-			opt.no_port = true;
-		else if (!strcmp(argv[i], "--bind") && i + 1 < argc)
-			opt.bind = argv[++i];
-		else if (!strcmp(argv[i], "--dsts") && i + 1 < argc)
-			opt.dsts = num(argv[++i], "--dsts", 1L << 16);
-		else if (!strcmp(argv[i], "--flows") && i + 1 < argc)
-			opt.flows = num(argv[++i], "--flows", 1L << 40);
-		else if (!strcmp(argv[i], "--warmup") && i + 1 < argc)
-			opt.warmup = num(argv[++i], "--warmup", 1L << 40);
-		else if (!strcmp(argv[i], "--cpu") && i + 1 < argc)
-			opt.cpu = num(argv[++i], "--cpu", CPU_SETSIZE - 1);
-		else
-			fail("unknown option '%s'", argv[i]);
-	}
-}
-
 static void pin(void)
 {
 	cpu_set_t set;
@@ -298,7 +284,7 @@ int main(int argc, char **argv)
 	bool sink = !strcmp(cmd, "tcp-sink") || !strcmp(cmd, "udp-sink");
 
 	if (sink && argc >= 4) {
-		parse_opts(argc - 4, argv + 4);
+		parse_opts(argc - 4, argv + 4, opts);
 		pin();
 		if (!strcmp(cmd, "tcp-sink"))
 			return tcp_sink(argv[2], num(argv[3], "port", 65535));
@@ -310,7 +296,7 @@ int main(int argc, char **argv)
 		long n = num(argv[4], "N", 1L << 40);
 		struct addr dst;
 
-		parse_opts(argc - 5, argv + 5);
+		parse_opts(argc - 5, argv + 5, opts);
 		pin();
 		dst = addr_parse(argv[2], num(argv[3], "port", 65535), false);
 		if (n == 0 || opt.dsts == 0)
@@ -326,7 +312,7 @@ int main(int argc, char **argv)
 		n = num(argv[4], "N", 1L << 40);
 		if (n == 0)
 			fail("N must be at least 1");
-		parse_opts(argc - 5, argv + 5);
+		parse_opts(argc - 5, argv + 5, opts);
 		pin();
 		dst = addr_parse(argv[2], num(argv[3], "port", 65535), opt.v6);
 		if (opt.stdin)

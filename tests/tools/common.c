@@ -52,6 +52,24 @@ long num(const char *s, const char *what, long max)
 	return v;
 }
 
+void parse_opts(int argc, char **argv, const struct opt *opts)
+{
+	for (int i = 0; i < argc; i++) {
+		const struct opt *o = opts;
+
+		while (o->name && strcmp(argv[i], o->name))
+			o++;
+		if (!o->name || (!o->flag && i + 1 == argc))
+			fail("unknown option '%s'", argv[i]);
+		if (o->flag)
+			*o->flag = true;
+		else if (o->text)
+			*o->text = argv[++i];
+		else
+			*o->n = num(argv[++i], o->name, o->max);
+	}
+}
+
 void say(const char *s)
 {
 	puts(s);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the test programs share (peer.c, storm.c, nsexec.c and the
- * benchmarks' ../bench/loop.c): failing with a message, numbers from the
- * command line, socket addresses, and the sockets every one of them opens.
+ * benchmarks' ../bench/loop.c): failing with a message, numbers and
+ * options from the command line, socket addresses, and the sockets every
+ * one of them opens.
  * Messages go to stderr as "PROGRAM: ...", PROGRAM the name it was run as.
  */
 #ifndef TESTS_COMMON_H
@@ -29,6 +30,21 @@ void __attribute__((noreturn, format(printf, 1, 2))) fail(const char *fmt, ...);
 
 /* S as a number from 0 to MAX, or fail() naming it WHAT. */
 long num(const char *s, const char *what, long max);
+
+/*
+ * One --NAME option of a command line: a flag (FLAG set), or one that
+ * takes the next word as TEXT, or as a number N from 0 to MAX.
+ */
+struct opt {
+	const char *name;
+	bool *flag;
+	const char **text;
+	long *n;
+	long max;
+};
+
+/* The ARGC words of ARGV as OPTS say (a NULL name ends them), or fail(). */
+void parse_opts(int argc, char **argv, const struct opt *opts);
 
 /* Print S on a line of its own at once (a "ready" a test waits for). */
 void say(const char *s);

@@ -53,9 +53,25 @@ static struct {
 	const char *bind;
 	const char *fail_first;
 	const char *pktinfo;
-	int bind_port, count;
+	long bind_port, count;
 	bool connect, mptcp, nonblock, raw, tfo, v6, wait;
 } opt;
+
+static const struct opt opts[] = {
+	{ "--bind", .text = &opt.bind },
+	{ "--bind-port", .n = &opt.bind_port, .max = 65535 },
+	{ "--connect", .flag = &opt.connect },
+	{ "--count", .n = &opt.count, .max = 65535 },
+	{ "--fail-first", .text = &opt.fail_first },
+	{ "--mptcp", .flag = &opt.mptcp },
+	{ "--nonblock", .flag = &opt.nonblock },
+	{ "--pktinfo", .text = &opt.pktinfo },
+	{ "--raw", .flag = &opt.raw },
+	{ "--tfo", .flag = &opt.tfo },
+	{ "--v6", .flag = &opt.v6 },
+	{ "--wait", .flag = &opt.wait },
+	{ NULL }
+};
 
 /* A port, count or timeout of the command line: 0 to 65535. */
 static int num16(const char *s, const char *what)
@@ -92,7 +108,7 @@ static int client(const struct addr *dst, int type, int proto)
 	b = addr_parse(opt.bind ? opt.bind : any, opt.bind_port,
 		       dst->ss.ss_family == AF_INET6);
 	if (bind(fd, (struct sockaddr *)&b.ss, b.len) < 0)
-		die("bind %s port %d", opt.bind ? opt.bind : any, opt.bind_port);
+		die("bind %s port %ld", opt.bind ? opt.bind : any, opt.bind_port);
 	return fd;
 }
 
@@ -108,38 +124,6 @@ static bool wait_for(int fd, short events, int ms)
 	if (n < 0)
 		die("poll");
 	return n > 0;
-}
-
-static void parse_opts(int argc, char **argv)
-{
-	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--bind") && i + 1 < argc)
-			opt.bind = argv[++i];
-		else if (!strcmp(argv[i], "--bind-port") && i + 1 < argc)
-			opt.bind_port = num16(argv[++i], "port");
-		else if (!strcmp(argv[i], "--connect"))
-			opt.connect = true;
-		else if (!strcmp(argv[i], "--mptcp"))
-			opt.mptcp = true;
-		else if (!strcmp(argv[i], "--nonblock"))
-			opt.nonblock = true;
-		else if (!strcmp(argv[i], "--tfo"))
-			opt.tfo = true;
-		else if (!strcmp(argv[i], "--v6"))
-			opt.v6 = true;
-		else if (!strcmp(argv[i], "--wait"))
-			opt.wait = true;
-		else if (!strcmp(argv[i], "--fail-first") && i + 1 < argc)
-			opt.fail_first = argv[++i];
-		else if (!strcmp(argv[i], "--pktinfo") && i + 1 < argc)
-			opt.pktinfo = argv[++i];
-		else if (!strcmp(argv[i], "--count") && i + 1 < argc)
-			opt.count = num16(argv[++i], "count");
-		else if (!strcmp(argv[i], "--raw"))
-			opt.raw = true;
-		else
-			fail("unknown option '%s'", argv[i]);
-	}
 }
 
 static int tcp_listen(const char *addr, int port, int count)
@@ -301,7 +285,7 @@ static int send_count(int fd, const struct addr *dst, const void *msg,
 	}
 	if (failed) {
 		errno = err;
-		die("%d of %d sends failed", failed, opt.count);
+		die("%d of %ld sends failed", failed, opt.count);
 	}
 	say("sent");
 	return 0;
@@ -434,13 +418,13 @@ int main(int argc, char **argv)
 		return icmp_watch(!strcmp(argv[2], "6") ? AF_INET6 : AF_INET,
 				  num16(argv[3], "count"), num16(argv[4], "timeout"));
 	if (!strcmp(cmd, "ping")) {
-		parse_opts(argc - 3, argv + 3);
+		parse_opts(argc - 3, argv + 3, opts);
 		dst = addr_parse(argv[2], 0, opt.v6);
 		return ping(&dst);
 	}
 	if (argc < 4 || (strcmp(cmd, "tcp-connect") && strcmp(cmd, "udp-send")))
 		usage();
-	parse_opts(argc - 4, argv + 4);
+	parse_opts(argc - 4, argv + 4, opts);
 	dst = addr_parse(argv[2], num16(argv[3], "port"), opt.v6);
 	if (!strcmp(cmd, "tcp-connect"))
 		return tcp_connect(&dst);
