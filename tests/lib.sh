@@ -260,17 +260,7 @@ port=5000
 # listener in ns r; prints the client's local address (connect-failed if
 # it failed) and the address the remote accepted.
 tcp_seen() {
-	local ns=$1 uid=$2 dst=$3 out src lpid
-	shift 3
-	port=$((port + 1))
-	out=$(mktemp)
-	bg_start "$out" ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1
-	lpid=$!
-	src=$(run_as "$uid" "$ns" "$PEER" tcp-connect "$dst" $port "$@") ||
-		src=connect-failed
-	wait $lpid
-	echo "$src $(grep -vx ready "$out" | head -n 1)"
-	rm -f "$out"
+	_seen tcp-listen tcp-connect connect-failed "$@"
 }
 
 # udp_seen NS UID DST [peer options]: one datagram from NS as UID to a
@@ -278,15 +268,21 @@ tcp_seen() {
 # the send (0.0.0.0 or :: for an unconnected socket), "reply" if the echo
 # came back (send-failed if nothing went), and the source the remote saw.
 udp_seen() {
-	local ns=$1 uid=$2 dst=$3 out res lpid
-	shift 3
+	_seen udp-echo udp-send send-failed "$@"
+}
+
+# _seen LISTEN SEND FAILED NS UID DST [peer options]: tcp_seen and
+# udp_seen; FAILED stands for the client's output when it printed none.
+_seen() {
+	local listen=$1 send=$2 failed=$3 ns=$4 uid=$5 dst=$6 out res lpid
+	shift 6
 	port=$((port + 1))
 	out=$(mktemp)
-	bg_start "$out" ip netns exec r timeout 10 "$PEER" udp-echo :: $port 1
+	bg_start "$out" ip netns exec r timeout 10 "$PEER" "$listen" :: $port 1
 	lpid=$!
-	res=$(run_as "$uid" "$ns" "$PEER" udp-send "$dst" $port "$@" | xargs)
+	res=$(run_as "$uid" "$ns" "$PEER" "$send" "$dst" $port "$@" | xargs)
 	wait $lpid
-	echo "${res:-send-failed} $(grep -vx ready "$out" | head -n 1)"
+	echo "${res:-$failed} $(grep -vx ready "$out" | head -n 1)"
 	rm -f "$out"
 }
 
