@@ -36,12 +36,7 @@ pkg_reset() {
 # pkg_topology: ns h (host address and bcd.example's) and ns r (a peer);
 # user b1 (uid 1001), the example configuration's bcd.example user.
 pkg_topology() {
-	netns_add h
-	netns_add r
-	veth_pair h h0 r r0
-	addr_add h h0 $PKG_H4/24
-	addr_add h h0 $PKG_BCD4/32
-	addr_add r r0 $PKG_R4/24
+	topo_host_remote $PKG_H4/24 $PKG_BCD4/32 -- $PKG_R4/24
 	passwd_add b1 1001
 }
 
@@ -53,18 +48,6 @@ pkg_example_conf() {
 	sed 's/^#\([^ ]\)/\1/' "$VADDR_ROOT/userspace/vaddr.conf.example" >"$1"
 }
 
-# pkg_tcp_seen: connect from h as uid 1001 to a peer in r; prints the
-# address the peer accepted.
-pkg_tcp_seen() {
-	local out=/tmp/pkg-peer.out pid
-	bg_start "$out" ip netns exec r timeout 10 "$PEER" tcp-listen :: 7100 1 ||
-		return 1
-	pid=$!
-	run_as 1001 h "$PEER" tcp-connect $PKG_R4 7100 >/dev/null
-	wait "$pid"
-	grep -vx ready "$out"
-}
-
 # pkg_example_works VADDRCTL WHAT: the example configuration loads with
 # that vaddrctl and a connect of its user leaves from the domain address.
 pkg_example_works() {
@@ -73,5 +56,5 @@ pkg_example_works() {
 	check "$what: vaddrctl load of the example configuration" \
 		"$ctl" -n h load "$conf"
 	expect_eq "$what: the peer saw bcd.example's address" \
-		"$(pkg_tcp_seen)" $PKG_BCD4
+		"$(tcp_seen h 1001 $PKG_R4)" "$PKG_BCD4 $PKG_BCD4"
 }

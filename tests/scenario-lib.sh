@@ -90,19 +90,6 @@ scn_resolv() {
 		"$DNS4" "$DNS6" >/etc/resolv.conf
 }
 
-# scn_wait_listen NS tcp|udp PORT: wait_listen, with nsexec instead of a
-# second or so of `ip netns exec` per poll under emulation.
-scn_wait_listen() {
-	local ns=$1 flag=-t _
-	[ "$2" = udp ] && flag=-u
-	for _ in $(seq 100); do
-		"$NSEXEC" -n "$ns" -- ss -Hln "$flag" "sport = :$3" | grep -q . && return 0
-		sleep 0.1
-	done
-	diag "nothing listens on $2 port $3 in $ns after 10 s"
-	return 1
-}
-
 # --- namespaces ------------------------------------------------------------
 scn_ns() {
 	netns_add "$1" || return 1
@@ -179,7 +166,7 @@ scn_dns() {
 		--txt-record=bcd.example,"v=spf1 ip4:$BCD4 ip6:$BCD6 -all" \
 		--txt-record=cde.example,"v=spf1 ip4:$CDE4 ip6:$CDE6 -all" \
 		2>>$S/dns/stderr &
-	scn_wait_listen dns udp 53
+	wait_listen dns udp 53
 }
 
 # --- Postfix instances ---------------------------------------------------
@@ -322,7 +309,7 @@ scn_mx() {
 		'smtp      inet  n       -       n       -       -       smtpd' \
 		'spf       unix  -       n       n       -       0       spawn' \
 		"  user=nobody argv=/usr/bin/policyd-spf $S/mx/policyd-spf.conf"
-	scn_postfix_start mx && scn_wait_listen mx tcp 25
+	scn_postfix_start mx && wait_listen mx tcp 25
 }
 
 # A per-domain queue: a Postfix instance for the domain of USER whose
@@ -384,7 +371,7 @@ scn_www() {
 	}
 	EOF
 	"$NSEXEC" -n www -- nginx -e $d/error.log -p $d -c $d/nginx.conf 2>>$d/stderr &
-	scn_wait_listen www tcp 80
+	wait_listen www tcp 80
 }
 
 # scn_setup: everything above, servers started, vaddr not loaded.
@@ -446,14 +433,14 @@ scn_as() {
 # scn_message ID: the path of the delivered message whose Subject is ID,
 # waiting for it up to 60 s.
 scn_message() {
-	local f _
-	for _ in $(seq 300); do
-		f=$(grep -lx "Subject: $1" $S/mail/in/new/* 2>/dev/null | head -n 1)
-		[ -n "$f" ] && { echo "$f"; return 0; }
-		sleep 0.2
-	done
-	diag "no message with Subject: $1 delivered in 60 s"
-	return 1
+	wait_for "a message with Subject: $1 delivered" 60 _scn_delivered "$1" &&
+		_scn_delivered "$1"
+}
+
+# _scn_delivered ID: the path of the message whose Subject is ID, if it
+# came.
+_scn_delivered() {
+	grep -lx "Subject: $1" $S/mail/in/new/* 2>/dev/null | head -n 1 | grep .
 }
 
 # scn_header FILE NAME: the first NAME: header of FILE, unfolded.
@@ -526,47 +513,44 @@ scn_sendmail() {
 # scn_web USER curl|wget 4|6 ID: USER fetches http://www.example/ID; prints
 # the client address nginx logged for it.
 scn_web() {
-	local user=$1 tool=$2 fam=$3 id=$4 _
+	local user=$1 tool=$2 fam=$3 id=$4
 	case $tool in
 	curl) scn_as "$user" curl -sS "-$fam" -o /dev/null "http://www.example/$id" ;;
 	wget) scn_as "$user" wget -q "-$fam" -O /dev/null "http://www.example/$id" ;;
 	esac || { diag "$tool as $user failed"; return 1; }
-	for _ in $(seq 50); do
-		grep -q " \"GET /$id " $S/www/access.log && break
-		sleep 0.1
-	done
+	wait_for "nginx logged GET /$id" 10 grep " \"GET /$id " $S/www/access.log
 	awk -v r="\"GET /$id" 'index($0, r) { print $1 }' $S/www/access.log
 }
 
 # scn_ping USER 4|6: USER pings www.example once; prints the source address
 # of the echo request captured by tcpdump in ns www.
 scn_ping() {
-	local user=$1 fam=$2 filter='icmp[icmptype] = icmp-echo' cap=$S/ping.cap _
+	local user=$1 fam=$2 filter='icmp[icmptype] = icmp-echo' cap=$S/ping.cap
 	[ "$fam" = 6 ] && filter='icmp6 and ip6[40] = 128'
 	: >$cap.err
 	"$NSEXEC" -n www -- timeout 30 tcpdump -lnq -i eth0 -c 1 "$filter" >$cap 2>$cap.err &
-	for _ in $(seq 100); do
-		grep -q 'listening on' $cap.err && break
-		sleep 0.1
-	done
+	wait_for "tcpdump listens in ns www" 20 grep 'listening on' $cap.err
 	scn_as "$user" ping "-$fam" -c 1 -W 5 www.example >&2 ||
 		diag "ping as $user got no reply"
 	wait $!
 	sed -nE 's/.* IP6? ([0-9a-f.:]+) > .*/\1/p' $cap | head -n 1
 }
 
+# _scn_logged FILE MARK PATTERN: a line of FILE after line MARK matches.
+_scn_logged() {
+	tail -n +$(($2 + 1)) "$1" | grep -- "$3"
+}
+
 # scn_dig USER 4|6 NAME: USER asks ns.example (over IPv4/6) for NAME's
 # address; prints the client address dnsmasq logged for that query.
 scn_dig() {
-	local user=$1 fam=$2 name=$3 server=$DNS4 type=A mark _
+	local user=$1 fam=$2 name=$3 server=$DNS4 type=A mark
 	[ "$fam" = 6 ] && server=$DNS6 type=AAAA
 	mark=$(wc -l <$S/dns/log)
 	scn_as "$user" dig +short +tries=2 "@$server" "$name" $type >&2 ||
 		{ diag "dig as $user failed"; return 1; }
-	for _ in $(seq 50); do
-		tail -n +$((mark + 1)) $S/dns/log | grep -q "query\[$type\] $name from " && break
-		sleep 0.1
-	done
+	wait_for "dnsmasq logged the $type query for $name" 10 \
+		_scn_logged $S/dns/log "$mark" "query\[$type\] $name from "
 	tail -n +$((mark + 1)) $S/dns/log |
 		sed -nE "s/.*query\[$type\] $name from ([0-9a-f.:]+)$/\1/p" | head -n 1
 }

@@ -64,14 +64,6 @@ fi
 CPU=0 SINK_CPU=1
 [ "$(nproc)" -gt 1 ] || SINK_CPU=0
 
-ctl() {
-	"$VADDRCTL" -n h "$@"
-}
-
-stat() {
-	ctl -j stats | jq -r '.[] | select(.domain == "bcd.example") | .'"$1"
-}
-
 # synretrans: SYNs h has sent again (a connect that waited 1 s or more).
 synretrans() {
 	ip netns exec h nstat -asz TcpExtTCPSynRetrans |
@@ -128,13 +120,7 @@ target() {
 
 bench_header "churn: connect/close into TIME_WAIT (issue 9), tests/bench/churn.sh"
 
-netns_add h
-netns_add r
-veth_pair h h0 r r0
-addr_add h h0 $H4/24
-addr_add h h0 $BCD4/32
-addr_add h h0 $REF4/32
-addr_add r r0 $R4/24
+topo_host_remote $H4/24 $BCD4/32 $REF4/32 -- $R4/24
 for i in $(seq 96 223); do
 	echo "addr add 198.51.100.$i/32 dev r0"
 done | ip -n r -batch -
@@ -164,10 +150,10 @@ if [ -z "${QUICK:-}" ]; then
 	churn "none (host address, kernel port)" 1003 96
 	target "none"
 fi
-bound0=$(stat bound4)
+bound0=$(counter bcd.example bound4)
 churn "auto-bind (vaddr, nat on)" 1001 128
 target "auto-bind"
-bound=$(($(stat bound4) - bound0))
+bound=$(($(counter bcd.example bound4) - bound0))
 if [ "$bound" -eq "$N" ]; then
 	bench_note "check: every auto-bind connect was bound by vaddr (bound4 +$N)"
 else

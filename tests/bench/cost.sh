@@ -87,10 +87,6 @@ fi
 LABELS=()
 conf=$(mktemp -d)
 
-ctl() {
-	"$VADDRCTL" -n h "$@"
-}
-
 # nsize K: the number a size stands for (1k = 1000, 1M = 1000000).
 nsize() {
 	case $1 in
@@ -304,15 +300,13 @@ go() {
 
 # seen UID DST: the source the remote saw for a TCP connect by UID.
 seen() {
-	local before _
+	local before
 	before=$(wc -l </tmp/cost-peer.out)
 	run_as "$1" h "$PEER" tcp-connect "$2" 7002 >/dev/null 2>&1 ||
 		{ echo "connect failed"; return; }
-	for _ in $(seq 50); do
-		[ "$(wc -l </tmp/cost-peer.out)" -gt "$before" ] && break
-		sleep 0.05
-	done
-	[ "$(wc -l </tmp/cost-peer.out)" -gt "$before" ] || { echo "nothing seen"; return; }
+	wait_for "the remote logged uid $1's connect to $2" 10 \
+		lines_over /tmp/cost-peer.out "$before" ||
+		{ echo "nothing seen"; return; }
 	tail -n 1 /tmp/cost-peer.out
 }
 
@@ -332,19 +326,11 @@ check_sources() {
 
 bench_header "cost: a connect's cost with vaddr, nftables or ip rules, by table size (issue 9), tests/bench/cost.sh"
 
-netns_add h
-netns_add r
-veth_pair h h0 r r0
-addr_add h h0 $H4/24
-addr_add h h0 $BCD4/32
-addr_add h h0 $FILL4/32
-addr_add h h0 $H6/64
+topo_host_remote $H4/24 $BCD4/32 $FILL4/32 $H6/64 -- $R4/24 $R6/64
 # The domains' IPv6 addresses deprecated, as hosts configure them: else
 # the kernel may pick one as the source of anybody's connections.
-ip -n h addr add $BCD6/128 dev h0 nodad preferred_lft 0
-ip -n h addr add $FILL6/128 dev h0 nodad preferred_lft 0
-addr_add r r0 $R4/24
-addr_add r r0 $R6/64
+addr_add h h0 $BCD6/128 preferred_lft 0
+addr_add h h0 $FILL6/128 preferred_lft 0
 bg_start /tmp/tcp-sink.out "$NSEXEC" -n r -- "$LOOP" tcp-sink :: 7000 --cpu $SINK_CPU
 bg_start /tmp/udp-sink.out "$NSEXEC" -n r -- "$LOOP" udp-sink :: 7001 --cpu $SINK_CPU
 bg_start /tmp/cost-peer.out "$NSEXEC" -n r -- "$PEER" tcp-listen :: 7002 0

@@ -44,7 +44,6 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,10 +52,7 @@
 #include <time.h>
 #include <unistd.h>
 
-struct addr {
-	struct sockaddr_storage ss;
-	socklen_t len;
-};
+#include "common.h"
 
 static struct {
 	bool v6, timewait, stdin, eof, no_port;
@@ -64,78 +60,24 @@ static struct {
 	const char *bind;
 } opt = { .warmup = -1, .cpu = -1, .dsts = 1 };
 
-static void __attribute__((noreturn, format(printf, 2, 3)))
-fail(int err, const char *fmt, ...)
-{
-	va_list ap;
+static const struct opt opts[] = {
+	{ "--bind", .text = &opt.bind },
+	{ "--cpu", .n = &opt.cpu, .max = CPU_SETSIZE - 1 },
+	{ "--dsts", .n = &opt.dsts, .max = 1L << 16 },
+	{ "--eof", .flag = &opt.eof },
+	{ "--flows", .n = &opt.flows, .max = 1L << 40 },
+	{ "--no-port", .flag = &opt.no_port },
+	{ "--stdin", .flag = &opt.stdin },
+	{ "--timewait", .flag = &opt.timewait },
+	{ "--v6", .flag = &opt.v6 },
+	{ "--warmup", .n = &opt.warmup, .max = 1L << 40 },
+	{ NULL }
+};
 
-	fputs("loop: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	if (err)
-		fprintf(stderr, ": %s", strerror(err));
-	fputc('\n', stderr);
-	exit(1);
-}
-
-static long num(const char *s, const char *what, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno || v < 0 || v > max)
-		fail(0, "bad %s '%s'", what, s);
-	return v;
-}
-
-/* Parse TEXT; as_v6 maps an IPv4 address into an AF_INET6 one. */
-static struct addr parse(const char *text, int port, bool as_v6)
-{
-	struct addr a = { 0 };
-	struct sockaddr_in6 *s6;
-	struct sockaddr_in *s4;
-	struct in_addr v4;
-
-	s6 = (struct sockaddr_in6 *)&a.ss;
-	s4 = (struct sockaddr_in *)&a.ss;
-	if (inet_pton(AF_INET6, text, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		a.len = sizeof(*s6);
-	} else if (inet_pton(AF_INET, text, &v4) == 1 && as_v6) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		s6->sin6_addr.s6_addr[10] = 0xff;
-		s6->sin6_addr.s6_addr[11] = 0xff;
-		memcpy(&s6->sin6_addr.s6_addr[12], &v4, 4);
-		a.len = sizeof(*s6);
-	} else if (inet_pton(AF_INET, text, &v4) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		s4->sin_addr = v4;
-		a.len = sizeof(*s4);
-	} else {
-		fail(0, "bad address '%s'", text);
-	}
-	return a;
-}
-
+/* A socket no child inherits, or die(). */
 static int sock(int family, int type)
 {
-	int fd = socket(family, type | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		fail(errno, "socket");
-	return fd;
-}
-
-static void xconnect(int fd, const struct addr *dst)
-{
-	if (connect(fd, (const struct sockaddr *)&dst->ss, dst->len) < 0)
-		fail(errno, "connect");
+	return xsocket(family, type | SOCK_CLOEXEC, 0);
 }
 
 /* One operation of each client workload; I counts from 0 (udp-send). */
@@ -148,7 +90,7 @@ static void op_tcp_connect(const struct addr *dst, long i)
 	xconnect(fd, dst);
 	if (!opt.timewait &&
 	    setsockopt(fd, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst)) < 0)
-		fail(errno, "SO_LINGER");
+		die("SO_LINGER");
 	close(fd);
 }
 
@@ -159,7 +101,7 @@ static void op_udp_connect(const struct addr *dst, long i)
 	(void)i;
 	xconnect(fd, dst);
 	if (send(fd, "x", 1, 0) != 1)
-		fail(errno, "send");
+		die("send");
 	close(fd);
 }
 
@@ -178,7 +120,7 @@ static void op_udp_send(const struct addr *dst, long i)
 	}
 	if (sendto(fd, "vaddr-b", 8, 0, (const struct sockaddr *)&dst->ss,
 		   dst->len) != 8)
-		fail(errno, "sendto");
+		die("sendto");
 }
 
 static double now_ns(void)
@@ -201,9 +143,9 @@ static int tcp_churn(const struct addr *dst, long n)
 	struct addr src = { 0 };
 
 	if (dst->ss.ss_family != AF_INET)
-		fail(0, "tcp-churn takes an IPv4 destination");
+		fail("tcp-churn takes an IPv4 destination");
 	if (opt.bind)
-		src = parse(opt.bind, 0, false);
+		src = addr_parse(opt.bind, 0, false);
 	start = now_ns();
 	for (i = 0; i < n; i++) {
 		struct sockaddr_in to = *base;
@@ -214,11 +156,11 @@ static int tcp_churn(const struct addr *dst, long n)
 		if (opt.no_port &&
 		    setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one,
 			       sizeof(one)) < 0)
-			fail(errno, "IP_BIND_ADDRESS_NO_PORT");
+			die("IP_BIND_ADDRESS_NO_PORT");
 		if (opt.bind && bind(fd, (struct sockaddr *)&src.ss, src.len) < 0) {
 			/* The port range is full: that is a failed connect. */
 			if (errno != EADDRINUSE && errno != EADDRNOTAVAIL)
-				fail(errno, "bind %s", opt.bind);
+				die("bind %s", opt.bind);
 			failed++;
 			first_err = first_err ? first_err : errno;
 			close(fd);
@@ -274,37 +216,14 @@ static int serve(void (*op)(const struct addr *, long), const struct addr *dst,
 	return 0;
 }
 
-/* Socket bound to ADDR:PORT for receiving; "::" also takes IPv4. */
-static int bound(const char *text, int port, int type)
-{
-	struct addr a = parse(text, port, false);
-	int fd = sock(a.ss.ss_family, type);
-	int one = 1, zero = 0;
-
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
-		fail(errno, "SO_REUSEADDR");
-	if (a.ss.ss_family == AF_INET6 &&
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) < 0)
-		fail(errno, "IPV6_V6ONLY");
-	if (bind(fd, (struct sockaddr *)&a.ss, a.len) < 0)
-		fail(errno, "bind %s port %d", text, port);
-	return fd;
-}
-
-static void ready(void)
-{
-	puts("ready");
-	fflush(stdout);
-}
-
 static int tcp_sink(const char *addr, int port)
 {
 	int fd = bound(addr, port, SOCK_STREAM);
 
 	/* Deep queue: a connect whose SYN is dropped waits a second to retry. */
 	if (listen(fd, 4096) < 0)
-		fail(errno, "listen");
-	ready();
+		die("listen");
+	say("ready");
 	for (;;) {
 		int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
 
@@ -316,7 +235,7 @@ static int tcp_sink(const char *addr, int port)
 				;
 			close(c);
 		} else if (errno != ECONNABORTED && errno != EINTR)
-			fail(errno, "accept");
+			die("accept");
 	}
 }
 
@@ -325,38 +244,10 @@ static int udp_sink(const char *addr, int port)
 	int fd = bound(addr, port, SOCK_DGRAM);
 	char buf[2048];
 
-	ready();
+	say("ready");
 	for (;;)
 		if (recv(fd, buf, sizeof(buf), 0) < 0 && errno != EINTR)
-			fail(errno, "recv");
-}
-
-static void parse_opts(int argc, char **argv)
-{
-	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--v6"))
-			opt.v6 = true;
-		else if (!strcmp(argv[i], "--timewait"))
-			opt.timewait = true;
-		else if (!strcmp(argv[i], "--stdin"))
-			opt.stdin = true;
-		else if (!strcmp(argv[i], "--eof"))
-			opt.eof = true;
-		else if (!strcmp(argv[i], "--no-port"))
-			opt.no_port = true;
-		else if (!strcmp(argv[i], "--bind") && i + 1 < argc)
-			opt.bind = argv[++i];
-		else if (!strcmp(argv[i], "--dsts") && i + 1 < argc)
-			opt.dsts = num(argv[++i], "--dsts", 1L << 16);
-		else if (!strcmp(argv[i], "--flows") && i + 1 < argc)
-			opt.flows = num(argv[++i], "--flows", 1L << 40);
-		else if (!strcmp(argv[i], "--warmup") && i + 1 < argc)
-			opt.warmup = num(argv[++i], "--warmup", 1L << 40);
-		else if (!strcmp(argv[i], "--cpu") && i + 1 < argc)
-			opt.cpu = num(argv[++i], "--cpu", CPU_SETSIZE - 1);
-		else
-			fail(0, "unknown option '%s'", argv[i]);
-	}
+			die("recv");
 }
 
 static void pin(void)
@@ -368,7 +259,7 @@ static void pin(void)
 	CPU_ZERO(&set);
 	CPU_SET(opt.cpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set) < 0)
-		fail(errno, "sched_setaffinity %ld", opt.cpu);
+		die("sched_setaffinity %ld", opt.cpu);
 }
 
 static void __attribute__((noreturn)) usage(void)
@@ -393,7 +284,7 @@ int main(int argc, char **argv)
 	bool sink = !strcmp(cmd, "tcp-sink") || !strcmp(cmd, "udp-sink");
 
 	if (sink && argc >= 4) {
-		parse_opts(argc - 4, argv + 4);
+		parse_opts(argc - 4, argv + 4, opts);
 		pin();
 		if (!strcmp(cmd, "tcp-sink"))
 			return tcp_sink(argv[2], num(argv[3], "port", 65535));
@@ -405,11 +296,11 @@ int main(int argc, char **argv)
 		long n = num(argv[4], "N", 1L << 40);
 		struct addr dst;
 
-		parse_opts(argc - 5, argv + 5);
+		parse_opts(argc - 5, argv + 5, opts);
 		pin();
-		dst = parse(argv[2], num(argv[3], "port", 65535), false);
+		dst = addr_parse(argv[2], num(argv[3], "port", 65535), false);
 		if (n == 0 || opt.dsts == 0)
-			fail(0, "N and --dsts must be at least 1");
+			fail("N and --dsts must be at least 1");
 		return tcp_churn(&dst, n);
 	}
 	for (size_t i = 0; i < sizeof(clients) / sizeof(clients[0]); i++) {
@@ -420,10 +311,10 @@ int main(int argc, char **argv)
 			continue;
 		n = num(argv[4], "N", 1L << 40);
 		if (n == 0)
-			fail(0, "N must be at least 1");
-		parse_opts(argc - 5, argv + 5);
+			fail("N must be at least 1");
+		parse_opts(argc - 5, argv + 5, opts);
 		pin();
-		dst = parse(argv[2], num(argv[3], "port", 65535), opt.v6);
+		dst = addr_parse(argv[2], num(argv[3], "port", 65535), opt.v6);
 		if (opt.stdin)
 			return serve(clients[i].op, &dst, n);
 		run(clients[i].op, &dst, n);

@@ -38,10 +38,6 @@ RUN_MS=250
 CPU=0 SINK_CPU=1
 [ "$(nproc)" -gt 1 ] || SINK_CPU=0
 
-ctl() {
-	"$VADDRCTL" -n h "$@"
-}
-
 # The workloads, as `tcp N` etc.; their workers start once the sinks run.
 start_workers() {
 	worker tcp run_as 1001 h "$LOOP" tcp-connect "$R4" 7000 1 \
@@ -70,20 +66,15 @@ nat() {
 	ctl set nat "$1"
 }
 
-# stat COUNTER: bcd.example's counter from `vaddrctl -j stats`.
-stat() {
-	ctl -j stats | jq -r '.[] | select(.domain == "bcd.example") | .'"$1"
-}
-
 # expect_grows DESC COUNTER DELTA CMD...: a note saying whether CMD moved
 # the counter by DELTA, so the figures show that the workload is what its
 # title says (auto-bound, rewritten or not).
 expect_grows() {
 	local desc=$1 counter=$2 want=$3 before after
 	shift 3
-	before=$(stat "$counter")
+	before=$(counter bcd.example "$counter")
 	"$@" >/dev/null
-	after=$(stat "$counter")
+	after=$(counter bcd.example "$counter")
 	if [ "$((after - before))" -eq "$want" ]; then
 		bench_note "check: $desc ($counter +$want)"
 	else
@@ -93,12 +84,7 @@ expect_grows() {
 
 bench_header "nat: cost of 'vaddrctl set nat on' (issue 4), tests/bench/nat.sh"
 
-netns_add h
-netns_add r
-veth_pair h h0 r r0
-addr_add h h0 $H4/24
-addr_add h h0 $BCD4/32
-addr_add r r0 $R4/24
+topo_host_remote $H4/24 $BCD4/32 -- $R4/24
 bg_start /tmp/tcp-sink.out "$NSEXEC" -n r -- "$LOOP" tcp-sink :: 7000 --cpu $SINK_CPU
 bg_start /tmp/udp-sink.out "$NSEXEC" -n r -- "$LOOP" udp-sink :: 7001 --cpu $SINK_CPU
 start_workers

@@ -121,14 +121,6 @@ CPU=0 SINK_CPU=1
 HOST_TIMES=$VADDR_ROOT/build/bench/table.host
 FILES=/tmp/table-files
 
-ctl() {
-	"$VADDRCTL" -n h "$@"
-}
-
-stat() {
-	ctl -j stats | jq -r '.[] | select(.domain == "bcd.example") | .'"$1"
-}
-
 # kmem: Slab + Percpu + VmallocUsed of the whole kernel, in kB.
 kmem() {
 	awk '$1 == "Slab:" || $1 == "Percpu:" || $1 == "VmallocUsed:" {
@@ -263,12 +255,7 @@ tcp() { work tcp "$1"; }
 
 bench_header "table: load time, kernel memory, connects under a writer (issue 9), tests/bench/table.sh"
 
-netns_add h
-netns_add r
-veth_pair h h0 r r0
-addr_add h h0 $H4/24
-addr_add h h0 $BCD4/32
-addr_add r r0 $R4/24
+topo_host_remote $H4/24 $BCD4/32 -- $R4/24
 bg_start /tmp/tcp-sink.out "$NSEXEC" -n r -- "$LOOP" tcp-sink :: 7000 --cpu $SINK_CPU
 # shellcheck disable=SC2119 # no module parameters
 module_load
@@ -322,12 +309,12 @@ N_TCP=$(calibrate $RUN_MS 200 tcp)
 : >/tmp/writer.loads
 : >/tmp/writer.failed
 : >/tmp/writer.err
-bound0=$(stat bound4)
+bound0=$(counter bcd.example bound4)
 t0=$SECONDS
 pairs "$P" "tcp-connect v4 mapped: writer/no writer" \
 	"writer_stop; tcp $N_TCP" "writer_start; tcp $N_TCP"
 writer_stop
-bound=$(($(stat bound4) - bound0))
+bound=$(($(counter bcd.example bound4) - bound0))
 want=$((P * 2 * (N_TCP + N_TCP / 20)))
 loads=$(wc -l </tmp/writer.loads)
 failed=$(wc -l </tmp/writer.failed)

@@ -21,16 +21,11 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static void __attribute__((noreturn)) die(const char *what, const char *arg)
-{
-	fprintf(stderr, "nsexec: %s '%s': %s\n", what, arg, strerror(errno));
-	exit(127);
-}
+#include "common.h"
 
 static void join_cgroup(const char *dir)
 {
@@ -40,7 +35,7 @@ static void join_cgroup(const char *dir)
 	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
 	fd = open(path, O_WRONLY);
 	if (fd < 0 || write(fd, "0", 1) != 1)
-		die("cannot join cgroup", dir);
+		die("cannot join cgroup '%s'", dir);
 	close(fd);
 }
 
@@ -52,7 +47,7 @@ static void join_netns(const char *name)
 	snprintf(path, sizeof(path), "/run/netns/%s", name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || setns(fd, CLONE_NEWNET))
-		die("cannot enter network namespace", name);
+		die("cannot enter network namespace '%s'", name);
 	close(fd);
 }
 
@@ -68,7 +63,7 @@ static void keep_net_raw(const char *uid_arg)
 		1U << CAP_NET_RAW;
 	if (syscall(SYS_capset, &hdr, data) ||
 	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_RAW, 0, 0))
-		die("cannot keep CAP_NET_RAW for uid", uid_arg);
+		die("cannot keep CAP_NET_RAW for uid '%s'", uid_arg);
 }
 
 static void become(const char *uid_arg, int net_raw)
@@ -78,13 +73,13 @@ static void become(const char *uid_arg, int net_raw)
 
 	if (*end || end == uid_arg) {
 		errno = EINVAL;
-		die("bad uid", uid_arg);
+		die("bad uid '%s'", uid_arg);
 	}
 	if (net_raw && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
-		die("cannot keep capabilities for uid", uid_arg);
+		die("cannot keep capabilities for uid '%s'", uid_arg);
 	if (setgroups(0, NULL) || setresgid(id, id, id) ||
 	    setresuid(id, id, id))
-		die("cannot become uid", uid_arg);
+		die("cannot become uid '%s'", uid_arg);
 	if (net_raw)
 		keep_net_raw(uid_arg);
 }
@@ -94,6 +89,7 @@ int main(int argc, char **argv)
 	const char *netns = NULL, *cgroup = NULL, *uid = NULL;
 	int opt, net_raw = 0;
 
+	fail_status = 127;	/* as a shell's for a command it could not run */
 	while ((opt = getopt(argc, argv, "+n:c:u:r")) != -1) {
 		switch (opt) {
 		case 'n':
@@ -121,7 +117,7 @@ int main(int argc, char **argv)
 	if (uid)
 		become(uid, net_raw);
 	execvp(argv[optind], argv + optind);
-	die("cannot run", argv[optind]);
+	die("cannot run '%s'", argv[optind]);
 usage:
 	fputs("usage: nsexec [-n NETNS] [-c CGROUP_DIR] [-u UID [-r]] -- CMD [ARG...]\n",
 	      stderr);

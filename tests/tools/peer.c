@@ -31,7 +31,6 @@
  * the v4-mapped address. IPv4-mapped addresses are printed as plain IPv4.
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/icmp6.h>
@@ -40,7 +39,6 @@
 #include <netinet/ip_icmp.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,110 +47,43 @@
 #include <time.h>
 #include <unistd.h>
 
-struct addr {
-	struct sockaddr_storage ss;
-	socklen_t len;
-};
+#include "common.h"
 
 static struct {
 	const char *bind;
 	const char *fail_first;
 	const char *pktinfo;
-	int bind_port, count;
+	long bind_port, count;
 	bool connect, mptcp, nonblock, raw, tfo, v6, wait;
 } opt;
 
-static void __attribute__((noreturn)) vfail(int err, const char *fmt, va_list ap)
+static const struct opt opts[] = {
+	{ "--bind", .text = &opt.bind },
+	{ "--bind-port", .n = &opt.bind_port, .max = 65535 },
+	{ "--connect", .flag = &opt.connect },
+	{ "--count", .n = &opt.count, .max = 65535 },
+	{ "--fail-first", .text = &opt.fail_first },
+	{ "--mptcp", .flag = &opt.mptcp },
+	{ "--nonblock", .flag = &opt.nonblock },
+	{ "--pktinfo", .text = &opt.pktinfo },
+	{ "--raw", .flag = &opt.raw },
+	{ "--tfo", .flag = &opt.tfo },
+	{ "--v6", .flag = &opt.v6 },
+	{ "--wait", .flag = &opt.wait },
+	{ NULL }
+};
+
+/* A port, count or timeout of the command line: 0 to 65535. */
+static int num16(const char *s, const char *what)
 {
-	fputs("peer: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	if (err)
-		fprintf(stderr, ": %s", strerror(err));
-	fputc('\n', stderr);
-	exit(1);
-}
-
-/* A failed system call: the message, then strerror(errno). */
-static void __attribute__((noreturn, format(printf, 1, 2))) die(const char *fmt, ...)
-{
-	int err = errno;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfail(err, fmt, ap);
-}
-
-/* Any other failure. */
-static void __attribute__((noreturn, format(printf, 1, 2))) fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfail(0, fmt, ap);
-}
-
-static void say(const char *s)
-{
-	puts(s);
-	fflush(stdout);
-}
-
-static int num(const char *s, const char *what)
-{
-	char *end;
-	long v;
-
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || v < 0 || v > 65535)
-		fail("bad %s '%s'", what, s);
-	return (int)v;
-}
-
-/* Parse TEXT; as_v6 maps an IPv4 address into an AF_INET6 one. */
-static struct addr parse(const char *text, int port, bool as_v6)
-{
-	struct sockaddr_in6 *s6;
-	struct sockaddr_in *s4;
-	struct addr a = { 0 };
-	struct in_addr v4;
-
-	s6 = (struct sockaddr_in6 *)&a.ss;
-	s4 = (struct sockaddr_in *)&a.ss;
-	if (inet_pton(AF_INET6, text, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		a.len = sizeof(*s6);
-	} else if (inet_pton(AF_INET, text, &v4) == 1 && as_v6) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		s6->sin6_addr.s6_addr[10] = 0xff;
-		s6->sin6_addr.s6_addr[11] = 0xff;
-		memcpy(&s6->sin6_addr.s6_addr[12], &v4, 4);
-		a.len = sizeof(*s6);
-	} else if (inet_pton(AF_INET, text, &v4) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		s4->sin_addr = v4;
-		a.len = sizeof(*s4);
-	} else {
-		fail("bad address '%s'", text);
-	}
-	return a;
+	return num(s, what, 65535);
 }
 
 static void print_addr(const struct sockaddr_storage *ss)
 {
-	const struct sockaddr_in6 *s6 = (const void *)ss;
-	const struct sockaddr_in *s4 = (const void *)ss;
 	char buf[INET6_ADDRSTRLEN];
 
-	if (ss->ss_family == AF_INET)
-		inet_ntop(AF_INET, &s4->sin_addr, buf, sizeof(buf));
-	else if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
-		inet_ntop(AF_INET, &s6->sin6_addr.s6_addr[12], buf, sizeof(buf));
-	else
-		inet_ntop(AF_INET6, &s6->sin6_addr, buf, sizeof(buf));
-	say(buf);
+	say(addr_ntop(ss, buf, sizeof(buf)));
 }
 
 static void print_local(int fd)
@@ -165,45 +96,19 @@ static void print_local(int fd)
 	print_addr(&ss);
 }
 
-static int sock(int family, int type, int proto)
-{
-	int fd = socket(family, type, proto);
-
-	if (fd < 0)
-		die("socket");
-	return fd;
-}
-
-/* Socket bound to ADDR:PORT for receiving; "::" also takes IPv4. */
-static int bound(const char *text, int port, int type)
-{
-	struct addr a = parse(text, port, false);
-	int fd = sock(a.ss.ss_family, type, 0);
-	int one = 1, zero = 0;
-
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
-		die("SO_REUSEADDR");
-	if (a.ss.ss_family == AF_INET6 &&
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) < 0)
-		die("IPV6_V6ONLY");
-	if (bind(fd, (struct sockaddr *)&a.ss, a.len) < 0)
-		die("bind %s port %d", text, port);
-	return fd;
-}
-
 /* Client socket for DST, bound per --bind/--bind-port. */
 static int client(const struct addr *dst, int type, int proto)
 {
-	int fd = sock(dst->ss.ss_family, type, proto);
+	int fd = xsocket(dst->ss.ss_family, type, proto);
 	const char *any = dst->ss.ss_family == AF_INET ? "0.0.0.0" : "::";
 	struct addr b;
 
 	if (!opt.bind && !opt.bind_port)
 		return fd;
-	b = parse(opt.bind ? opt.bind : any, opt.bind_port,
-		  dst->ss.ss_family == AF_INET6);
+	b = addr_parse(opt.bind ? opt.bind : any, opt.bind_port,
+		       dst->ss.ss_family == AF_INET6);
 	if (bind(fd, (struct sockaddr *)&b.ss, b.len) < 0)
-		die("bind %s port %d", opt.bind ? opt.bind : any, opt.bind_port);
+		die("bind %s port %ld", opt.bind ? opt.bind : any, opt.bind_port);
 	return fd;
 }
 
@@ -219,38 +124,6 @@ static bool wait_for(int fd, short events, int ms)
 	if (n < 0)
 		die("poll");
 	return n > 0;
-}
-
-static void parse_opts(int argc, char **argv)
-{
-	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--bind") && i + 1 < argc)
-			opt.bind = argv[++i];
-		else if (!strcmp(argv[i], "--bind-port") && i + 1 < argc)
-			opt.bind_port = num(argv[++i], "port");
-		else if (!strcmp(argv[i], "--connect"))
-			opt.connect = true;
-		else if (!strcmp(argv[i], "--mptcp"))
-			opt.mptcp = true;
-		else if (!strcmp(argv[i], "--nonblock"))
-			opt.nonblock = true;
-		else if (!strcmp(argv[i], "--tfo"))
-			opt.tfo = true;
-		else if (!strcmp(argv[i], "--v6"))
-			opt.v6 = true;
-		else if (!strcmp(argv[i], "--wait"))
-			opt.wait = true;
-		else if (!strcmp(argv[i], "--fail-first") && i + 1 < argc)
-			opt.fail_first = argv[++i];
-		else if (!strcmp(argv[i], "--pktinfo") && i + 1 < argc)
-			opt.pktinfo = argv[++i];
-		else if (!strcmp(argv[i], "--count") && i + 1 < argc)
-			opt.count = num(argv[++i], "count");
-		else if (!strcmp(argv[i], "--raw"))
-			opt.raw = true;
-		else
-			fail("unknown option '%s'", argv[i]);
-	}
 }
 
 static int tcp_listen(const char *addr, int port, int count)
@@ -282,7 +155,7 @@ static void fail_first(int fd, const struct addr *dst)
 
 	if (!opt.fail_first)
 		return;
-	bad = parse(opt.fail_first, 9, dst->ss.ss_family == AF_INET6);
+	bad = addr_parse(opt.fail_first, 9, dst->ss.ss_family == AF_INET6);
 	if (connect(fd, (const struct sockaddr *)&bad.ss, bad.len) == 0)
 		fail("connect to %s succeeded", opt.fail_first);
 	say("failed");
@@ -329,8 +202,8 @@ static int tcp_connect(const struct addr *dst)
 		errno = err;
 		if (err)
 			die("connect");
-	} else if (connect(fd, (const struct sockaddr *)&dst->ss, dst->len) < 0) {
-		die("connect");
+	} else {
+		xconnect(fd, dst);
 	}
 	print_local(fd);
 	close(fd);
@@ -372,7 +245,7 @@ static ssize_t send_pktinfo(int fd, const struct addr *dst, const void *msg,
 		.msg_iov = &iov, .msg_iovlen = 1,
 		.msg_control = c.buf,
 	};
-	struct addr src = parse(opt.pktinfo, 0, false);
+	struct addr src = addr_parse(opt.pktinfo, 0, false);
 	struct cmsghdr *cm = (struct cmsghdr *)c.buf;
 
 	if (src.ss.ss_family == AF_INET) {
@@ -412,7 +285,7 @@ static int send_count(int fd, const struct addr *dst, const void *msg,
 	}
 	if (failed) {
 		errno = err;
-		die("%d of %d sends failed", failed, opt.count);
+		die("%d of %ld sends failed", failed, opt.count);
 	}
 	say("sent");
 	return 0;
@@ -433,8 +306,7 @@ static int send_wait(int fd, const struct addr *dst, const void *msg, size_t n,
 			fail("stdin closed before the go line");
 	}
 	if (opt.connect) {
-		if (connect(fd, (const struct sockaddr *)&dst->ss, dst->len) < 0)
-			die("connect");
+		xconnect(fd, dst);
 		r = send(fd, msg, n, 0);
 	} else if (opt.count) {
 		return send_count(fd, dst, msg, n);
@@ -491,7 +363,7 @@ static int ping(const struct addr *dst)
 static int icmp_watch(int family, int count, int timeout_s)
 {
 	bool v6 = family == AF_INET6;
-	int fd = sock(family, SOCK_RAW, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+	int fd = xsocket(family, SOCK_RAW, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
 	time_t end = time(NULL) + timeout_s;
 	unsigned char buf[2048];
 	int seen = 0;
@@ -537,23 +409,23 @@ int main(int argc, char **argv)
 	if (argc < 3)
 		usage();
 	if (!strcmp(cmd, "tcp-listen") && argc >= 4 && argc <= 5)
-		return tcp_listen(argv[2], num(argv[3], "port"),
-				  argc == 5 ? num(argv[4], "count") : 1);
+		return tcp_listen(argv[2], num16(argv[3], "port"),
+				  argc == 5 ? num16(argv[4], "count") : 1);
 	if (!strcmp(cmd, "udp-echo") && argc >= 4 && argc <= 5)
-		return udp_echo(argv[2], num(argv[3], "port"),
-				argc == 5 ? num(argv[4], "count") : 1);
+		return udp_echo(argv[2], num16(argv[3], "port"),
+				argc == 5 ? num16(argv[4], "count") : 1);
 	if (!strcmp(cmd, "icmp-watch") && argc == 5)
 		return icmp_watch(!strcmp(argv[2], "6") ? AF_INET6 : AF_INET,
-				  num(argv[3], "count"), num(argv[4], "timeout"));
+				  num16(argv[3], "count"), num16(argv[4], "timeout"));
 	if (!strcmp(cmd, "ping")) {
-		parse_opts(argc - 3, argv + 3);
-		dst = parse(argv[2], 0, opt.v6);
+		parse_opts(argc - 3, argv + 3, opts);
+		dst = addr_parse(argv[2], 0, opt.v6);
 		return ping(&dst);
 	}
 	if (argc < 4 || (strcmp(cmd, "tcp-connect") && strcmp(cmd, "udp-send")))
 		usage();
-	parse_opts(argc - 4, argv + 4);
-	dst = parse(argv[2], num(argv[3], "port"), opt.v6);
+	parse_opts(argc - 4, argv + 4, opts);
+	dst = addr_parse(argv[2], num16(argv[3], "port"), opt.v6);
 	if (!strcmp(cmd, "tcp-connect"))
 		return tcp_connect(&dst);
 	return send_wait(client(&dst, SOCK_DGRAM, 0), &dst, "vaddr", 5, NULL);

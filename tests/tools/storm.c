@@ -39,18 +39,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common.h"
+
 static volatile sig_atomic_t stop;
 
 static void on_term(int sig)
 {
 	(void)sig;
 	stop = 1;
-}
-
-static void __attribute__((noreturn)) die(const char *what)
-{
-	fprintf(stderr, "storm: %s: %s\n", what, strerror(errno));
-	exit(1);
 }
 
 static long long now_us(void)
@@ -61,26 +57,6 @@ static long long now_us(void)
 	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
-static socklen_t parse(const char *text, int port, struct sockaddr_storage *ss)
-{
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET6, text, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		return sizeof(*s6);
-	}
-	if (inet_pton(AF_INET, text, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		return sizeof(*s4);
-	}
-	fprintf(stderr, "storm: bad address '%s'\n", text);
-	exit(1);
-}
-
 /* "ADDR PORT" of @ss in @buf. */
 static const char *fmt(const struct sockaddr_storage *ss, char *buf, size_t n)
 {
@@ -88,16 +64,8 @@ static const char *fmt(const struct sockaddr_storage *ss, char *buf, size_t n)
 	const struct sockaddr_in *s4 = (const void *)ss;
 	char a[INET6_ADDRSTRLEN];
 
-	if (ss->ss_family == AF_INET) {
-		inet_ntop(AF_INET, &s4->sin_addr, a, sizeof(a));
-		snprintf(buf, n, "%s %u", a, ntohs(s4->sin_port));
-	} else if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
-		inet_ntop(AF_INET, &s6->sin6_addr.s6_addr[12], a, sizeof(a));
-		snprintf(buf, n, "%s %u", a, ntohs(s6->sin6_port));
-	} else {
-		inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a));
-		snprintf(buf, n, "%s %u", a, ntohs(s6->sin6_port));
-	}
+	snprintf(buf, n, "%s %u", addr_ntop(ss, a, sizeof(a)),
+		 ntohs(ss->ss_family == AF_INET ? s4->sin_port : s6->sin6_port));
 	return buf;
 }
 
@@ -124,26 +92,25 @@ static int storm(const char *id, int seconds, char **dst, int port)
 {
 	struct timeval tmo = { .tv_sec = 60 };
 	struct linger rst = { .l_onoff = 1, .l_linger = 0 };
-	struct sockaddr_storage d[2], local;
+	struct sockaddr_storage local;
+	struct addr d[2];
 	long long start, end, stop_at;
-	socklen_t dlen[2], llen;
+	socklen_t llen;
 	char addr[INET6_ADDRSTRLEN + 8], line[64];
 	int seq = 0;
 
 	for (int i = 0; i < 2; i++)
-		dlen[i] = parse(dst[i], port, &d[i]);
+		d[i] = addr_parse(dst[i], port, false);
 	stop_at = now_us() + seconds * 1000000LL;
 	while (!stop && now_us() < stop_at) {
-		const struct sockaddr_storage *to = &d[seq & 1];
+		const struct addr *to = &d[seq & 1];
 		bool acked = false;
 		int fd, err = 0, n;
 
-		fd = socket(to->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			die("socket");
+		fd = xsocket(to->ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof(tmo));
 		start = now_us();
-		if (connect(fd, (const struct sockaddr *)to, dlen[seq & 1]) < 0)
+		if (connect(fd, (const struct sockaddr *)&to->ss, to->len) < 0)
 			err = errno;
 		end = now_us();
 		strcpy(addr, "- 0");
@@ -203,24 +170,13 @@ static void serve(int c, const struct sockaddr_storage *peer)
 static int sink(const char *text, int port)
 {
 	struct sigaction sa = { .sa_handler = on_term };	/* no SA_RESTART */
-	struct sockaddr_storage ss;
-	int one = 1, zero = 0, fd;
-	socklen_t len = parse(text, port, &ss);
+	int fd = bound(text, port, SOCK_STREAM);
 
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGCHLD, SIG_IGN);
-	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		die("socket");
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (ss.ss_family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
-	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
-		die("bind");
 	if (listen(fd, 1024) < 0)
 		die("listen");
-	puts("ready");
-	fflush(stdout);
+	say("ready");
 	while (!stop) {
 		struct sockaddr_storage peer;
 		socklen_t plen = sizeof(peer);

@@ -25,80 +25,21 @@ O4=203.0.113.1 OR4=203.0.113.2 OBCD4=203.0.113.70
 CG=/sys/fs/cgroup/vaddr-t
 
 setup() {
-	netns_add h
-	netns_add r
-	netns_add o
-	veth_pair h h0 r r0
-	veth_pair o o0 r r1
-	nsrun h ip addr add $H4/24 dev h0
-	nsrun h ip addr add $BCD4/32 dev h0
-	nsrun h ip addr add $CDE4/32 dev h0
-	nsrun h ip addr add $H6/64 dev h0 nodad
+	topo_host_remote $H4/24 $BCD4/32 $CDE4/32 $H6/64 -- $R4/24 $R6/64 ||
+		return 1
 	# Deprecated, so the kernel never picks it on its own: binding still works.
-	nsrun h ip addr add $BCD6/128 dev h0 nodad preferred_lft 0
-	nsrun r ip addr add $R4/24 dev r0
-	nsrun r ip addr add $R6/64 dev r0 nodad
-	nsrun r ip addr add $OR4/24 dev r1
-	nsrun o ip addr add $O4/24 dev o0
-	nsrun o ip addr add $OBCD4/32 dev o0
-	nsrun h sysctl -qw net.ipv4.ping_group_range="0 2147483647"
-	nsrun r sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+	addr_add h h0 $BCD6/128 preferred_lft 0
+	netns_add o
+	veth_pair o o0 r r1
+	addr_add r r1 $OR4/24
+	addr_add o o0 $O4/24
+	addr_add o o0 $OBCD4/32
 	mkdir -p $CG/bcd/child $CG/plain
 }
 
 cleanup_cgroups() {
 	rmdir $CG/bcd/child $CG/bcd $CG/plain $CG 2>/dev/null
 	return 0
-}
-
-ctl() {
-	"$VADDRCTL" -n h "$@"
-}
-
-# Wait until FILE has a "ready" line (a receiving peer is listening).
-wait_ready() {
-	local i
-	for i in $(seq 100); do
-		grep -qx ready "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	echo "# peer never became ready" >&2
-	return 1
-}
-
-port=5000
-
-# tcp_seen NS UID DST [peer options]: connect from NS as UID; prints the
-# client's local address and the address the remote accepted.
-tcp_seen() {
-	local ns=$1 uid=$2 dst=$3 out local lpid
-	shift 3
-	port=$((port + 1))
-	out=$(mktemp)
-	ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1 >"$out" &
-	lpid=$!
-	wait_ready "$out"
-	local=$(run_as "$uid" "$ns" "$PEER" tcp-connect "$dst" $port "$@") ||
-		local=connect-failed
-	wait $lpid
-	echo "$local $(grep -vx ready "$out" | head -n 1)"
-	rm -f "$out"
-}
-
-# udp_seen NS UID DST [peer options]: one datagram and its echo; prints the
-# local address, "reply" if the echo came back, and the source the remote saw.
-udp_seen() {
-	local ns=$1 uid=$2 dst=$3 out res lpid
-	shift 3
-	port=$((port + 1))
-	out=$(mktemp)
-	ip netns exec r timeout 10 "$PEER" udp-echo :: $port 1 >"$out" &
-	lpid=$!
-	wait_ready "$out"
-	res=$(run_as "$uid" "$ns" "$PEER" udp-send "$dst" $port "$@" | xargs)
-	wait $lpid
-	echo "${res:-send-failed} $(grep -vx ready "$out" | head -n 1)"
-	rm -f "$out"
 }
 
 # ping_seen UID DST [peer options]: an ICMP datagram socket echo; prints the
@@ -108,19 +49,12 @@ ping_seen() {
 	shift 2
 	[[ $dst == *:* ]] && fam=6
 	out=$(mktemp)
-	ip netns exec r timeout 10 "$PEER" icmp-watch $fam 1 5 >"$out" &
+	bg_start "$out" ip netns exec r timeout 10 "$PEER" icmp-watch $fam 1 5
 	lpid=$!
-	wait_ready "$out"
 	res=$(run_as "$uid" h "$PEER" ping "$dst" "$@" | xargs)
 	wait $lpid
 	echo "${res:-ping-failed} $(grep -vx ready "$out" | head -n 1)"
 	rm -f "$out"
-}
-
-# stat DOMAIN COUNTER: one counter from `vaddrctl -j stats`.
-stat() {
-	ctl -j stats | jq -r --arg d "$1" --arg c "$2" \
-		'.[] | select(.domain == $d) | .[$c]'
 }
 
 setup
@@ -170,21 +104,22 @@ expect_eq "explicit bind to the host address is respected" \
 	"$(tcp_seen h 1001 $R4 --bind $H4)" "$H4 $H4"
 expect_eq "socket bound to 0.0.0.0:P is not auto-bound" \
 	"$(tcp_seen h 1001 $R4 --bind 0.0.0.0 --bind-port 4999)" "$H4 $H4"
-ip netns exec h timeout 10 "$PEER" tcp-listen 127.0.0.1 6000 1 >/tmp/lo.out &
-wait_ready /tmp/lo.out
+bg_start /tmp/lo.out \
+	ip netns exec h timeout 10 "$PEER" tcp-listen 127.0.0.1 6000 1
 expect_eq "loopback destination untouched" \
 	"$(run_as 1001 h "$PEER" tcp-connect 127.0.0.1 6000)" "127.0.0.1"
 wait
 expect_eq "IPv4-only domain, IPv6 connect leaves from the host" \
 	"$(tcp_seen h 1002 $R6)" "$H6 $H6"
-expect_eq "  ... counted as no address" "$(stat cde.example skip_no_addr)" 1
+expect_eq "  ... counted as no address" "$(counter cde.example skip_no_addr)" 1
 expect_eq "  ... and the IPv4 connect of that domain is bound" \
 	"$(tcp_seen h 1002 $R4)" "$CDE4 $CDE4"
 
 nsrun h ip addr del $BCD4/32 dev h0
 expect_eq "address removed from the host: connect still works, from host" \
 	"$(tcp_seen h 1001 $R4)" "$H4 $H4"
-expect_eq "  ... counted as address gone" "$(stat bcd.example skip_addr_gone)" 1
+expect_eq "  ... counted as address gone" \
+	"$(counter bcd.example skip_addr_gone)" 1
 nsrun h ip addr add $BCD4/32 dev h0
 expect_eq "address back: bound again" "$(tcp_seen h 1001 $R4)" "$BCD4 $BCD4"
 
@@ -205,7 +140,7 @@ retry_seen() {
 	run_as 1001 h "$PEER" "$cmd" "$dst" 5900 --fail-first "$bad" --wait \
 		"$@" <"$fifo" >"$res" &
 	exec 3>"$fifo"
-	for _ in $(seq 50); do grep -qx failed "$res" && break; sleep 0.1; done
+	wait_for "uid 1001's first connect failed" 10 grep -qx failed "$res"
 	ctl user del 1001
 	echo go >&3
 	exec 3>&-
@@ -227,16 +162,15 @@ expect_eq "udp v6: failed connect takes the address back" \
 ctl cgroup add $CG/bcd domain bcd.example
 # in_cgroup DIR UID DST: tcp_seen from a process started in cgroup DIR.
 in_cgroup() {
-	local dir=$1 uid=$2 dst=$3 out local lpid
+	local dir=$1 uid=$2 dst=$3 out src lpid
 	port=$((port + 1))
 	out=$(mktemp)
-	ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1 >"$out" &
+	bg_start "$out" ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1
 	lpid=$!
-	wait_ready "$out"
-	local=$("$NSEXEC" -c "$dir" -n h -u "$uid" -- \
-		"$PEER" tcp-connect "$dst" $port) || local=connect-failed
+	src=$("$NSEXEC" -c "$dir" -n h -u "$uid" -- \
+		"$PEER" tcp-connect "$dst" $port) || src=connect-failed
 	wait $lpid
-	echo "$local $(grep -vx ready "$out" | head -n 1)"
+	echo "$src $(grep -vx ready "$out" | head -n 1)"
 	rm -f "$out"
 }
 expect_eq "cgroup: unmapped uid in a mapped cgroup" \
@@ -263,8 +197,7 @@ expect_eq "mapping added again: next connect bound" \
 
 # --- a static client ----------------------------------------------------
 port=$((port + 1))
-ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1 >/tmp/bb.out &
-wait_ready /tmp/bb.out
+bg_start /tmp/bb.out ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1
 echo hi | run_as 1001 h busybox nc -w 2 $R4 $port >/dev/null
 wait
 expect_eq "static busybox nc behaves like a glibc client" \
@@ -279,27 +212,24 @@ for i in 1 2; do tcp_seen h 1001 $R6 >/dev/null; done
 udp_seen h 1001 $R4 --connect >/dev/null
 tcp_seen h 1001 $R4 --bind $H4 >/dev/null
 expect_eq "bound4 counter equals the v4 connects" \
-	"$(stat bcd.example bound4)" 4
+	"$(counter bcd.example bound4)" 4
 expect_eq "bound6 counter equals the v6 connects" \
-	"$(stat bcd.example bound6)" 2
+	"$(counter bcd.example bound6)" 2
 expect_eq "skip_bound counter equals the bound connect" \
-	"$(stat bcd.example skip_bound)" 1
+	"$(counter bcd.example skip_bound)" 1
 
 # --- unload under load --------------------------------------------------
 # The listener outlives the 200 connects, which take more than a minute
 # on a loaded host or a debug kernel; it is stopped when they are done.
-ip netns exec r timeout 600 "$PEER" tcp-listen :: 7000 0 >/tmp/loop.out &
+bg_start /tmp/loop.out ip netns exec r timeout 600 "$PEER" tcp-listen :: 7000 0
 listener=$!
-wait_ready /tmp/loop.out
 run_as 1001 h bash -c 'n=0; while [ $n -lt 200 ]; do
 	"$0" tcp-connect '$R4' 7000 >/dev/null || exit 1; n=$((n + 1)); done' \
 	"$PEER" &
 loop=$!
 # Unload once some connects went through bound.
-for i in $(seq 200); do
-	[ "$(grep -c . /tmp/loop.out)" -gt 10 ] && break
-	sleep 0.05
-done
+wait_for "some connects went through before the unload" 60 \
+	lines_over /tmp/loop.out 10
 module_unload
 check "connect loop goes on through module unload" wait $loop
 kill "$listener" 2>/dev/null

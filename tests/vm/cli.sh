@@ -8,14 +8,12 @@ set -u
 source "$(dirname "$0")/../lib.sh"
 
 netns_add n
+# shellcheck disable=SC2034 # read by ctl (lib.sh): its table is used
+CTL_NS=n
 out=$("$VADDRCTL" show 2>&1)
 check "without the module, vaddrctl says how to load it" \
 	grep -q "modprobe vaddr" <<<"$out"
 module_load
-
-ctl() {
-	"$VADDRCTL" -n n "$@"
-}
 
 expect_eq "set alone: nat on by default" "$(ctl set)" "nat: on"$'\n'"isolation: off"
 expect_eq "set -j" "$(ctl -j set)" '{"nat":true,"isolation":false}'

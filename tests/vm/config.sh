@@ -27,20 +27,8 @@ NLRAW=$VADDR_ROOT/tests/tools/nlraw.py
 T=$(mktemp -d)
 chmod 755 "$T"	# the connect loop runs as uid 1001
 
-netns_add h
-netns_add r
-veth_pair h h0 r r0
-nsrun h ip addr add $H4/24 dev h0
-nsrun h ip addr add $BCD4/32 dev h0
-nsrun h ip addr add $CDE4/32 dev h0
-nsrun r ip addr add $R4/24 dev r0
-addr_add h h0 $H6/64
-addr_add r r0 $R6/64
+topo_host_remote $H4/24 $BCD4/32 $CDE4/32 $H6/64 -- $R4/24 $R6/64
 module_load
-
-ctl() {
-	"$VADDRCTL" -n h "$@"
-}
 
 cleanup_config() {
 	rmdir "$CG"/*/ "$CG" 2>/dev/null
@@ -241,12 +229,8 @@ stage_start() {	# a staging client, stdin from the fifo (kept open on fd 7)
 		<"$T/fifo" >"$T/stage.out" 2>&1 &
 	stage_pid=$!
 	exec 7>"$T/fifo"
-	for _ in $(seq 100); do
-		grep -q staged "$T/stage.out" && return 0
-		sleep 0.1
-	done
-	diag "stage client not ready: $(cat "$T/stage.out")"
-	return 1
+	wait_for "the stage client staged its requests" 30 \
+		grep staged "$T/stage.out"
 }
 stage_start
 diag "stage client: $(tr '\n' '|' <"$T/stage.out")"
@@ -267,7 +251,7 @@ expect_eq "and it is the new table" "$(ctl -j show | jq -c '[.domains[].domain]'
 # The same client, committing: its table replaces the live one.
 stage_start
 echo commit >&7
-for _ in $(seq 50); do grep -q done "$T/stage.out" && break; sleep 0.1; done
+wait_for "the stage client committed" 30 grep "done" "$T/stage.out"
 exec 7>&-; wait "$stage_pid" 2>/dev/null
 expect_eq "a committed stage is the table" \
 	"$(ctl -j show | jq -c '[.domains[] | [.domain, .addr4, [.users[].uid]]]')" \
@@ -386,51 +370,27 @@ ctl flush
 # fail-closed, its IPv6 traffic must fail with EADDRNOTAVAIL and reach no
 # one; loaded without, it leaves from the host address. Each refused try
 # is followed by one of unmapped uid 1003, which the remote must see first.
+# shellcheck disable=SC2034 # read by tcp_try and udp_try (lib.sh)
 port=7100
-attempt() {	# UID ARGS...: "ok FIRST LINE" or peer's error
-	local uid=$1 out
-	shift
-	if out=$(run_as "$uid" h "$PEER" "$@" 2>&1); then
-		echo "ok $(grep -v '^#' <<<"$out" | head -n 1)"
-	else
-		sed -n 's/^peer: //p' <<<"$out" | head -n 1
-	fi
-}
-# try tcp|udp UID DST [opts]: "RESULT | first source the remote saw" (an
-# unconnected udp socket's own address is ::; the remote's is the truth).
-try() {
-	local proto=$1 uid=$2 dst=$3 out res listen=tcp-listen send=tcp-connect
-	shift 3
-	[ "$proto" = udp ] && listen=udp-echo send=udp-send
-	port=$((port + 1))
-	out=$(mktemp)
-	bg_start "$out" ip netns exec r timeout 10 "$PEER" $listen :: $port 1
-	res=$(attempt "$uid" $send "$dst" $port "$@")
-	[[ $res == ok* ]] ||
-		run_as 1003 h "$PEER" $send "$dst" $port >/dev/null 2>&1
-	wait
-	echo "$res | $(grep -vx ready "$out" | head -n 1)"
-	rm -f "$out"
-}
 printf 'domain cde.example\n\taddr %s\n\tuser 1002\n' $CDE4 >"$T/open.conf"
 printf 'domain cde.example fail-closed\n\taddr %s\n\tuser 1002\n' $CDE4 >"$T/closed.conf"
 check "load a domain without fail-closed" ctl load "$T/open.conf"
 expect_eq "not fail-closed: udp v6 leaves from the host address" \
-	"$(try udp 1002 $R6)" "ok :: | $H6"
+	"$(udp_try 1002 $R6)" "ok :: | $H6"
 check "load it fail-closed" ctl load "$T/closed.conf"
 expect_eq "loaded fail-closed: show -j has it" \
 	"$(ctl -j show | jq -c '[.domains[] | .fail_closed]')" '[true]'
 expect_eq "loaded fail-closed: udp v6 sendto fails" \
-	"$(try udp 1002 $R6)" "send: $EADDRNOTAVAIL | $H6"
+	"$(udp_try 1002 $R6)" "send: $EADDRNOTAVAIL | $H6"
 expect_eq "loaded fail-closed: tcp v6 connect fails" \
-	"$(try tcp 1002 $R6)" "connect: $EADDRNOTAVAIL | $H6"
+	"$(tcp_try 1002 $R6)" "connect: $EADDRNOTAVAIL | $H6"
 expect_eq "loaded fail-closed: its own address works" \
-	"$(try tcp 1002 $R4)" "ok $CDE4 | $CDE4"
+	"$(tcp_try 1002 $R4)" "ok $CDE4 | $CDE4"
 expect_eq "loaded fail-closed: refusals counted" \
 	"$(ctl -j stats | jq '.[0].fail_closed')" 2
 check "load it without fail-closed again" ctl load "$T/open.conf"
 expect_eq "open again: udp v6 leaves from the host address" \
-	"$(try udp 1002 $R6)" "ok :: | $H6"
+	"$(udp_try 1002 $R6)" "ok :: | $H6"
 ctl flush
 
 # --- -b batch files -----------------------------------------------------
@@ -562,7 +522,8 @@ EOF
 bg_start "$T/events" ip netns exec h python3 "$T/events.py" "$VADDR_ROOT/tests/tools" 8
 ctl load "$T/B.conf"
 ctl domain add ev.example addr 192.0.2.123
-for _ in $(seq 100); do grep -q DOMAIN_NEW "$T/events" && break; sleep 0.1; done
+wait_for "the event listener saw the domain added after the load" 30 \
+	grep DOMAIN_NEW "$T/events"
 expect_eq "a load is one event, with the new table's counts" \
 	"$(grep -v ready "$T/events" | head -n 2 | tr '\n' ' ')" "REPLACE_COMMIT 1002 0 DOMAIN_NEW 0 0 "
 out=$(run_as 1003 h "$VADDRCTL" load "$T/A.conf" 2>&1); rc=$?

@@ -32,14 +32,11 @@ done
 expect_eq "50 load/unload cycles (first failing cycle, or 0)" "$failed" 0
 kmsg_clean "50 load/unload cycles leave a clean kernel log"
 
-# Topology smoke test: host 198.51.100.1 -- veth -- remote 198.51.100.2.
-netns_add host
-netns_add remote
-veth_pair host veth0 remote veth0
-addr_add host veth0 198.51.100.1/24
-addr_add remote veth0 198.51.100.2/24
-bg_start /tmp/remote.out nsrun remote "$PEER" tcp-listen 198.51.100.2 7000 1
-got=$(nsrun host "$PEER" tcp-connect 198.51.100.2 7000)
+# Topology smoke test (topo_host_remote): h 198.51.100.1 -- veth -- r
+# 198.51.100.2.
+topo_host_remote 198.51.100.1/24 -- 198.51.100.2/24
+bg_start /tmp/remote.out nsrun r "$PEER" tcp-listen 198.51.100.2 7000 1
+got=$(nsrun h "$PEER" tcp-connect 198.51.100.2 7000)
 expect_eq "host connects from 198.51.100.1" "$got" 198.51.100.1
 wait
 expect_eq "remote saw 198.51.100.1" "$(sed -n 2p /tmp/remote.out)" 198.51.100.1

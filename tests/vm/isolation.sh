@@ -28,74 +28,12 @@ R6=2001:db8::2 BCD4=198.51.100.70 BCD6=2001:db8::70 CDE4=198.51.100.80
 EPERM="Operation not permitted"
 EADDRNOTAVAIL="Cannot assign requested address"
 
-netns_add h
-netns_add r
-veth_pair h h0 r r0
-addr_add h h0 $H4/24
-addr_add h h0 $BCD4/32
-addr_add h h0 $CDE4/32
-addr_add h h0 $H6/64
+topo_host_remote $H4/24 $BCD4/32 $CDE4/32 $H6/64 -- $R4/24 $R4B/32 $R6/64
 # Deprecated, so the kernel never picks it on its own: binding still works.
-nsrun h ip addr add $BCD6/128 dev h0 nodad preferred_lft 0
-addr_add r r0 $R4/24
-addr_add r r0 $R4B/32
-addr_add r r0 $R6/64
+addr_add h h0 $BCD6/128 preferred_lft 0
 module_load
 
-ctl() {
-	"$VADDRCTL" -n h "$@"
-}
-
-stat() {
-	ctl -j stats | jq -r --arg d "$1" --arg c "$2" \
-		'.[] | select(.domain == $d) | .[$c]'
-}
-
-# attempt UID ARGS...: peer ARGS as UID in h; "ok" and its first line of
-# output, or its error without the "peer: " prefix.
-attempt() {
-	local uid=$1 out
-	shift
-	if out=$(run_as "$uid" h "$PEER" "$@" 2>&1); then
-		echo "ok $(grep -v '^#' <<<"$out" | head -n 1)"
-	else
-		sed -n 's/^peer: //p' <<<"$out" | head -n 1
-	fi
-}
-
 port=7000
-
-# tcp_try UID DST [opts]: "RESULT | first address the remote accepted".
-# The control connect goes to $CTL_DST when set.
-tcp_try() {
-	local uid=$1 dst=$2 out res
-	shift 2
-	port=$((port + 1))
-	out=$(mktemp)
-	bg_start "$out" ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1
-	res=$(attempt "$uid" tcp-connect "$dst" $port "$@")
-	[[ $res == ok* ]] ||
-		run_as 1003 h "$PEER" tcp-connect "${CTL_DST:-$dst}" $port \
-			>/dev/null 2>&1
-	wait
-	echo "$res | $(grep -vx ready "$out" | head -n 1)"
-	rm -f "$out"
-}
-
-# udp_try UID DST [opts]: "RESULT | first source the remote saw".
-udp_try() {
-	local uid=$1 dst=$2 out res
-	shift 2
-	port=$((port + 1))
-	out=$(mktemp)
-	bg_start "$out" ip netns exec r timeout 10 "$PEER" udp-echo :: $port 1
-	res=$(attempt "$uid" udp-send "$dst" $port "$@")
-	[[ $res == ok* ]] ||
-		run_as 1003 h "$PEER" udp-send "$dst" $port >/dev/null 2>&1
-	wait
-	echo "$res | $(grep -vx ready "$out" | head -n 1)"
-	rm -f "$out"
-}
 
 # raw_try DST SRC: root pings DST from a raw socket bound to SRC;
 # "RESULT | the sources of echo requests the remote saw within 2 s".
@@ -171,9 +109,9 @@ expect_eq "raw v6 socket from a virtual address, refused" \
 	"$(raw_try $R6 $BCD6)" "send: $EPERM | "
 iso=$((iso + 1))
 expect_eq "every refusal counted on the address's domain" \
-	"$(stat bcd.example isolated)" $iso
+	"$(counter bcd.example isolated)" $iso
 expect_eq "  ... and none on the refused socket's domain" \
-	"$(stat cde.example isolated)" 0
+	"$(counter cde.example isolated)" 0
 
 expect_eq "the domain's own socket, bound to its address: works" \
 	"$(tcp_try 1001 $R4 --bind $BCD4)" "ok $BCD4 | $BCD4"
@@ -300,7 +238,7 @@ iso=$((iso + 1))
 nsrun h ip route del $R4B/32 dev h0 src $BCD4
 
 expect_eq "isolated counter equals the refusals" \
-	"$(stat bcd.example isolated)" $iso
+	"$(counter bcd.example isolated)" $iso
 
 # --- the log line, rate-limited -----------------------------------------------
 check "the log names the uid, the address and its domain" \
@@ -317,7 +255,7 @@ iso=$((iso + 50))
 lines=$(($(logged "isolation: refused") - before))
 echo "# 50 refusals logged $lines lines" >&2
 check "  ... logged, at most 10 lines" test "$lines" -ge 1 -a "$lines" -le 10
-expect_eq "  ... all counted" "$(stat bcd.example isolated)" $iso
+expect_eq "  ... all counted" "$(counter bcd.example isolated)" $iso
 
 check "set isolation off" ctl set isolation off
 expect_eq "off again: another domain's bound address works" \
@@ -439,7 +377,7 @@ expect_eq "fail-closed: address not on the host: connect fails" \
 fc=$((fc + 1))
 nsrun h ip addr add $CDE4/32 dev h0
 expect_eq "fail-closed counter equals the refusals" \
-	"$(stat cde.example fail_closed)" $fc
+	"$(counter cde.example fail_closed)" $fc
 check "fail-closed refusals are logged" \
 	sh -c "dmesg | grep -q 'vaddr: fail-closed: refused uid 1002 of cde.example'"
 check "domain set cde.example fail-closed off" \

@@ -79,10 +79,8 @@ check "the host's table is untouched" sh -c "
 	'$VADDRCTL' -j domain show | jq -e 'length == 0'"
 # The namespace went with its last process, its table with it, and the
 # cgroup can go: nothing of the table stays charged to it.
-for _ in $(seq 50); do
-	rmdir /sys/fs/cgroup/lim 2>/dev/null && break
-	sleep 0.2
-done
+wait_for "rmdir of the cgroup, whose namespace is going" 20 \
+	rmdir /sys/fs/cgroup/lim
 check "the cgroup can be removed once its namespace is gone" \
 	test ! -d /sys/fs/cgroup/lim
 module_unload

@@ -19,59 +19,11 @@ source "$(dirname "$0")/../lib.sh"
 H4=198.51.100.1 H6=2001:db8::1 R4=198.51.100.2 R6=2001:db8::2
 BCD4=198.51.100.70 BCD6=2001:db8::70
 
-netns_add h
-netns_add r
-veth_pair h h0 r r0
-addr_add h h0 $H4/24
-addr_add h h0 $BCD4/32
-addr_add h h0 $H6/64
-nsrun h ip addr add $BCD6/128 dev h0 nodad preferred_lft 0
-addr_add r r0 $R4/24
-addr_add r r0 $R6/64
+topo_host_remote $H4/24 $BCD4/32 $H6/64 -- $R4/24 $R6/64
+addr_add h h0 $BCD6/128 preferred_lft 0
 module_load
 
-ctl() {
-	"$VADDRCTL" -n h "$@"
-}
-
-stat() {
-	ctl -j stats | jq -r --arg d "$1" --arg c "$2" \
-		'.[] | select(.domain == $d) | .[$c]'
-}
-
-conntrack_count() {
-	ip netns exec h cat /proc/sys/net/netfilter/nf_conntrack_count
-}
-
 port=6000
-
-# udp_seen NS UID DST [peer options]: an unconnected datagram and its echo;
-# prints "reply" if the echo came back, then the source the remote saw.
-udp_seen() {
-	local ns=$1 uid=$2 dst=$3 out res
-	shift 3
-	port=$((port + 1))
-	out=$(mktemp)
-	bg_start "$out" ip netns exec r timeout 10 "$PEER" udp-echo :: $port 1
-	res=$(run_as "$uid" "$ns" "$PEER" udp-send "$dst" $port "$@" |
-		grep -x reply)
-	wait
-	echo "${res:-no-reply} $(grep -vx ready "$out" | head -n 1)"
-	rm -f "$out"
-}
-
-# tcp_seen UID DST [peer options]: prints what the remote accepted.
-tcp_seen() {
-	local uid=$1 dst=$2 out
-	shift 2
-	port=$((port + 1))
-	out=$(mktemp)
-	bg_start "$out" ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1
-	run_as "$uid" h "$PEER" tcp-connect "$dst" $port "$@" >/dev/null
-	wait
-	grep -vx ready "$out" | head -n 1
-	rm -f "$out"
-}
 
 # icmp_seen DST CMD...: the source of the echo request the remote saw.
 icmp_seen() {
@@ -92,11 +44,11 @@ expect_eq "rewriting is on by default" "$(ctl -j set | jq -r .nat)" true
 
 # --- covered -------------------------------------------------------------
 expect_eq "unconnected udp sendto v4: remote sees the domain, reply back" \
-	"$(udp_seen h 1001 $R4)" "reply $BCD4"
+	"$(udp_seen h 1001 $R4)" "0.0.0.0 reply $BCD4"
 expect_eq "unconnected udp sendto v6: remote sees the domain, reply back" \
-	"$(udp_seen h 1001 $R6)" "reply $BCD6"
+	"$(udp_seen h 1001 $R6)" ":: reply $BCD6"
 expect_eq "unconnected udp sendto v4-mapped on a dual-stack socket" \
-	"$(udp_seen h 1001 $R4 --v6)" "reply $BCD4"
+	"$(udp_seen h 1001 $R4 --v6)" ":: reply $BCD4"
 expect_eq "ICMP datagram sendto v4" \
 	"$(icmp_seen $R4 run_as 1001 h "$PEER" ping $R4)" "$BCD4"
 expect_eq "ICMP datagram sendto v6" \
@@ -112,9 +64,9 @@ expect_eq "raw ICMPv6 socket (ping with cap_net_raw) v6" \
 	"$BCD6"
 nsrun h sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 expect_eq "tcp socket bound to 0.0.0.0:P then connected" \
-	"$(tcp_seen 1001 $R4 --bind 0.0.0.0 --bind-port 4999)" "$BCD4"
+	"$(tcp_seen h 1001 $R4 --bind 0.0.0.0 --bind-port 4999)" "$H4 $BCD4"
 expect_eq "tcp socket bound to [::]:P then connected" \
-	"$(tcp_seen 1001 $R6 --bind :: --bind-port 4998)" "$BCD6"
+	"$(tcp_seen h 1001 $R6 --bind :: --bind-port 4998)" "$H6 $BCD6"
 
 # A socket that exists before its owner is mapped: its new flows follow.
 ctl user del 1001
@@ -126,7 +78,7 @@ mkfifo "$fifo"
 early=$(mktemp)
 run_as 1001 h "$PEER" udp-send $R4 $port --wait <"$fifo" >"$early" &
 exec 3>"$fifo"
-for _ in $(seq 50); do grep -qx socket "$early" && break; sleep 0.1; done
+wait_for "uid 1001's socket exists" 10 grep -qx socket "$early"
 ctl user add 1001 domain bcd.example
 echo go >&3
 exec 3>&-
@@ -137,12 +89,12 @@ check "  ... and its reply came back" grep -qx reply "$early"
 rm -f "$fifo" "$early" "$out"
 
 expect_eq "flows rewritten are counted" \
-	"$(stat bcd.example nat4) $(stat bcd.example nat6)" "6 4"
+	"$(counter bcd.example nat4) $(counter bcd.example nat6)" "6 4"
 
 # --- never rewritten -------------------------------------------------------
-expect_eq "unmapped uid" "$(udp_seen h 1003 $R4)" "reply $H4"
+expect_eq "unmapped uid" "$(udp_seen h 1003 $R4)" "0.0.0.0 reply $H4"
 expect_eq "socket bound to the host address" \
-	"$(udp_seen h 1001 $R4 --bind $H4)" "reply $H4"
+	"$(udp_seen h 1001 $R4 --bind $H4)" "$H4 reply $H4"
 bg_start /tmp/lo.out ip netns exec h timeout 10 "$PEER" udp-echo 127.0.0.1 5353 1
 run_as 1001 h "$PEER" udp-send 127.0.0.1 5353 >/dev/null
 wait
@@ -163,12 +115,12 @@ ctl set nat off
 expect_eq "nat off is shown" "$(ctl -j set | jq -r .nat)" false
 port=6500	# udp_seen uses 6501: a flow conntrack has never seen
 expect_eq "nat off: unconnected sendto leaves from the host address" \
-	"$(udp_seen h 1001 $R4)" "reply $H4"
+	"$(udp_seen h 1001 $R4)" "0.0.0.0 reply $H4"
 expect_eq "nat off: the flow is not in the namespace's conntrack table" \
 	"$(ip netns exec h grep -c 'dport=6501 ' /proc/net/nf_conntrack)" 0
-expect_eq "nat off: auto-bind still works" "$(tcp_seen 1001 $R4)" "$BCD4"
+expect_eq "nat off: auto-bind still works" "$(tcp_seen h 1001 $R4)" "$BCD4 $BCD4"
 ctl set nat on
-expect_eq "nat on again: rewritten" "$(udp_seen h 1001 $R4)" "reply $BCD4"
+expect_eq "nat on again: rewritten" "$(udp_seen h 1001 $R4)" "0.0.0.0 reply $BCD4"
 
 # --- a mapping change leaves established flows alone -------------------------
 # send_flow N: N datagrams of one flow (fixed source port 7001), each
@@ -196,10 +148,8 @@ expect_eq "mapping removed: the established flow keeps the domain's address" \
 ctl user add 1001 domain bcd.example
 send_flow 40 &
 loop=$!
-for _ in $(seq 100); do
-	[ "$(grep -c . /tmp/flow.out)" -gt 10 ] && break
-	sleep 0.05
-done
+wait_for "some datagrams went through before the unload" 60 \
+	lines_over /tmp/flow.out 10
 kmsg_mark
 module_unload
 check "module unload with rewritten flows alive: the sends go on" wait $loop

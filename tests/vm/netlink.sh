@@ -9,11 +9,9 @@ source "$(dirname "$0")/../lib.sh"
 
 NLRAW="python3 $VADDR_ROOT/tests/tools/nlraw.py"
 netns_add n
+# shellcheck disable=SC2034 # read by ctl (lib.sh): its table is used
+CTL_NS=n
 module_load
-
-ctl() {
-	"$VADDRCTL" -n n "$@"
-}
 
 # rejects DESC ERRNO MSG CMD ATTRS...: queue a raw request that must fail
 # with ERRNO and the kernel's extack text MSG; run_rejects sends them all

@@ -29,15 +29,8 @@ CG=/sys/fs/cgroup/vaddr-ops
 EXEC_CG=/sys/fs/cgroup/vaddr
 
 setup() {
-	netns_add h
-	netns_add r
-	veth_pair h h0 r r0
-	nsrun h ip addr add $H4/24 dev h0
-	nsrun h ip addr add $BCD4/32 dev h0
-	nsrun h ip addr add $CDE4/32 dev h0
-	nsrun h ip addr add $PTR4/32 dev h0
-	addr_add h h0 $BCD6/128
-	nsrun r ip addr add $R4/24 dev r0
+	topo_host_remote $H4/24 $BCD4/32 $CDE4/32 $PTR4/32 $BCD6/128 -- $R4/24 ||
+		return 1
 	mkdir -p $CG/cde/child $CG/plain /etc/netns/h
 	cat >/etc/netns/h/hosts <<-EOF
 		127.0.0.1 localhost
@@ -68,10 +61,6 @@ cleanup_ops() {
 	return 0
 }
 
-ctl() {
-	"$VADDRCTL" -n h "$@"
-}
-
 port=6000
 
 # seen_by_peer CMD...: CMD connects to the remote peer (the port is
@@ -80,23 +69,13 @@ seen_by_peer() {
 	local out lpid
 	port=$((port + 1))
 	out=$(mktemp)
-	ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1 >"$out" &
+	bg_start "$out" ip netns exec r timeout 10 "$PEER" tcp-listen :: $port 1 ||
+		return 1
 	lpid=$!
-	bg_wait_ready "$out" || return 1
 	"$@" $port >/dev/null || echo "connect-failed"
 	wait $lpid
 	grep -vx ready "$out" | head -n 1
 	rm -f "$out"
-}
-
-bg_wait_ready() {
-	local _
-	for _ in $(seq 100); do
-		grep -qx ready "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	diag "peer never became ready"
-	return 1
 }
 
 setup
@@ -111,11 +90,11 @@ ctl monitor -t >"$mont" &
 montpid=$!
 # Subscribed once an event gets through: poke with a change that changes
 # nothing until both have seen one.
-for _ in $(seq 100); do
+poke_monitors() {
 	ctl set nat on
-	[ -s "$mon" ] && [ -s "$mont" ] && break
-	sleep 0.1
-done
+	test -s "$mon" -a -s "$mont"
+}
+wait_for "an event got through to both monitors" 30 poke_monitors
 check "monitors are listening" test -s "$mon" -a -s "$mont"
 
 ctl domain add bcd.example addr $BCD4 addr $BCD6
@@ -132,10 +111,11 @@ ctl domain add cde.example addr $CDE4
 ctl cgroup add $CG/cde domain cde.example
 ctl domain add tmp.example addr 192.0.2.7
 ctl flush
-for _ in $(seq 100); do
-	grep -q '"flush"' "$mon" && grep -q ' flush$' "$mont" && break
-	sleep 0.1
-done
+# monitors_flushed: both monitors have shown the flush, the last change.
+monitors_flushed() {
+	grep -q '"flush"' "$mon" && grep -q ' flush$' "$mont"
+}
+wait_for "both monitors showed the flush" 30 monitors_flushed
 kill $monpid $montpid
 wait $monpid $montpid 2>/dev/null
 

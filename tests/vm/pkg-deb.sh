@@ -61,7 +61,7 @@ _module_loaded=1
 expect_eq "the module is the DKMS one" "$(modinfo -n vaddr)" \
 	"/lib/modules/$rel/updates/dkms/vaddr.ko"
 expect_eq "ExecStart: the peer saw bcd.example's address" \
-	"$(pkg_tcp_seen)" $PKG_BCD4
+	"$(tcp_seen h 1001 $PKG_R4)" "$PKG_BCD4 $PKG_BCD4"
 by_unit=$(/usr/sbin/vaddrctl -n h save)
 /usr/sbin/vaddrctl -n h flush
 check "vaddrctl load of the same file" /usr/sbin/vaddrctl -n h load /etc/vaddr.conf

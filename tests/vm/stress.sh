@@ -230,7 +230,7 @@ lap() {
 # the one the kernel picks for a local destination (the destination
 # itself), and vaddrctl may find no module.
 churner() {
-	local n=0 got seen out=$D/churn.peer lpid i
+	local n=0 got seen out=$D/churn.peer lpid
 	while [ "${EPOCHREALTIME/./}" -lt "$1" ]; do
 		n=$((n + 1))
 		lap "$D/churn.time" start
@@ -257,12 +257,9 @@ churner() {
 				echo "churn $n: vaddrctl failed" >>"$D/fail"
 		fi
 		lap "$D/churn.time" vaddrctl
-		"$NSEXEC" -n sx -- timeout 20 "$PEER" tcp-listen 203.0.113.2 7100 1 >"$out" &
+		bg_start "$out" "$NSEXEC" -n sx -- \
+			timeout 20 "$PEER" tcp-listen 203.0.113.2 7100 1
 		lpid=$!
-		for i in $(seq 100); do
-			grep -qx ready "$out" 2>/dev/null && break
-			sleep 0.05
-		done
 		lap "$D/churn.time" listen
 		got=$("$NSEXEC" -n sx -u 2007 -- "$PEER" tcp-connect 203.0.113.2 7100)
 		wait $lpid
@@ -340,13 +337,7 @@ storms() {
 }
 
 setup() {
-	netns_add h
-	netns_add r
-	veth_pair h h0 r r0
-	addr_add h h0 $H4/24
-	addr_add h h0 $H6/64
-	addr_add r r0 $R4/24
-	addr_add r r0 $R6/64
+	topo_host_remote $H4/24 $H6/64 -- $R4/24 $R6/64 || return 1
 	addr_logged add $FIX4
 	addr_logged add $FIX6
 	mkdir -p $CG/a $CG/b/deep $CGF/e
