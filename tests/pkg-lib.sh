@@ -13,6 +13,12 @@ PKG_H4=198.51.100.1 PKG_R4=198.51.100.2 PKG_BCD4=198.51.100.70
 # the packages do is unchanged.
 export PATH=/usr/lib/ccache:$PATH
 
+# pkg_ccache_hits: ccache's hits and misses so far in this VM.
+pkg_ccache_hits() {
+	ccache -s 2>/dev/null | awk '/^ *(Hits|Misses):/ { printf "%s %s ", $1, $2 }
+		/cache hit \(direct\)|cache miss/ { printf "%s ", $0 }'
+}
+
 # pkg_reset: nothing of vaddr left by an earlier test, one killed half-way
 # through included: no package, no DKMS tree or source, no installed
 # module or tool, the module unloaded.

@@ -257,10 +257,13 @@ out=$(doctor); rc=$?
 diag "doctor, bcd.example only:"; sed 's/^/# | /' <<<"$out" >&2
 expect_eq "doctor passes a good domain" "$rc" 0
 j=$(doctor -j)
-expect_eq "doctor -j: six findings, all ok" \
-	"$(jq -r '(map(.status) | unique | join(",")) + " " + (length | tostring)' <<<"$j")" "ok 6"
+expect_eq "doctor -j: eight findings, all ok" \
+	"$(jq -r '(map(.status) | unique | join(",")) + " " + (length | tostring)' <<<"$j")" "ok 8"
+expect_eq "doctor -j: what the module found at load, first" \
+	"$(jq -r '[.[] | select(.domain == "(module)") | .check] | join(",")' <<<"$j")" \
+	"refusal,probes"
 expect_eq "doctor -j: checks of both addresses" \
-	"$(jq -r '[.[] | .addr + " " + .check] | join(",")' <<<"$j")" \
+	"$(jq -r '[.[] | select(.domain != "(module)") | .addr + " " + .check] | join(",")' <<<"$j")" \
 	"$BCD4 address,$BCD4 ptr,$BCD4 forward,$BCD6 address,$BCD6 ptr,$BCD6 forward"
 
 ctl domain add gone.example addr $GONE4

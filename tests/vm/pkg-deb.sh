@@ -31,7 +31,7 @@ if ! check "apt-get install ./vaddr-dkms ./vaddrctl" \
 	tail -n 30 "$log" | sed 's/^/# | /' >&2
 	exit 1
 fi
-diag "apt-get install took $((SECONDS - start)) s (DKMS compiles the module)"
+diag "apt-get install took $((SECONDS - start)) s (DKMS compiles the module); ccache: $(pkg_ccache_hits)"
 check "dkms built the module for $rel" \
 	sh -c "dkms status -m vaddr -v $version -k $rel | grep -q ': installed'"
 check "vaddr.service is enabled" \

@@ -14,10 +14,12 @@ pkg_reset
 
 rel=$(uname -r)
 log=/tmp/dkms-install.log
+start=$SECONDS
 if ! check "make dkms-install" sh -c "make -C '$VADDR_ROOT' dkms-install >$log 2>&1"; then
 	tail -n 30 "$log" | sed 's/^/# | /' >&2
 	exit 1
 fi
+diag "make dkms-install took $((SECONDS - start)) s; ccache: $(pkg_ccache_hits)"
 check "dkms status: installed for $rel" \
 	sh -c "dkms status -m vaddr -k $rel | grep -q ': installed'"
 path=$(modinfo -n vaddr 2>/dev/null)
