@@ -124,7 +124,7 @@ static enum vaddr_stat vaddr_verdict4(const struct sock *sk,
 		return VADDR_STAT_SKIP_SCOPE;
 	if (!d->has4)
 		return VADDR_STAT_SKIP_NO_ADDR;
-	if (!vaddr_local4(sk, d->addr4))
+	if (!vaddr_sk_local4(sk, d->addr4))
 		return VADDR_STAT_SKIP_ADDR_GONE;
 	return VADDR_STAT_BOUND4;
 }
@@ -143,7 +143,7 @@ static enum vaddr_stat vaddr_verdict6(const struct sock *sk,
 		return VADDR_STAT_SKIP_SCOPE;
 	if (!d->has6)
 		return VADDR_STAT_SKIP_NO_ADDR;
-	if (!vaddr_local6(sk, &d->addr6))
+	if (!vaddr_sk_local6(sk, &d->addr6))
 		return VADDR_STAT_SKIP_ADDR_GONE;
 	return VADDR_STAT_BOUND6;
 }

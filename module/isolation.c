@@ -59,7 +59,6 @@
 #include <net/inet_sock.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
-#include <net/mptcp.h>
 #include <net/tcp.h>
 #include <net/netfilter/nf_conntrack.h>
 
@@ -73,22 +72,6 @@ DEFINE_STATIC_KEY_FALSE(vaddr_guarded);
  */
 static DEFINE_RATELIMIT_STATE(vaddr_log_rs, DEFAULT_RATELIMIT_INTERVAL,
 			      DEFAULT_RATELIMIT_BURST);
-
-/*
- * Kernel sockets are the kernel's own (TCP's control sockets, tunnels,
- * ...), except MPTCP subflows: the kernel creates them with
- * sock_create_kern() for a user's MPTCP socket, and they carry its
- * traffic. A subflow has its parent's cgroup, and the first one is
- * created when the program creates its socket, so its sk_uid is the
- * program's; they are judged as the program's own sockets.
- */
-bool vaddr_sk_exempt(const struct sock *sk)
-{
-	if (!sk->sk_kern_sock)
-		return false;
-	return sk->sk_type != SOCK_STREAM || sk->sk_protocol != IPPROTO_TCP ||
-	       !sk_is_mptcp(sk);
-}
 
 static void vaddr_log_refusal(struct sock *sk, const struct vaddr_domain *d,
 			      int family, const void *saddr, bool isolation)
@@ -171,8 +154,8 @@ static bool vaddr_nat_covers(struct sock *sk, const struct vaddr_domain *d,
 		return false;
 	if (sk->sk_userlocks & SOCK_BINDADDR_LOCK)
 		return false;
-	if (family == AF_INET ? !d->has4 || !vaddr_local4(sk, d->addr4) :
-				!d->has6 || !vaddr_local6(sk, &d->addr6))
+	if (family == AF_INET ? !d->has4 || !vaddr_sk_local4(sk, d->addr4) :
+				!d->has6 || !vaddr_sk_local6(sk, &d->addr6))
 		return false;
 	if (!skb)
 		return true;

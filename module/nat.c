@@ -85,14 +85,14 @@ static unsigned int vaddr_nat_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (state->pf == NFPROTO_IPV4) {
 		if (!d->has4 || ip_hdr(skb)->saddr == d->addr4 ||
-		    !vaddr_local4(sk, d->addr4))
+		    !vaddr_sk_local4(sk, d->addr4))
 			return NF_ACCEPT;
 		range.min_addr.ip = d->addr4;
 		stat = VADDR_STAT_NAT4;
 	} else {
 		if (!d->has6 || ipv6_addr_equal(&ipv6_hdr(skb)->saddr,
 						&d->addr6) ||
-		    !vaddr_local6(sk, &d->addr6))
+		    !vaddr_sk_local6(sk, &d->addr6))
 			return NF_ACCEPT;
 		range.min_addr.in6 = d->addr6;
 		stat = VADDR_STAT_NAT6;

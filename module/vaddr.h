@@ -159,9 +159,10 @@ struct vaddr_domain *vaddr_uid_domain(struct vaddr_table *t, kuid_t uid);
 u32 *vaddr_uid_list(struct vaddr_table *t, unsigned long *nr);
 struct vaddr_domain *vaddr_cgroup_domain(struct vaddr_table *t, u64 id);
 
-/* addr.c */
-bool vaddr_local4(const struct sock *sk, __be32 addr);
-bool vaddr_local6(const struct sock *sk, const struct in6_addr *addr);
+/* sock.c */
+bool vaddr_sk_local4(const struct sock *sk, __be32 addr);
+bool vaddr_sk_local6(const struct sock *sk, const struct in6_addr *addr);
+bool vaddr_sk_exempt(const struct sock *sk);
 
 /* nat.c */
 int vaddr_nat_sync(struct vaddr_net *vn, bool want);
@@ -173,7 +174,6 @@ void vaddr_guard_net_init(struct vaddr_net *vn);
 void vaddr_guard_net_exit(struct vaddr_net *vn);
 int vaddr_guard_sync(struct vaddr_net *vn);
 int vaddr_guard_sync_table(struct vaddr_net *vn, const struct vaddr_table *t);
-bool vaddr_sk_exempt(const struct sock *sk);
 int vaddr_isolation_check(struct sock *sk, const struct vaddr_domain *own,
 			  int family, const void *saddr);
 int vaddr_fail_closed_check(struct sock *sk, struct vaddr_domain *d,
