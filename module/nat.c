@@ -216,26 +216,6 @@ static const struct nf_hook_ops vaddr_nat_ops6 = {
 	.priority = NF_IP6_PRI_NAT_SRC + 10,
 };
 
-/* Conntrack for both families in @net, for as long as a hook needs it. */
-int vaddr_conntrack_get(struct net *net)
-{
-	int err;
-
-	err = nf_ct_netns_get(net, NFPROTO_IPV4);
-	if (err)
-		return err;
-	err = nf_ct_netns_get(net, NFPROTO_IPV6);
-	if (err)
-		nf_ct_netns_put(net, NFPROTO_IPV4);
-	return err;
-}
-
-void vaddr_conntrack_put(struct net *net)
-{
-	nf_ct_netns_put(net, NFPROTO_IPV6);
-	nf_ct_netns_put(net, NFPROTO_IPV4);
-}
-
 static int vaddr_nat_hook_up(struct net *net)
 {
 	int err;

@@ -166,6 +166,8 @@ bool vaddr_sk_exempt(const struct sock *sk);
 
 /* nat.c */
 int vaddr_nat_sync(struct vaddr_net *vn, bool want);
+
+/* conntrack.c */
 int vaddr_conntrack_get(struct net *net);
 void vaddr_conntrack_put(struct net *net);
 
