@@ -53,7 +53,7 @@
  * subflow through tcp_v4_connect()/tcp_v6_connect(), and bind() binds
  * that subflow, so the subflow is judged and auto-bound as the program's.
  *
- * With isolation or fail-closed (isolation.c), the handler may also
+ * With isolation or fail-closed (guard.c), the handler may also
  * refuse the connect: a source the program bound that belongs to another
  * domain, or a fail-closed domain that cannot be served. See
  * vaddr_refuse() for how.
@@ -302,11 +302,11 @@ static int vaddr_connect4(struct pt_regs *regs, bool stream)
 	rcu_read_lock();
 	d = vaddr_sock_domain(sk);
 	if (guard && src && !lo)
-		err = vaddr_isolation_check(sk, d, AF_INET, &src);
+		err = vaddr_guard_isolation(sk, d, AF_INET, &src);
 	if (d) {
 		verdict = vaddr_verdict4(sk, d, daddr, bound);
 		if (!err && guard && verdict != VADDR_STAT_BOUND4)
-			err = vaddr_fail_closed_check(sk, d, AF_INET,
+			err = vaddr_guard_fail_closed(sk, d, AF_INET,
 						      src ? &src : NULL,
 						      exempt, NULL);
 		if (!err)
@@ -377,11 +377,11 @@ static int vaddr_connect6(struct pt_regs *regs, bool stream)
 	rcu_read_lock();
 	d = vaddr_sock_domain(sk);
 	if (guard && src && !lo)
-		err = vaddr_isolation_check(sk, d, AF_INET6, src);
+		err = vaddr_guard_isolation(sk, d, AF_INET6, src);
 	if (d) {
 		verdict = vaddr_verdict6(sk, d, type, bound);
 		if (!err && guard && verdict != VADDR_STAT_BOUND6)
-			err = vaddr_fail_closed_check(sk, d, AF_INET6, src,
+			err = vaddr_guard_fail_closed(sk, d, AF_INET6, src,
 						      exempt, NULL);
 		if (!err)
 			vaddr_count(d, verdict);

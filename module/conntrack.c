@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Conntrack references. Conntrack runs in a namespace only while someone
- * asks for it there; nat.c asks while its hooks rewrite, isolation.c while its
+ * asks for it there; nat.c asks while its hooks rewrite, guard.c while its
  * output hooks need to tell replies from what a socket starts. A leaf
  * both use, so that neither calls the other.
  */

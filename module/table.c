@@ -522,7 +522,7 @@ void vaddr_table_keep_stats(struct vaddr_table *t, struct vaddr_table *old)
 /*
  * Account a change: a new generation for dumps, the static key for the
  * connect hooks, the NAT hooks from the first mapping on, and the output
- * hooks of isolation.c while a domain is fail-closed. The NAT hooks stay
+ * hooks of guard.c while a domain is fail-closed. The NAT hooks stay
  * when the last mapping goes: flows rewritten earlier depend on them.
  */
 void vaddr_net_changed(struct vaddr_net *vn)

@@ -104,7 +104,7 @@ struct vaddr_net {
 	bool nat;			/* setting: rewrite sources */
 	bool nat_hooked;		/* NAT hooks registered */
 	bool isolation;			/* setting: addresses are the domain's */
-	bool guard_hooked;		/* isolation.c output hooks registered */
+	bool guard_hooked;		/* guard.c output hooks registered */
 	struct xarray allow;		/* isolation: kuid -> allowed any address */
 };
 
@@ -171,14 +171,14 @@ int vaddr_nat_sync(struct vaddr_net *vn, bool want);
 int vaddr_conntrack_get(struct net *net);
 void vaddr_conntrack_put(struct net *net);
 
-/* isolation.c */
+/* guard.c */
 void vaddr_guard_net_init(struct vaddr_net *vn);
 void vaddr_guard_net_exit(struct vaddr_net *vn);
 int vaddr_guard_sync(struct vaddr_net *vn);
 int vaddr_guard_sync_table(struct vaddr_net *vn, const struct vaddr_table *t);
-int vaddr_isolation_check(struct sock *sk, const struct vaddr_domain *own,
+int vaddr_guard_isolation(struct sock *sk, const struct vaddr_domain *own,
 			  int family, const void *saddr);
-int vaddr_fail_closed_check(struct sock *sk, struct vaddr_domain *d,
+int vaddr_guard_fail_closed(struct sock *sk, struct vaddr_domain *d,
 			    int family, const void *saddr, bool exempt,
 			    const struct sk_buff *skb);
 

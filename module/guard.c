@@ -10,7 +10,7 @@
  *
  * Two places enforce them:
  *
- * - connect.c asks vaddr_isolation_check() and vaddr_fail_closed_check()
+ * - connect.c asks vaddr_guard_isolation() and vaddr_guard_fail_closed()
  *   at connect time (TCP, TCP Fast Open, UDP and ping connect), where the
  *   source is the address the program bound or the one auto-bind would
  *   give, and makes the connect fail at once with the errno they return.
@@ -31,8 +31,9 @@
  * of request sockets, the kernel's resets and ACKs from its control
  * sockets). Datagrams are checked unless conntrack knows them as replies;
  * replies of a socket bound to an address are still checked by isolation
- * (see vaddr_guard()). Loopback traffic, the outer packets of tunnels and
- * IPsec, and kernel sockets other than MPTCP subflows are never checked.
+ * (see vaddr_guard_hook()). Loopback traffic, the outer packets of tunnels
+ * and IPsec, and kernel sockets other than MPTCP subflows are never
+ * checked.
  *
  * Not covered: AF_SMC. SMC-R/SMC-D carry the data over RDMA or ISM, not
  * IP, and the TCP connection it sets up first (the "clcsock") is a kernel
@@ -70,15 +71,15 @@ DEFINE_STATIC_KEY_FALSE(vaddr_guarded);
  * One limit for all namespaces, at most 10 lines per 5 s: a limit per
  * namespace would let many namespaces flood the log together.
  */
-static DEFINE_RATELIMIT_STATE(vaddr_log_rs, DEFAULT_RATELIMIT_INTERVAL,
+static DEFINE_RATELIMIT_STATE(vaddr_guard_rs, DEFAULT_RATELIMIT_INTERVAL,
 			      DEFAULT_RATELIMIT_BURST);
 
-static void vaddr_log_refusal(struct sock *sk, const struct vaddr_domain *d,
-			      int family, const void *saddr, bool isolation)
+static void vaddr_guard_log(struct sock *sk, const struct vaddr_domain *d,
+			    int family, const void *saddr, bool isolation)
 {
 	u32 uid = from_kuid_munged(&init_user_ns, sk->sk_uid);
 
-	if (!__ratelimit(&vaddr_log_rs))
+	if (!__ratelimit(&vaddr_guard_rs))
 		return;
 	if (!saddr)
 		pr_notice("fail-closed: refused uid %u of %s: no usable %s address\n",
@@ -101,7 +102,7 @@ static void vaddr_log_refusal(struct sock *sk, const struct vaddr_domain *d,
  * Whether @sk, of domain @own (or none), may send from @saddr: 0, or
  * -EPERM, counted on the address's domain and logged. Under RCU.
  */
-int vaddr_isolation_check(struct sock *sk, const struct vaddr_domain *own,
+int vaddr_guard_isolation(struct sock *sk, const struct vaddr_domain *own,
 			  int family, const void *saddr)
 {
 	struct vaddr_net *vn = vaddr_net(sock_net(sk));
@@ -125,12 +126,12 @@ int vaddr_isolation_check(struct sock *sk, const struct vaddr_domain *own,
 	if (xa_load(&vn->allow, __kuid_val(sk->sk_uid)))
 		return 0;
 	vaddr_count(owner, VADDR_STAT_ISOLATED);
-	vaddr_log_refusal(sk, owner, family, saddr, true);
+	vaddr_guard_log(sk, owner, family, saddr, true);
 	return -EPERM;
 }
 
-static bool vaddr_is_own(const struct vaddr_domain *d, int family,
-			 const void *saddr)
+static bool vaddr_guard_is_own(const struct vaddr_domain *d, int family,
+			       const void *saddr)
 {
 	if (family == AF_INET)
 		return d->has4 && d->addr4 == *(const __be32 *)saddr;
@@ -143,8 +144,9 @@ static bool vaddr_is_own(const struct vaddr_domain *d, int family,
  * when conntrack has it as a new flow (the NAT hook sets it up at
  * POSTROUTING) or as a flow already translated to the domain's address.
  */
-static bool vaddr_nat_covers(struct sock *sk, const struct vaddr_domain *d,
-			     int family, const struct sk_buff *skb)
+static bool vaddr_guard_nat_covers(struct sock *sk,
+				   const struct vaddr_domain *d, int family,
+				   const struct sk_buff *skb)
 {
 	const struct nf_conntrack_tuple *reply;
 	enum ip_conntrack_info ctinfo;
@@ -167,7 +169,7 @@ static bool vaddr_nat_covers(struct sock *sk, const struct vaddr_domain *d,
 	if (!(ct->status & IPS_SRC_NAT))
 		return false;
 	reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
-	return vaddr_is_own(d, family, &reply->dst.u3);
+	return vaddr_guard_is_own(d, family, &reply->dst.u3);
 }
 
 /*
@@ -177,18 +179,18 @@ static bool vaddr_nat_covers(struct sock *sk, const struct vaddr_domain *d,
  * domain's or will be made so by NAT; else -EADDRNOTAVAIL, counted and
  * logged. Under RCU.
  */
-int vaddr_fail_closed_check(struct sock *sk, struct vaddr_domain *d,
+int vaddr_guard_fail_closed(struct sock *sk, struct vaddr_domain *d,
 			    int family, const void *saddr, bool exempt,
 			    const struct sk_buff *skb)
 {
 	if (!READ_ONCE(d->fail_closed) || exempt)
 		return 0;
-	if (saddr && vaddr_is_own(d, family, saddr))
+	if (saddr && vaddr_guard_is_own(d, family, saddr))
 		return 0;
-	if (vaddr_nat_covers(sk, d, family, skb))
+	if (vaddr_guard_nat_covers(sk, d, family, skb))
 		return 0;
 	vaddr_count(d, VADDR_STAT_FAIL_CLOSED);
-	vaddr_log_refusal(sk, d, family, saddr, false);
+	vaddr_guard_log(sk, d, family, saddr, false);
 	return -EADDRNOTAVAIL;
 }
 
@@ -196,7 +198,7 @@ int vaddr_fail_closed_check(struct sock *sk, struct vaddr_domain *d,
  * Whether @sk is bound to an address of @family (by bind(), or by a
  * datagram connect): it receives only what is sent to that address.
  */
-static bool vaddr_sk_has_addr(const struct sock *sk, int family)
+static bool vaddr_guard_has_addr(const struct sock *sk, int family)
 {
 	if (family == AF_INET)
 		return inet_sk(sk)->inet_rcv_saddr;
@@ -207,16 +209,16 @@ static bool vaddr_sk_has_addr(const struct sock *sk, int family)
 	return false;
 }
 
-static bool vaddr_xfrm_transformed(const struct sk_buff *skb, int family)
+static bool vaddr_guard_xfrm(const struct sk_buff *skb, int family)
 {
 	if (family == AF_INET)
 		return IPCB(skb)->flags & IPSKB_XFRM_TRANSFORMED;
 	return IP6CB(skb)->flags & IP6SKB_XFRM_TRANSFORMED;
 }
 
-static unsigned int vaddr_guard(struct sk_buff *skb,
-				const struct nf_hook_state *state, int family,
-				const void *saddr, bool exempt)
+static unsigned int vaddr_guard_hook(struct sk_buff *skb,
+				     const struct nf_hook_state *state,
+				     int family, const void *saddr, bool exempt)
 {
 	struct sock *sk = state->sk;
 	enum ip_conntrack_info ctinfo;
@@ -234,7 +236,7 @@ static unsigned int vaddr_guard(struct sk_buff *skb,
 	 */
 	if (!sk || sk != skb->sk || !sk_fullsock(sk) || vaddr_sk_exempt(sk) ||
 	    !net_eq(sock_net(sk), state->net) ||
-	    vaddr_xfrm_transformed(skb, family))
+	    vaddr_guard_xfrm(skb, family))
 		return NF_ACCEPT;
 	if (state->out && (state->out->flags & IFF_LOOPBACK))
 		return NF_ACCEPT;
@@ -249,14 +251,14 @@ static unsigned int vaddr_guard(struct sk_buff *skb,
 	 */
 	ct = nf_ct_get(skb, &ctinfo);
 	reply = ct && CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY;
-	if (reply && !vaddr_sk_has_addr(sk, family))
+	if (reply && !vaddr_guard_has_addr(sk, family))
 		return NF_ACCEPT;
 
 	/* Output hooks run under rcu_read_lock(). */
 	own = vaddr_sock_domain(sk);
-	err = vaddr_isolation_check(sk, own, family, saddr);
+	err = vaddr_guard_isolation(sk, own, family, saddr);
 	if (!err && own && !reply)
-		err = vaddr_fail_closed_check(sk, own, family, saddr, exempt,
+		err = vaddr_guard_fail_closed(sk, own, family, saddr, exempt,
 					      skb);
 	if (!err)
 		return NF_ACCEPT;
@@ -265,37 +267,37 @@ static unsigned int vaddr_guard(struct sk_buff *skb,
 	return NF_DROP_ERR(err);
 }
 
-static unsigned int vaddr_guard4(void *priv, struct sk_buff *skb,
-				 const struct nf_hook_state *state)
+static unsigned int vaddr_guard_hook4(void *priv, struct sk_buff *skb,
+				      const struct nf_hook_state *state)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	__be32 daddr = iph->daddr;
 
-	return vaddr_guard(skb, state, AF_INET, &iph->saddr,
+	return vaddr_guard_hook(skb, state, AF_INET, &iph->saddr,
 			   ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr) ||
 			   ipv4_is_zeronet(daddr) ||
 			   ipv4_is_linklocal_169(daddr));
 }
 
-static unsigned int vaddr_guard6(void *priv, struct sk_buff *skb,
-				 const struct nf_hook_state *state)
+static unsigned int vaddr_guard_hook6(void *priv, struct sk_buff *skb,
+				      const struct nf_hook_state *state)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	int type = ipv6_addr_type(&ip6h->daddr);
 
-	return vaddr_guard(skb, state, AF_INET6, &ip6h->saddr,
+	return vaddr_guard_hook(skb, state, AF_INET6, &ip6h->saddr,
 			   type & (IPV6_ADDR_MULTICAST | IPV6_ADDR_LINKLOCAL));
 }
 
 static const struct nf_hook_ops vaddr_guard_ops[] = {
 	{
-		.hook = vaddr_guard4,
+		.hook = vaddr_guard_hook4,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_LOCAL_OUT,
 		.priority = NF_IP_PRI_CONNTRACK + 1,
 	},
 	{
-		.hook = vaddr_guard6,
+		.hook = vaddr_guard_hook6,
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_LOCAL_OUT,
 		.priority = NF_IP6_PRI_CONNTRACK + 1,
