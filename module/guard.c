@@ -99,6 +99,53 @@ static void vaddr_guard_log(struct sock *sk, const struct vaddr_domain *d,
 }
 
 /*
+ * The allow list: uids that may use any domain's address under isolation.
+ * It belongs to the namespace's settings, not to its table: a flush or a
+ * replacement leaves it. Writers hold vaddr_net.lock; the hooks read it
+ * under RCU.
+ */
+static bool vaddr_guard_allowed(struct vaddr_net *vn, kuid_t uid)
+{
+	return xa_load(&vn->allow, __kuid_val(uid));
+}
+
+/* 0, -EEXIST when @uid is allowed already, or -ENOMEM. */
+int vaddr_guard_allow_add(struct vaddr_net *vn, kuid_t uid)
+{
+	int err;
+
+	err = xa_insert(&vn->allow, __kuid_val(uid), xa_mk_value(1), VADDR_GFP);
+	return err == -EBUSY ? -EEXIST : err;
+}
+
+/* 0, or -ENOENT when @uid is not allowed. */
+int vaddr_guard_allow_del(struct vaddr_net *vn, kuid_t uid)
+{
+	return xa_erase(&vn->allow, __kuid_val(uid)) ? 0 : -ENOENT;
+}
+
+/*
+ * Call @fn for each allowed uid, in ascending order, from the kuid value
+ * *@pos on, until it returns non-zero: that is returned, and *@pos is then
+ * the uid it stopped at, where a walk resumes.
+ */
+int vaddr_guard_allow_foreach(struct vaddr_net *vn, unsigned long *pos,
+			      int (*fn)(kuid_t uid, void *arg), void *arg)
+{
+	unsigned long index;
+	void *entry;
+	int err = 0;
+
+	xa_for_each_start(&vn->allow, index, entry, *pos) {
+		err = fn(KUIDT_INIT(index), arg);
+		if (err)
+			break;
+	}
+	*pos = index;
+	return err;
+}
+
+/*
  * Whether @sk, of domain @own (or none), may send from @saddr: 0, or
  * -EPERM, counted on the address's domain and logged. Under RCU.
  */
@@ -123,7 +170,7 @@ int vaddr_guard_isolation(struct sock *sk, const struct vaddr_domain *own,
 	/* The table was replaced between the two lookups. */
 	if (own && !strcmp(own->name, owner->name))
 		return 0;
-	if (xa_load(&vn->allow, __kuid_val(sk->sk_uid)))
+	if (vaddr_guard_allowed(vn, sk->sk_uid))
 		return 0;
 	vaddr_count(owner, VADDR_STAT_ISOLATED);
 	vaddr_guard_log(sk, owner, family, saddr, true);

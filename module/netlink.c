@@ -578,7 +578,6 @@ enum vaddr_dump_kind {
 	VADDR_DUMP_DOMAINS,
 	VADDR_DUMP_STATS,
 	VADDR_DUMP_CGROUPS,
-	VADDR_DUMP_ALLOW,
 };
 
 static struct vaddr_table *vaddr_dump_begin(struct vaddr_net *vn,
@@ -606,7 +605,6 @@ static int vaddr_dump(struct sk_buff *skb, struct netlink_callback *cb,
 		      enum vaddr_dump_kind kind, u8 cmd)
 {
 	struct vaddr_net *vn = vaddr_net(sock_net(skb->sk));
-	struct user_namespace *userns = vaddr_sender_userns(cb->skb);
 	unsigned long index = cb->args[0];
 	struct vaddr_obj obj = {};
 	struct vaddr_domain *d;
@@ -617,19 +615,11 @@ static int vaddr_dump(struct sk_buff *skb, struct netlink_callback *cb,
 	t = vaddr_dump_begin(vn, cb);
 	if (!t)
 		return 0;
-	xa = kind == VADDR_DUMP_CGROUPS ? &t->cgroups :
-	     kind == VADDR_DUMP_ALLOW ? &vn->allow : &t->domains;
+	xa = kind == VADDR_DUMP_CGROUPS ? &t->cgroups : &t->domains;
 	obj.stats = kind == VADDR_DUMP_STATS;
 	xa_for_each_start(xa, index, d, cb->args[0]) {
-		/* Allow-list entries are values, not domains. */
-		obj.domain = kind == VADDR_DUMP_ALLOW ? NULL : d;
-		if (kind == VADDR_DUMP_ALLOW) {
-			/* A uid the reader cannot name is not its business. */
-			if (!kuid_has_mapping(userns, KUIDT_INIT(index)))
-				continue;
-			obj.has_uid = true;
-			obj.uid = from_kuid(userns, KUIDT_INIT(index));
-		} else if (kind == VADDR_DUMP_CGROUPS) {
+		obj.domain = d;
+		if (kind == VADDR_DUMP_CGROUPS) {
 			obj.has_cgroup = true;
 			obj.cgroup = index;
 		}
@@ -711,9 +701,41 @@ static int vaddr_nl_cgroup_dump(struct sk_buff *skb,
 	return vaddr_dump(skb, cb, VADDR_DUMP_CGROUPS, VADDR_CMD_CGROUP_GET);
 }
 
+struct vaddr_allow_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	struct user_namespace *userns;
+};
+
+static int vaddr_allow_dump_one(kuid_t uid, void *arg)
+{
+	struct vaddr_allow_dump *a = arg;
+	struct vaddr_obj obj = { .has_uid = true };
+
+	/* A uid the reader cannot name is not its business. */
+	if (!kuid_has_mapping(a->userns, uid))
+		return 0;
+	obj.uid = from_kuid(a->userns, uid);
+	return vaddr_fill(a->skb, NETLINK_CB(a->cb->skb).portid,
+			  a->cb->nlh->nlmsg_seq, NLM_F_MULTI,
+			  VADDR_CMD_ALLOW_GET, &obj, a->cb);
+}
+
 static int vaddr_nl_allow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	return vaddr_dump(skb, cb, VADDR_DUMP_ALLOW, VADDR_CMD_ALLOW_GET);
+	struct vaddr_net *vn = vaddr_net(sock_net(skb->sk));
+	struct vaddr_allow_dump a = {
+		.skb = skb,
+		.cb = cb,
+		.userns = vaddr_sender_userns(cb->skb),
+	};
+	unsigned long pos = cb->args[0];
+	int err;
+
+	if (!vaddr_dump_begin(vn, cb))
+		return 0;
+	err = vaddr_guard_allow_foreach(vn, &pos, vaddr_allow_dump_one, &a);
+	return vaddr_dump_end(vn, skb, cb, pos, err);
 }
 
 /* Events name uids as the user namespace owning the network namespace does. */
@@ -822,12 +844,10 @@ static int vaddr_nl_allow_add(struct sk_buff *skb, struct genl_info *info)
 	obj.uid = vaddr_event_uid(info, kuid);
 
 	mutex_lock(&vn->lock);
-	err = xa_insert(&vn->allow, __kuid_val(kuid), xa_mk_value(1), VADDR_GFP);
-	if (err == -EBUSY) {
+	err = vaddr_guard_allow_add(vn, kuid);
+	if (err == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VADDR_A_UID],
 				    "uid is already allowed");
-		err = -EEXIST;
-	}
 	if (!err) {
 		vn->generation++;
 		vaddr_notify(info, VADDR_CMD_ALLOW_ADD, &obj);
@@ -849,13 +869,13 @@ static int vaddr_nl_allow_del(struct sk_buff *skb, struct genl_info *info)
 	obj.uid = vaddr_event_uid(info, kuid);
 
 	mutex_lock(&vn->lock);
-	if (xa_erase(&vn->allow, __kuid_val(kuid))) {
+	err = vaddr_guard_allow_del(vn, kuid);
+	if (!err) {
 		vn->generation++;
 		vaddr_notify(info, VADDR_CMD_ALLOW_DEL, &obj);
 	} else {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VADDR_A_UID],
 				    "uid is not allowed");
-		err = -ENOENT;
 	}
 	mutex_unlock(&vn->lock);
 	return err;

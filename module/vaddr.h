@@ -176,6 +176,10 @@ void vaddr_guard_net_init(struct vaddr_net *vn);
 void vaddr_guard_net_exit(struct vaddr_net *vn);
 int vaddr_guard_sync(struct vaddr_net *vn);
 int vaddr_guard_sync_table(struct vaddr_net *vn, const struct vaddr_table *t);
+int vaddr_guard_allow_add(struct vaddr_net *vn, kuid_t uid);
+int vaddr_guard_allow_del(struct vaddr_net *vn, kuid_t uid);
+int vaddr_guard_allow_foreach(struct vaddr_net *vn, unsigned long *pos,
+			      int (*fn)(kuid_t uid, void *arg), void *arg);
 int vaddr_guard_isolation(struct sock *sk, const struct vaddr_domain *own,
 			  int family, const void *saddr);
 int vaddr_guard_fail_closed(struct sock *sk, struct vaddr_domain *d,
