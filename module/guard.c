@@ -411,7 +411,7 @@ int vaddr_guard_sync_table(struct vaddr_net *vn, const struct vaddr_table *t)
 
 int vaddr_guard_sync(struct vaddr_net *vn)
 {
-	return vaddr_guard_sync_table(vn, vaddr_table_get(vn));
+	return vaddr_guard_sync_table(vn, vaddr_table_locked(vn));
 }
 
 void vaddr_guard_net_init(struct vaddr_net *vn)

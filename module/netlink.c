@@ -343,7 +343,7 @@ static struct vaddr_table *vaddr_target(struct vaddr_net *vn,
 
 	*staged = info->attrs[VADDR_A_STAGED];
 	if (!*staged)
-		return vaddr_table_get(vn);
+		return vaddr_table_locked(vn);
 	t = vaddr_stage_table(vn, info->snd_portid, NETLINK_CB(skb).sk);
 	if (!t)
 		vaddr_no_stage(info);
@@ -551,7 +551,7 @@ static int vaddr_nl_domain_get(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		return -ENOMEM;
 	mutex_lock(&vn->lock);
-	d = vaddr_attr_domain(vaddr_table_get(vn), info);
+	d = vaddr_attr_domain(vaddr_table_locked(vn), info);
 	if (IS_ERR(d)) {
 		err = PTR_ERR(d);
 	} else {
@@ -587,7 +587,7 @@ static struct vaddr_table *vaddr_dump_begin(struct vaddr_net *vn,
 		return NULL;
 	mutex_lock(&vn->lock);
 	cb->seq = vn->generation;
-	return vaddr_table_get(vn);
+	return vaddr_table_locked(vn);
 }
 
 static int vaddr_dump_end(struct vaddr_net *vn, struct sk_buff *skb,
@@ -1031,7 +1031,7 @@ static int vaddr_nl_replace_commit(struct sk_buff *skb,
 		goto out;
 	}
 	vaddr_stage_take(vn, info->snd_portid, owner);
-	vaddr_table_keep_stats(t, vaddr_table_get(vn));
+	vaddr_table_keep_stats(t, vaddr_table_locked(vn));
 	vaddr_table_replace(vn, t);
 	vaddr_net_changed(vn);
 	obj.table = t;

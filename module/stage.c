@@ -31,7 +31,7 @@ static void vaddr_stage_free(struct vaddr_stage *s)
 {
 	list_del(&s->node);
 	/* Never published: no reader can hold it, but domains use call_rcu. */
-	vaddr_table_free_deferred(s->table);
+	vaddr_table_free(s->table);
 	kfree(s);
 }
 

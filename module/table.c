@@ -148,14 +148,22 @@ static void vaddr_table_free_work(struct work_struct *work)
 					 free_work));
 }
 
-/* Free a table once no reader can see it any more. */
-void vaddr_table_free_deferred(struct vaddr_table *t)
+/*
+ * Free a table, with its domains and mappings, once no reader can see it
+ * any more: after a grace period, from vaddr's workqueue. The only way a
+ * table is freed.
+ */
+void vaddr_table_free(struct vaddr_table *t)
 {
 	INIT_RCU_WORK(&t->free_work, vaddr_table_free_work);
 	queue_rcu_work(vaddr_wq, &t->free_work);
 }
 
-struct vaddr_table *vaddr_table_get(struct vaddr_net *vn)
+/*
+ * The live table of @vn, for a writer: the caller holds vn->lock (which
+ * lockdep checks). Not a reference: it is valid until the lock goes.
+ */
+struct vaddr_table *vaddr_table_locked(struct vaddr_net *vn)
 {
 	return rcu_dereference_protected(vn->table,
 					 lockdep_is_held(&vn->lock));
@@ -491,10 +499,10 @@ int vaddr_cgroup_del(struct vaddr_table *t, u64 id)
  */
 void vaddr_table_replace(struct vaddr_net *vn, struct vaddr_table *t)
 {
-	struct vaddr_table *old = vaddr_table_get(vn);
+	struct vaddr_table *old = vaddr_table_locked(vn);
 
 	rcu_assign_pointer(vn->table, t);
-	vaddr_table_free_deferred(old);
+	vaddr_table_free(old);
 }
 
 /*
@@ -527,7 +535,7 @@ void vaddr_table_keep_stats(struct vaddr_table *t, struct vaddr_table *old)
  */
 void vaddr_net_changed(struct vaddr_net *vn)
 {
-	struct vaddr_table *t = vaddr_table_get(vn);
+	struct vaddr_table *t = vaddr_table_locked(vn);
 	bool active = t->nr_uids || t->nr_cgroups;
 	int err = 0;
 
@@ -618,7 +626,7 @@ struct vaddr_domain *vaddr_current_domain(struct vaddr_net *vn,
 
 	why->match = VADDR_MATCH_NONE;
 	rcu_read_lock();
-	d = vaddr_owner_domain(vaddr_table_get(vn), task_dfl_cgroup(current),
+	d = vaddr_owner_domain(vaddr_table_locked(vn), task_dfl_cgroup(current),
 			       current_fsuid(), why);
 	rcu_read_unlock();
 	return d;
@@ -659,7 +667,7 @@ static void __net_exit vaddr_net_exit(struct net *net)
 
 	mutex_lock(&vn->lock);
 	vaddr_stage_flush(vn);
-	t = vaddr_table_get(vn);
+	t = vaddr_table_locked(vn);
 	RCU_INIT_POINTER(vn->table, NULL);
 	vaddr_nat_sync(vn, false);
 	vaddr_guard_net_exit(vn);
@@ -667,7 +675,7 @@ static void __net_exit vaddr_net_exit(struct net *net)
 		static_branch_dec(&vaddr_active);
 	vn->active = false;
 	mutex_unlock(&vn->lock);
-	vaddr_table_free_deferred(t);
+	vaddr_table_free(t);
 }
 
 unsigned int vaddr_net_id __read_mostly;

@@ -131,8 +131,8 @@ static inline struct vaddr_net *vaddr_net(const struct net *net)
 int vaddr_table_init(void);
 void vaddr_table_exit(void);
 struct vaddr_table *vaddr_table_alloc(void);
-void vaddr_table_free_deferred(struct vaddr_table *t);
-struct vaddr_table *vaddr_table_get(struct vaddr_net *vn);
+void vaddr_table_free(struct vaddr_table *t);
+struct vaddr_table *vaddr_table_locked(struct vaddr_net *vn);
 void vaddr_table_replace(struct vaddr_net *vn, struct vaddr_table *t);
 void vaddr_table_keep_stats(struct vaddr_table *t, struct vaddr_table *old);
 struct vaddr_domain *vaddr_domain_find(struct vaddr_table *t,
