@@ -5,7 +5,6 @@
  * namespace under vaddr_net.lock and announces each change.
  */
 #include <linux/cgroup.h>
-#include <linux/ctype.h>
 #include <linux/uidgid.h>
 #include <net/genetlink.h>
 #include <net/ipv6.h>
@@ -109,30 +108,11 @@ static struct user_namespace *vaddr_sender_userns(const struct sk_buff *skb)
 	return sk_user_ns(NETLINK_CB(skb).sk);
 }
 
-/* Dot-separated labels of 1-63 characters out of [a-z0-9_-]. */
 static int vaddr_check_name(const struct nlattr *attr,
 			    struct netlink_ext_ack *extack)
 {
-	const char *name = nla_data(attr);
-	size_t label = 0;
-	const char *p;
-
-	for (p = name; *p; p++) {
-		if (*p == '.') {
-			if (!label)
-				goto bad;
-			label = 0;
-		} else if ((*p >= 'a' && *p <= 'z') || isdigit(*p) || *p == '-' ||
-			   *p == '_') {
-			if (++label > 63)
-				goto bad;
-		} else {
-			goto bad;
-		}
-	}
-	if (label)
+	if (vaddr_domain_name_valid(nla_data(attr)))
 		return 0;
-bad:
 	NL_SET_ERR_MSG_ATTR(extack, attr,
 			    "domain name must be dot-separated labels of 1 to 63 lowercase letters, digits, '-' or '_'");
 	return -EINVAL;

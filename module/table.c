@@ -12,6 +12,7 @@
  */
 #include <linux/cgroup.h>
 #include <linux/cred.h>
+#include <linux/ctype.h>
 #include <linux/jhash.h>
 #include <linux/moduleparam.h>
 #include <linux/rhashtable.h>
@@ -167,6 +168,32 @@ struct vaddr_table *vaddr_table_locked(struct vaddr_net *vn)
 {
 	return rcu_dereference_protected(vn->table,
 					 lockdep_is_held(&vn->lock));
+}
+
+/*
+ * Whether @name may name a domain: dot-separated labels of 1 to 63
+ * characters out of [a-z0-9_-]. Its length (at most VADDR_DOMAIN_MAX) is
+ * the caller's to check.
+ */
+bool vaddr_domain_name_valid(const char *name)
+{
+	size_t label = 0;
+	const char *p;
+
+	for (p = name; *p; p++) {
+		if (*p == '.') {
+			if (!label)
+				return false;
+			label = 0;
+		} else if ((*p >= 'a' && *p <= 'z') || isdigit(*p) || *p == '-' ||
+			   *p == '_') {
+			if (++label > 63)
+				return false;
+		} else {
+			return false;
+		}
+	}
+	return label > 0;
 }
 
 /* @name: NUL-terminated, at most VADDR_DOMAIN_MAX bytes before the NUL. */

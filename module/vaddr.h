@@ -135,6 +135,7 @@ void vaddr_table_free(struct vaddr_table *t);
 struct vaddr_table *vaddr_table_locked(struct vaddr_net *vn);
 void vaddr_table_replace(struct vaddr_net *vn, struct vaddr_table *t);
 void vaddr_table_keep_stats(struct vaddr_table *t, struct vaddr_table *old);
+bool vaddr_domain_name_valid(const char *name);
 struct vaddr_domain *vaddr_domain_find(struct vaddr_table *t,
 				       const char *name);
 struct vaddr_domain *vaddr_domain_by_addr4(struct vaddr_table *t,
