@@ -391,7 +391,7 @@ static void vaddr_guard_down(struct net *net)
  * the live table, and by a commit for the table about to replace it.
  * Unregistering cannot fail.
  */
-int vaddr_guard_sync_table(struct vaddr_net *vn, const struct vaddr_table *t)
+int vaddr_guard_sync(struct vaddr_net *vn, const struct vaddr_table *t)
 {
 	bool want = vn->isolation || t->nr_fail_closed;
 	int err;
@@ -407,11 +407,6 @@ int vaddr_guard_sync_table(struct vaddr_net *vn, const struct vaddr_table *t)
 	}
 	vn->guard_hooked = want;
 	return 0;
-}
-
-int vaddr_guard_sync(struct vaddr_net *vn)
-{
-	return vaddr_guard_sync_table(vn, vaddr_table_locked(vn));
 }
 
 void vaddr_guard_net_init(struct vaddr_net *vn)

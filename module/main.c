@@ -15,9 +15,12 @@ static int __init vaddr_init(void)
 	err = vaddr_table_init();
 	if (err)
 		return err;
-	err = vaddr_genl_init();
+	err = vaddr_net_init();
 	if (err)
 		goto err_table;
+	err = vaddr_genl_init();
+	if (err)
+		goto err_net;
 	err = vaddr_connect_init();
 	if (err)
 		goto err_genl;
@@ -26,6 +29,8 @@ static int __init vaddr_init(void)
 
 err_genl:
 	vaddr_genl_exit();
+err_net:
+	vaddr_net_exit();
 err_table:
 	vaddr_table_exit();
 	return err;
@@ -36,6 +41,7 @@ static void __exit vaddr_exit(void)
 	/* Hooks first: after this no connect can reach a table. */
 	vaddr_connect_exit();
 	vaddr_genl_exit();
+	vaddr_net_exit();
 	vaddr_table_exit();
 }
 

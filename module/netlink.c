@@ -373,7 +373,7 @@ static int vaddr_set_fail_closed(struct vaddr_net *vn, struct vaddr_table *t,
 			return err;
 	}
 	vaddr_domain_set_fail_closed(t, d, nla_get_u8(attr));
-	err = staged ? 0 : vaddr_guard_sync(vn);
+	err = staged ? 0 : vaddr_net_prepare(vn, t);
 	if (err) {
 		vaddr_domain_set_fail_closed(t, d, old);
 		NL_SET_ERR_MSG_ATTR(extack, attr,
@@ -829,7 +829,7 @@ static int vaddr_nl_allow_add(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VADDR_A_UID],
 				    "uid is already allowed");
 	if (!err) {
-		vn->generation++;
+		vaddr_net_changed(vn);
 		vaddr_notify(info, VADDR_CMD_ALLOW_ADD, &obj);
 	}
 	mutex_unlock(&vn->lock);
@@ -851,7 +851,7 @@ static int vaddr_nl_allow_del(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&vn->lock);
 	err = vaddr_guard_allow_del(vn, kuid);
 	if (!err) {
-		vn->generation++;
+		vaddr_net_changed(vn);
 		vaddr_notify(info, VADDR_CMD_ALLOW_DEL, &obj);
 	} else {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VADDR_A_UID],
@@ -954,8 +954,7 @@ static int vaddr_nl_flush(struct sk_buff *skb, struct genl_info *info)
 	if (!t)
 		return -ENOMEM;
 	mutex_lock(&vn->lock);
-	vaddr_table_replace(vn, t);
-	vaddr_net_changed(vn);
+	vaddr_net_replace(vn, t);
 	vaddr_notify(info, VADDR_CMD_FLUSH, &obj);
 	mutex_unlock(&vn->lock);
 	return 0;
@@ -977,10 +976,8 @@ static int vaddr_nl_replace_begin(struct sk_buff *skb, struct genl_info *info)
 
 /*
  * Before the switch, everything that can fail: the generation the caller
- * expects, and the output hooks the new table's fail-closed domains need
- * (a fail-closed domain must never run unguarded). Hooks only the old
- * table needed go after the switch, in vaddr_net_changed(). A failure
- * leaves the stage open.
+ * expects, and the hooks the new table needs (vaddr_net_prepare()). A
+ * failure leaves the stage open.
  */
 static int vaddr_nl_replace_commit(struct sk_buff *skb,
 				   struct genl_info *info)
@@ -1004,16 +1001,14 @@ static int vaddr_nl_replace_commit(struct sk_buff *skb,
 				    "the table changed since this generation");
 		goto out;
 	}
-	err = t->nr_fail_closed ? vaddr_guard_sync_table(vn, t) : 0;
+	err = vaddr_net_prepare(vn, t);
 	if (err) {
 		NL_SET_ERR_MSG(info->extack,
 			       "cannot register the output hooks of its fail-closed domains");
 		goto out;
 	}
 	vaddr_stage_take(vn, info->snd_portid, owner);
-	vaddr_table_keep_stats(t, vaddr_table_locked(vn));
-	vaddr_table_replace(vn, t);
-	vaddr_net_changed(vn);
+	vaddr_net_replace(vn, t);
 	obj.table = t;
 	vaddr_notify(info, VADDR_CMD_REPLACE_COMMIT, &obj);
 out:
@@ -1034,18 +1029,14 @@ static int vaddr_nl_replace_abort(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-/*
- * All or nothing: every registration (NAT hooks, then output hooks) is
- * done before any unregistration, which cannot fail, so a failed
- * registration leaves the settings and the hooks as they were.
- */
+/* All or nothing (vaddr_net_set()). */
 static int vaddr_nl_settings_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *iso_attr = info->attrs[VADDR_A_ISOLATION];
 	struct nlattr *nat_attr = info->attrs[VADDR_A_NAT];
 	struct vaddr_net *vn = vaddr_info_net(info);
 	struct vaddr_obj obj = { .settings = vn };
-	bool isolation, nat, nat_was, want_nat;
+	bool nat_failed;
 	int err = 0;
 
 	if (iso_attr && nla_get_u8(iso_attr)) {
@@ -1054,42 +1045,16 @@ static int vaddr_nl_settings_set(struct sk_buff *skb, struct genl_info *info)
 			return err;
 	}
 	mutex_lock(&vn->lock);
-	isolation = iso_attr ? nla_get_u8(iso_attr) : vn->isolation;
-	nat = nat_attr ? nla_get_u8(nat_attr) : vn->nat;
-	nat_was = vn->nat_hooked;
-	/* NAT on: as soon as there is a mapping. Off: at once. */
-	want_nat = nat_attr ? nat && (vn->active || nat_was) : nat_was;
-
-	if (want_nat && !nat_was) {
-		err = vaddr_nat_sync(vn, true);
-		if (err) {
-			NL_SET_ERR_MSG_ATTR(info->extack, nat_attr,
-					    "cannot register the NAT hooks");
-			goto out;
-		}
-	}
-	if (isolation && !vn->isolation) {
-		WRITE_ONCE(vn->isolation, true);
-		err = vaddr_guard_sync(vn);
-		if (err) {
-			WRITE_ONCE(vn->isolation, false);
-			NL_SET_ERR_MSG_ATTR(info->extack, iso_attr,
-					    "cannot register the output hooks");
-			if (!nat_was)
-				vaddr_nat_sync(vn, false);
-			goto out;
-		}
-	}
-	if (!isolation && vn->isolation) {
-		WRITE_ONCE(vn->isolation, false);
-		vaddr_guard_sync(vn);
-	}
-	if (!want_nat && nat_was)
-		vaddr_nat_sync(vn, false);
-	vn->nat = nat;
-	vn->generation++;
-	vaddr_notify(info, VADDR_CMD_SETTINGS_SET, &obj);
-out:
+	err = vaddr_net_set(vn, nat_attr ? nla_get_u8(nat_attr) : -1,
+			    iso_attr ? nla_get_u8(iso_attr) : -1, &nat_failed);
+	if (err && nat_failed)
+		NL_SET_ERR_MSG_ATTR(info->extack, nat_attr,
+				    "cannot register the NAT hooks");
+	else if (err)
+		NL_SET_ERR_MSG_ATTR(info->extack, iso_attr,
+				    "cannot register the output hooks");
+	else
+		vaddr_notify(info, VADDR_CMD_SETTINGS_SET, &obj);
 	mutex_unlock(&vn->lock);
 	return err;
 }
@@ -1165,7 +1130,7 @@ static int vaddr_nl_whoami(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		return -ENOMEM;
 	mutex_lock(&vn->lock);
-	d = vaddr_current_domain(vn, &why);
+	d = vaddr_domain_of_current(vaddr_table_locked(vn), &why);
 	err = vaddr_whoami_fill(msg, info, vaddr_sender_userns(skb), d, &why);
 	mutex_unlock(&vn->lock);
 	if (err) {
@@ -1319,6 +1284,6 @@ int vaddr_genl_init(void)
 void vaddr_genl_exit(void)
 {
 	genl_unregister_family(&vaddr_genl_family);
-	/* Stages left over go with their namespaces, in vaddr_table_exit(). */
+	/* Stages left over go with their namespaces, in vaddr_net_exit(). */
 	vaddr_stage_exit();
 }

@@ -23,8 +23,6 @@
 
 #include "vaddr.h"
 
-DEFINE_STATIC_KEY_FALSE(vaddr_active);
-
 /*
  * Entries (domains, uids and cgroups) one table may hold, live or staged:
  * whoever manages a namespace's table, root of a user namespace included,
@@ -387,7 +385,10 @@ void vaddr_domain_del(struct vaddr_table *t, struct vaddr_domain *d)
 	call_rcu(&d->rcu, vaddr_domain_free_rcu);
 }
 
-/* Readers see the switch at once; the caller then calls vaddr_guard_sync(). */
+/*
+ * Readers see the switch at once; for the live table, the caller then
+ * registers the output hooks it needs (vaddr_net_prepare()).
+ */
 void vaddr_domain_set_fail_closed(struct vaddr_table *t,
 				  struct vaddr_domain *d, bool on)
 {
@@ -555,37 +556,6 @@ void vaddr_table_keep_stats(struct vaddr_table *t, struct vaddr_table *old)
 }
 
 /*
- * Account a change: a new generation for dumps, the static key for the
- * connect hooks, the NAT hooks from the first mapping on, and the output
- * hooks of guard.c while a domain is fail-closed. The NAT hooks stay
- * when the last mapping goes: flows rewritten earlier depend on them.
- */
-void vaddr_net_changed(struct vaddr_net *vn)
-{
-	struct vaddr_table *t = vaddr_table_locked(vn);
-	bool active = t->nr_uids || t->nr_cgroups;
-	int err = 0;
-
-	vn->generation++;
-	if (vn->nat && active)
-		err = vaddr_nat_sync(vn, true);
-	if (err)
-		pr_warn_ratelimited("cannot register NAT hooks (error %d): sources are not rewritten\n",
-				    err);
-	err = vaddr_guard_sync(vn);
-	if (err)
-		pr_warn_ratelimited("cannot register output hooks (error %d): sends are not checked\n",
-				    err);
-	if (active == vn->active)
-		return;
-	vn->active = active;
-	if (active)
-		static_branch_inc(&vaddr_active);
-	else
-		static_branch_dec(&vaddr_active);
-}
-
-/*
  * The domain of an owner: the nearest mapped ancestor of @cgrp, else @uid.
  * Sockets and whoami both come here, so that what a task is told is what
  * its sockets get. @why, when not NULL, says which mapping matched. Called
@@ -629,13 +599,9 @@ vaddr_owner_domain(struct vaddr_table *t, struct cgroup *cgrp, kuid_t uid,
  * The domain of a socket: its nearest mapped cgroup ancestor, else its
  * owner's uid. Called under rcu_read_lock().
  */
-struct vaddr_domain *vaddr_sock_domain(struct sock *sk)
+struct vaddr_domain *vaddr_domain_of_sock(struct vaddr_table *t,
+					  struct sock *sk)
 {
-	struct vaddr_table *t;
-
-	t = rcu_dereference(vaddr_net(sock_net(sk))->table);
-	if (!t)
-		return NULL;
 	return vaddr_owner_domain(t, sock_cgroup_ptr(&sk->sk_cgrp_data),
 				  sk->sk_uid, NULL);
 }
@@ -646,15 +612,15 @@ struct vaddr_domain *vaddr_sock_domain(struct sock *sk)
  * current_fsuid()) and the creator's cgroup v2 (cgroup_sk_alloc()).
  * Called with vaddr_net.lock held; the domain stays valid while it is.
  */
-struct vaddr_domain *vaddr_current_domain(struct vaddr_net *vn,
-					  struct vaddr_owner *why)
+struct vaddr_domain *vaddr_domain_of_current(struct vaddr_table *t,
+					     struct vaddr_owner *why)
 {
 	struct vaddr_domain *d;
 
 	why->match = VADDR_MATCH_NONE;
 	rcu_read_lock();
-	d = vaddr_owner_domain(vaddr_table_locked(vn), task_dfl_cgroup(current),
-			       current_fsuid(), why);
+	d = vaddr_owner_domain(t, task_dfl_cgroup(current), current_fsuid(),
+			       why);
 	rcu_read_unlock();
 	return d;
 }
@@ -672,75 +638,23 @@ struct vaddr_domain *vaddr_cgroup_domain(struct vaddr_table *t, u64 id)
 	return xa_load(&t->cgroups, id);
 }
 
-static int __net_init vaddr_net_init(struct net *net)
-{
-	struct vaddr_net *vn = vaddr_net(net);
-
-	mutex_init(&vn->lock);
-	INIT_LIST_HEAD(&vn->stages);
-	vn->net = net;
-	vn->nat = true;
-	/* Dumps treat a zero sequence as "not checked". */
-	vn->generation = 1;
-	vaddr_guard_net_init(vn);
-	RCU_INIT_POINTER(vn->table, vaddr_table_alloc());
-	return rcu_access_pointer(vn->table) ? 0 : -ENOMEM;
-}
-
-static void __net_exit vaddr_net_exit(struct net *net)
-{
-	struct vaddr_net *vn = vaddr_net(net);
-	struct vaddr_table *t;
-
-	mutex_lock(&vn->lock);
-	vaddr_stage_flush(vn);
-	t = vaddr_table_locked(vn);
-	RCU_INIT_POINTER(vn->table, NULL);
-	vaddr_nat_sync(vn, false);
-	vaddr_guard_net_exit(vn);
-	if (vn->active)
-		static_branch_dec(&vaddr_active);
-	vn->active = false;
-	mutex_unlock(&vn->lock);
-	vaddr_table_free(t);
-}
-
-unsigned int vaddr_net_id __read_mostly;
-
-static struct pernet_operations vaddr_net_ops = {
-	.init = vaddr_net_init,
-	.exit = vaddr_net_exit,
-	.id = &vaddr_net_id,
-	.size = sizeof(struct vaddr_net),
-};
-
 int vaddr_table_init(void)
 {
-	int err;
-
 	vaddr_uid_cache = KMEM_CACHE(vaddr_uid_map, 0);
 	if (!vaddr_uid_cache)
 		return -ENOMEM;
-	err = -ENOMEM;
 	/* Frees, no CPU of their own: 7.x warns when neither is said. */
 	vaddr_wq = alloc_workqueue("vaddr", WQ_UNBOUND, 0);
-	if (!vaddr_wq)
-		goto err_cache;
-	err = register_pernet_subsys(&vaddr_net_ops);
-	if (err)
-		goto err_wq;
+	if (!vaddr_wq) {
+		kmem_cache_destroy(vaddr_uid_cache);
+		return -ENOMEM;
+	}
 	return 0;
-
-err_wq:
-	destroy_workqueue(vaddr_wq);
-err_cache:
-	kmem_cache_destroy(vaddr_uid_cache);
-	return err;
 }
 
+/* After the namespaces: no table is left but those being freed. */
 void vaddr_table_exit(void)
 {
-	unregister_pernet_subsys(&vaddr_net_ops);
 	/* Let pending frees queue their work, then drain it. */
 	rcu_barrier();
 	destroy_workqueue(vaddr_wq);

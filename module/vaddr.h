@@ -16,6 +16,7 @@
 #include <linux/xarray.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+#include <net/sock.h>
 #include <uapi/linux/vaddr.h>
 
 struct sk_buff;
@@ -115,7 +116,7 @@ struct vaddr_owner {
 	u64 cgroup;			/* VADDR_MATCH_CGROUP: the mapped one */
 };
 
-/* Enabled while any namespace has a uid or cgroup mapping. */
+/* Enabled while any namespace has a uid or cgroup mapping (net.c). */
 DECLARE_STATIC_KEY_FALSE(vaddr_active);
 /* Enabled while any namespace has isolation or a fail-closed domain. */
 DECLARE_STATIC_KEY_FALSE(vaddr_guarded);
@@ -152,13 +153,30 @@ int vaddr_uid_add(struct vaddr_table *t, kuid_t uid, struct vaddr_domain *d);
 int vaddr_uid_del(struct vaddr_table *t, kuid_t uid);
 int vaddr_cgroup_add(struct vaddr_table *t, u64 id, struct vaddr_domain *d);
 int vaddr_cgroup_del(struct vaddr_table *t, u64 id);
-void vaddr_net_changed(struct vaddr_net *vn);
-struct vaddr_domain *vaddr_sock_domain(struct sock *sk);
-struct vaddr_domain *vaddr_current_domain(struct vaddr_net *vn,
-					  struct vaddr_owner *why);
+struct vaddr_domain *vaddr_domain_of_sock(struct vaddr_table *t,
+					  struct sock *sk);
+struct vaddr_domain *vaddr_domain_of_current(struct vaddr_table *t,
+					     struct vaddr_owner *why);
 struct vaddr_domain *vaddr_uid_domain(struct vaddr_table *t, kuid_t uid);
 u32 *vaddr_uid_list(struct vaddr_table *t, unsigned long *nr);
 struct vaddr_domain *vaddr_cgroup_domain(struct vaddr_table *t, u64 id);
+
+/* net.c */
+int vaddr_net_init(void);
+void vaddr_net_exit(void);
+void vaddr_net_changed(struct vaddr_net *vn);
+int vaddr_net_prepare(struct vaddr_net *vn, const struct vaddr_table *t);
+void vaddr_net_replace(struct vaddr_net *vn, struct vaddr_table *t);
+int vaddr_net_set(struct vaddr_net *vn, int nat, int isolation,
+		  bool *nat_failed);
+
+/* The domain of a socket, under rcu_read_lock(). */
+static inline struct vaddr_domain *vaddr_sock_domain(struct sock *sk)
+{
+	struct vaddr_table *t = rcu_dereference(vaddr_net(sock_net(sk))->table);
+
+	return t ? vaddr_domain_of_sock(t, sk) : NULL;
+}
 
 /* sock.c */
 bool vaddr_sk_local4(const struct sock *sk, __be32 addr);
@@ -175,8 +193,7 @@ void vaddr_conntrack_put(struct net *net);
 /* guard.c */
 void vaddr_guard_net_init(struct vaddr_net *vn);
 void vaddr_guard_net_exit(struct vaddr_net *vn);
-int vaddr_guard_sync(struct vaddr_net *vn);
-int vaddr_guard_sync_table(struct vaddr_net *vn, const struct vaddr_table *t);
+int vaddr_guard_sync(struct vaddr_net *vn, const struct vaddr_table *t);
 int vaddr_guard_allow_add(struct vaddr_net *vn, kuid_t uid);
 int vaddr_guard_allow_del(struct vaddr_net *vn, kuid_t uid);
 int vaddr_guard_allow_foreach(struct vaddr_net *vn, unsigned long *pos,
