@@ -36,7 +36,9 @@ void vaddr_net_changed(struct vaddr_net *vn)
 	bool active = t->nr_uids || t->nr_cgroups;
 	int err = 0;
 
-	vn->generation++;
+	/* Dumps treat a zero sequence as "not checked": never 0. */
+	if (!++vn->generation)
+		vn->generation = 1;
 	if (vn->nat && active)
 		err = vaddr_nat_sync(vn, true);
 	if (err)
