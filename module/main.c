@@ -18,9 +18,12 @@ static int __init vaddr_init(void)
 	err = vaddr_net_init();
 	if (err)
 		goto err_table;
-	err = vaddr_genl_init();
+	err = vaddr_stage_init();
 	if (err)
 		goto err_net;
+	err = vaddr_genl_init();
+	if (err)
+		goto err_stage;
 	err = vaddr_connect_init();
 	if (err)
 		goto err_genl;
@@ -29,6 +32,8 @@ static int __init vaddr_init(void)
 
 err_genl:
 	vaddr_genl_exit();
+err_stage:
+	vaddr_stage_exit();
 err_net:
 	vaddr_net_exit();
 err_table:
@@ -41,6 +46,7 @@ static void __exit vaddr_exit(void)
 	/* Hooks first: after this no connect can reach a table. */
 	vaddr_connect_exit();
 	vaddr_genl_exit();
+	vaddr_stage_exit();
 	vaddr_net_exit();
 	vaddr_table_exit();
 }

@@ -1270,20 +1270,11 @@ static struct genl_family vaddr_genl_family __ro_after_init = {
 
 int vaddr_genl_init(void)
 {
-	int err;
-
-	err = vaddr_stage_init();
-	if (err)
-		return err;
-	err = genl_register_family(&vaddr_genl_family);
-	if (err)
-		vaddr_stage_exit();
-	return err;
+	return genl_register_family(&vaddr_genl_family);
 }
 
+/* Stages left over go with their namespaces, in vaddr_net_exit(). */
 void vaddr_genl_exit(void)
 {
 	genl_unregister_family(&vaddr_genl_family);
-	/* Stages left over go with their namespaces, in vaddr_net_exit(). */
-	vaddr_stage_exit();
 }
