@@ -69,7 +69,11 @@
 #include <net/ipv6.h>
 #include <net/transp_v6.h>
 
-#include "vaddr.h"
+#include "connect.h"
+#include "guard.h"
+#include "net.h"
+#include "sock.h"
+#include "stats.h"
 
 static bool vaddr_dgram_supported(const struct sock *sk)
 {

@@ -8,7 +8,7 @@
 #include <linux/netfilter.h>
 #include <net/netfilter/nf_conntrack.h>
 
-#include "vaddr.h"
+#include "conntrack.h"
 
 /* Conntrack for both families in @net, for as long as a hook needs it. */
 int vaddr_conntrack_get(struct net *net)

@@ -63,7 +63,12 @@
 #include <net/tcp.h>
 #include <net/netfilter/nf_conntrack.h>
 
-#include "vaddr.h"
+#include "conntrack.h"
+#include "guard.h"
+#include "net.h"
+#include "sock.h"
+#include "stats.h"
+#include "table.h"
 
 DEFINE_STATIC_KEY_FALSE(vaddr_guarded);
 

@@ -5,8 +5,13 @@
  */
 #include <linux/module.h>
 #include <net/genetlink.h>
+#include <uapi/linux/vaddr.h>
 
-#include "vaddr.h"
+#include "connect.h"
+#include "net.h"
+#include "netlink.h"
+#include "stage.h"
+#include "table.h"
 
 static int __init vaddr_init(void)
 {

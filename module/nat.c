@@ -34,7 +34,11 @@
 #include <net/tcp.h>
 
 #include "compat.h"
-#include "vaddr.h"
+#include "conntrack.h"
+#include "nat.h"
+#include "net.h"
+#include "sock.h"
+#include "stats.h"
 
 static bool vaddr_nat_wanted(const struct sk_buff *skb,
 			     const struct nf_hook_state *state,

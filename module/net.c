@@ -16,7 +16,11 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
-#include "vaddr.h"
+#include "guard.h"
+#include "nat.h"
+#include "net.h"
+#include "stage.h"
+#include "table.h"
 
 /* Enabled while any namespace has a uid or cgroup mapping. */
 DEFINE_STATIC_KEY_FALSE(vaddr_active);

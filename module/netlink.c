@@ -11,7 +11,13 @@
 #include <net/sock.h>
 
 #include "compat.h"
-#include "vaddr.h"
+#include "connect.h"
+#include "guard.h"
+#include "net.h"
+#include "netlink.h"
+#include "stage.h"
+#include "stats.h"
+#include "table.h"
 
 static struct genl_family vaddr_genl_family;
 

@@ -16,7 +16,7 @@
 #include <net/route.h>
 #include <net/sock.h>
 
-#include "vaddr.h"
+#include "sock.h"
 
 /* Is @addr a local address for this socket, as __inet_bind() checks? */
 bool vaddr_sk_local4(const struct sock *sk, __be32 addr)

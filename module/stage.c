@@ -18,7 +18,9 @@
 #include <linux/notifier.h>
 #include <linux/slab.h>
 
-#include "vaddr.h"
+#include "net.h"
+#include "stage.h"
+#include "table.h"
 
 struct vaddr_stage {
 	struct list_head node;		/* in vaddr_net.stages */

@@ -6,7 +6,7 @@
 #include <linux/percpu.h>
 #include <linux/string.h>
 
-#include "vaddr.h"
+#include "stats.h"
 
 struct vaddr_stats __percpu *vaddr_stats_alloc(void)
 {

@@ -21,7 +21,21 @@
 #include <net/ipv6.h>
 #include <net/sock.h>
 
-#include "vaddr.h"
+#include "stats.h"
+#include "table.h"
+
+/*
+ * A uid's mapping, in vaddr_table.uids. Uids are hashed, not indexed: an
+ * xarray spends a 576-byte node on a uid with no neighbour within 64, and
+ * hosting panels hand out uids far apart; this costs the same wherever
+ * the uid is (40 bytes and a bucket).
+ */
+struct vaddr_uid_map {
+	struct rhash_head node;
+	u32 uid;			/* kuid value */
+	struct vaddr_domain *domain;
+	struct rcu_head rcu;
+};
 
 /*
  * Entries (domains, uids and cgroups) one table may hold, live or staged:

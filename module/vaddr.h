@@ -1,27 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vaddr: per-domain source addresses. Internal declarations shared by the
- * module's files.
+ * vaddr: per-domain source addresses. The types the module's files share,
+ * and nothing else: each file declares what it exports in its own header.
  */
 #ifndef _VADDR_H
 #define _VADDR_H
 
+#include <linux/gfp.h>
 #include <linux/in6.h>
 #include <linux/mutex.h>
-#include <linux/percpu.h>
 #include <linux/rhashtable-types.h>
-#include <linux/static_key.h>
+#include <linux/types.h>
 #include <linux/uidgid.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
-#include <net/net_namespace.h>
-#include <net/netns/generic.h>
-#include <net/sock.h>
 #include <uapi/linux/vaddr.h>
 
-struct sk_buff;
-struct sock;
-struct netlink_ext_ack;
+struct net;
 
 /*
  * Allocations a table change makes on behalf of userspace: charged to the
@@ -66,19 +61,6 @@ struct vaddr_domain {
 };
 
 /*
- * A uid's mapping, in vaddr_table.uids. Uids are hashed, not indexed: an
- * xarray spends a 576-byte node on a uid with no neighbour within 64, and
- * hosting panels hand out uids far apart; this costs the same wherever
- * the uid is (40 bytes and a bucket).
- */
-struct vaddr_uid_map {
-	struct rhash_head node;
-	u32 uid;			/* kuid value */
-	struct vaddr_domain *domain;
-	struct rcu_head rcu;
-};
-
-/*
  * One namespace's table. An RCU lookup costs one hash and a short chain
  * for a uid, a walk of a few fixed levels for a cgroup id (cgroup ids are
  * dense, allocated in sequence) whatever the size.
@@ -115,127 +97,5 @@ struct vaddr_owner {
 	kuid_t uid;			/* VADDR_MATCH_UID */
 	u64 cgroup;			/* VADDR_MATCH_CGROUP: the mapped one */
 };
-
-/* Enabled while any namespace has a uid or cgroup mapping (net.c). */
-DECLARE_STATIC_KEY_FALSE(vaddr_active);
-/* Enabled while any namespace has isolation or a fail-closed domain. */
-DECLARE_STATIC_KEY_FALSE(vaddr_guarded);
-
-extern unsigned int vaddr_net_id;
-
-static inline struct vaddr_net *vaddr_net(const struct net *net)
-{
-	return net_generic(net, vaddr_net_id);
-}
-
-/* table.c */
-int vaddr_table_init(void);
-void vaddr_table_exit(void);
-struct vaddr_table *vaddr_table_alloc(void);
-void vaddr_table_free(struct vaddr_table *t);
-struct vaddr_table *vaddr_table_locked(struct vaddr_net *vn);
-void vaddr_table_replace(struct vaddr_net *vn, struct vaddr_table *t);
-void vaddr_table_keep_stats(struct vaddr_table *t, struct vaddr_table *old);
-bool vaddr_domain_name_valid(const char *name);
-struct vaddr_domain *vaddr_domain_find(struct vaddr_table *t,
-				       const char *name);
-struct vaddr_domain *vaddr_domain_by_addr4(struct vaddr_table *t,
-					   __be32 addr);
-struct vaddr_domain *vaddr_domain_by_addr6(struct vaddr_table *t,
-					   const struct in6_addr *addr);
-int vaddr_domain_add(struct vaddr_table *t, const char *name,
-		     const __be32 *addr4, const struct in6_addr *addr6);
-void vaddr_domain_del(struct vaddr_table *t, struct vaddr_domain *d);
-void vaddr_domain_set_fail_closed(struct vaddr_table *t,
-				  struct vaddr_domain *d, bool on);
-bool vaddr_table_full(struct vaddr_table *t);
-int vaddr_uid_add(struct vaddr_table *t, kuid_t uid, struct vaddr_domain *d);
-int vaddr_uid_del(struct vaddr_table *t, kuid_t uid);
-int vaddr_cgroup_add(struct vaddr_table *t, u64 id, struct vaddr_domain *d);
-int vaddr_cgroup_del(struct vaddr_table *t, u64 id);
-struct vaddr_domain *vaddr_domain_of_sock(struct vaddr_table *t,
-					  struct sock *sk);
-struct vaddr_domain *vaddr_domain_of_current(struct vaddr_table *t,
-					     struct vaddr_owner *why);
-struct vaddr_domain *vaddr_uid_domain(struct vaddr_table *t, kuid_t uid);
-u32 *vaddr_uid_list(struct vaddr_table *t, unsigned long *nr);
-struct vaddr_domain *vaddr_cgroup_domain(struct vaddr_table *t, u64 id);
-
-/* net.c */
-int vaddr_net_init(void);
-void vaddr_net_exit(void);
-void vaddr_net_changed(struct vaddr_net *vn);
-int vaddr_net_prepare(struct vaddr_net *vn, const struct vaddr_table *t);
-void vaddr_net_replace(struct vaddr_net *vn, struct vaddr_table *t);
-int vaddr_net_set(struct vaddr_net *vn, int nat, int isolation,
-		  bool *nat_failed);
-
-/* The domain of a socket, under rcu_read_lock(). */
-static inline struct vaddr_domain *vaddr_sock_domain(struct sock *sk)
-{
-	struct vaddr_table *t = rcu_dereference(vaddr_net(sock_net(sk))->table);
-
-	return t ? vaddr_domain_of_sock(t, sk) : NULL;
-}
-
-/* sock.c */
-bool vaddr_sk_local4(const struct sock *sk, __be32 addr);
-bool vaddr_sk_local6(const struct sock *sk, const struct in6_addr *addr);
-bool vaddr_sk_exempt(const struct sock *sk);
-
-/* nat.c */
-int vaddr_nat_sync(struct vaddr_net *vn, bool want);
-
-/* conntrack.c */
-int vaddr_conntrack_get(struct net *net);
-void vaddr_conntrack_put(struct net *net);
-
-/* guard.c */
-void vaddr_guard_net_init(struct vaddr_net *vn);
-void vaddr_guard_net_exit(struct vaddr_net *vn);
-int vaddr_guard_sync(struct vaddr_net *vn, const struct vaddr_table *t);
-int vaddr_guard_allow_add(struct vaddr_net *vn, kuid_t uid);
-int vaddr_guard_allow_del(struct vaddr_net *vn, kuid_t uid);
-int vaddr_guard_allow_foreach(struct vaddr_net *vn, unsigned long *pos,
-			      int (*fn)(kuid_t uid, void *arg), void *arg);
-int vaddr_guard_isolation(struct sock *sk, const struct vaddr_domain *own,
-			  int family, const void *saddr);
-int vaddr_guard_fail_closed(struct sock *sk, struct vaddr_domain *d,
-			    int family, const void *saddr, bool exempt,
-			    const struct sk_buff *skb);
-
-/* stats.c */
-struct vaddr_stats __percpu *vaddr_stats_alloc(void);
-void vaddr_stats_free(struct vaddr_stats __percpu *stats);
-void vaddr_stats_sum(const struct vaddr_domain *d, struct vaddr_stats *sum);
-
-/* d->stats may be handed to d's successor by a table replacement. */
-static inline void vaddr_count(struct vaddr_domain *d, enum vaddr_stat stat)
-{
-	struct vaddr_stats __percpu *stats = READ_ONCE(d->stats);
-
-	this_cpu_inc(stats->count[stat]);
-}
-
-/* stage.c */
-int vaddr_stage_init(void);
-void vaddr_stage_exit(void);
-int vaddr_stage_begin(struct vaddr_net *vn, u32 portid, const void *owner);
-struct vaddr_table *vaddr_stage_table(struct vaddr_net *vn, u32 portid,
-				      const void *owner);
-struct vaddr_table *vaddr_stage_take(struct vaddr_net *vn, u32 portid,
-				     const void *owner);
-int vaddr_stage_abort(struct vaddr_net *vn, u32 portid, const void *owner);
-void vaddr_stage_flush(struct vaddr_net *vn);
-
-/* netlink.c */
-int vaddr_genl_init(void);
-void vaddr_genl_exit(void);
-
-/* connect.c */
-int vaddr_connect_init(void);
-void vaddr_connect_exit(void);
-bool vaddr_refusal_works(void);
-u64 vaddr_connect_missed(void);
 
 #endif /* _VADDR_H */
