@@ -4,7 +4,7 @@
  * command; this file checks requests, applies them to the sender's
  * namespace under vaddr_net.lock and announces each change.
  */
-#include <linux/cgroup.h>
+#include <linux/mm.h>
 #include <linux/uidgid.h>
 #include <net/genetlink.h>
 #include <net/ipv6.h>
@@ -91,6 +91,39 @@ static const struct nla_policy vaddr_settings_policy[VADDR_A_MAX + 1] = {
 static const struct nla_policy vaddr_empty_policy[VADDR_A_MAX + 1] = {};
 
 /*
+ * A message being built: a reply to a request, a part of a dump (@cb set:
+ * it carries the generation and is checked for consistency), or an event
+ * (port id 0).
+ */
+struct vaddr_msg {
+	struct sk_buff *skb;
+	u32 portid;
+	u32 seq;
+	int flags;
+	u8 cmd;
+	struct netlink_callback *cb;
+};
+
+/*
+ * Where a dump is between its parts, in cb->args: netlink zeroes it before
+ * .start. Each part takes vaddr_net.lock, so that every message is
+ * consistent, and notes the generation it saw in cb->seq: the messages of
+ * a dump that saw a change carry NLM_F_DUMP_INTR.
+ */
+struct vaddr_dump_ctx {
+	unsigned long pos;	/* where the next part resumes */
+	bool done;		/* the last entry went out */
+	u32 *uids;		/* UID_GET: sorted snapshot taken by .start */
+	unsigned long nr_uids;
+};
+
+static inline struct vaddr_dump_ctx *vaddr_dump_ctx(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct vaddr_dump_ctx) > sizeof(cb->args));
+	return (struct vaddr_dump_ctx *)cb->args;
+}
+
+/*
  * A required attribute: when it is missing, say which in the extack, both
  * as text and as the missing-attribute type, and evaluate to true.
  */
@@ -104,6 +137,120 @@ static const struct nla_policy vaddr_empty_policy[VADDR_A_MAX + 1] = {};
 	__missing;							\
 })
 
+/* The message's header and, in a dump, the generation; NULL: no room. */
+static void *vaddr_msg_start(struct vaddr_msg *m)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(m->skb, m->portid, m->seq, &vaddr_genl_family,
+			  m->flags, m->cmd);
+	if (!hdr || !m->cb)
+		return hdr;
+	genl_dump_check_consistent(m->cb, hdr);
+	if (nla_put_u32(m->skb, VADDR_A_GENERATION, m->cb->seq)) {
+		genlmsg_cancel(m->skb, hdr);
+		return NULL;
+	}
+	return hdr;
+}
+
+/* End the message begun at @hdr, or take it back when @err (no room). */
+static int vaddr_msg_end(struct vaddr_msg *m, void *hdr, int err)
+{
+	if (err) {
+		genlmsg_cancel(m->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(m->skb, hdr);
+	return 0;
+}
+
+/* A reply to the request of @info: 0, or -ENOMEM. */
+static int vaddr_reply_start(struct genl_info *info, u8 cmd, struct vaddr_msg *m)
+{
+	*m = (struct vaddr_msg){
+		.skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL),
+		.portid = info->snd_portid,
+		.seq = info->snd_seq,
+		.cmd = cmd,
+	};
+	return m->skb ? 0 : -ENOMEM;
+}
+
+/* Send the reply, or free it and return @err when filling it failed. */
+static int vaddr_reply_send(struct genl_info *info, struct vaddr_msg *m, int err)
+{
+	if (err) {
+		nlmsg_free(m->skb);
+		return err;
+	}
+	return genlmsg_reply(m->skb, info);
+}
+
+/*
+ * An event of the sender's namespace for the "events" group: false when
+ * nobody listens there (or there is no memory), and nothing is sent.
+ */
+static bool vaddr_event_start(struct genl_info *info, u8 cmd, struct vaddr_msg *m)
+{
+	if (!genl_has_listeners(&vaddr_genl_family, genl_info_net(info),
+				VADDR_MCGRP_EVENTS_IDX))
+		return false;
+	*m = (struct vaddr_msg){
+		.skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL),
+		.cmd = cmd,
+	};
+	return m->skb;
+}
+
+/* Send the event, or drop it when filling it failed (@err). */
+static void vaddr_event_send(struct genl_info *info, struct vaddr_msg *m, int err)
+{
+	if (err) {
+		nlmsg_free(m->skb);
+		return;
+	}
+	genlmsg_multicast_netns(&vaddr_genl_family, genl_info_net(info),
+				m->skb, 0, VADDR_MCGRP_EVENTS_IDX, GFP_KERNEL);
+}
+
+/*
+ * Begin a part of a dump into @skb: lock the namespace, note the
+ * generation and set @m up for its messages. NULL when the last part went
+ * out already.
+ */
+static struct vaddr_net *vaddr_dump_start(struct vaddr_msg *m, struct sk_buff *skb,
+				   struct netlink_callback *cb, u8 cmd)
+{
+	struct vaddr_net *vn = vaddr_net(sock_net(skb->sk));
+
+	if (vaddr_dump_ctx(cb)->done)
+		return NULL;
+	*m = (struct vaddr_msg){
+		.skb = skb,
+		.portid = NETLINK_CB(cb->skb).portid,
+		.seq = cb->nlh->nlmsg_seq,
+		.flags = NLM_F_MULTI,
+		.cmd = cmd,
+		.cb = cb,
+	};
+	mutex_lock(&vn->lock);
+	cb->seq = vn->generation;
+	return vn;
+}
+
+/*
+ * End a part: @err (an entry did not fit) leaves the dump to resume where
+ * the context says; without it, the dump is over.
+ */
+static int vaddr_dump_end(struct vaddr_net *vn, struct vaddr_msg *m, int err)
+{
+	mutex_unlock(&vn->lock);
+	if (!err)
+		vaddr_dump_ctx(m->cb)->done = true;
+	return m->skb->len;
+}
+
 static struct vaddr_net *vaddr_info_net(struct genl_info *info)
 {
 	return vaddr_net(genl_info_net(info));
@@ -112,6 +259,160 @@ static struct vaddr_net *vaddr_info_net(struct genl_info *info)
 static struct user_namespace *vaddr_sender_userns(const struct sk_buff *skb)
 {
 	return sk_user_ns(NETLINK_CB(skb).sk);
+}
+
+static void vaddr_no_stage(struct genl_info *info)
+{
+	NL_SET_ERR_MSG(info->extack,
+		       "no replacement open on this socket (VADDR_CMD_REPLACE_BEGIN)");
+}
+
+/*
+ * The table a change applies to, with vn->lock held: with VADDR_A_STAGED
+ * the sender's open replacement (*staged), else the live table. NULL when
+ * the flag asks for a replacement the socket does not have: never the
+ * live table instead, or a load whose stage went (a released socket's
+ * port id reused, see stage.c) would be half applied to it.
+ */
+static struct vaddr_table *vaddr_target(struct vaddr_net *vn, struct sk_buff *skb,
+				 struct genl_info *info, bool *staged)
+{
+	struct vaddr_table *t;
+
+	*staged = info->attrs[VADDR_A_STAGED];
+	if (!*staged)
+		return vaddr_table_locked(vn);
+	t = vaddr_stage_table(vn, info->snd_portid, NETLINK_CB(skb).sk);
+	if (!t)
+		vaddr_no_stage(info);
+	return t;
+}
+
+/* The domain named in the request; t NULL: vaddr_target() found none. */
+static struct vaddr_domain *vaddr_attr_domain(struct vaddr_table *t,
+				       struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[VADDR_A_DOMAIN];
+	struct vaddr_domain *d;
+
+	if (!t)
+		return ERR_PTR(-ENOENT);
+	if (VADDR_MISSING(info, VADDR_A_DOMAIN, "missing domain name"))
+		return ERR_PTR(-EINVAL);
+	d = vaddr_domain_find(t, nla_data(attr));
+	if (!d) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "unknown domain");
+		return ERR_PTR(-ENOENT);
+	}
+	return d;
+}
+
+/* VADDR_A_UID, in the sender's user namespace. */
+static int vaddr_attr_uid(struct sk_buff *skb, struct genl_info *info, kuid_t *kuid)
+{
+	struct nlattr *attr = info->attrs[VADDR_A_UID];
+
+	if (VADDR_MISSING(info, VADDR_A_UID, "missing uid"))
+		return -EINVAL;
+	*kuid = make_kuid(vaddr_sender_userns(skb), nla_get_u32(attr));
+	if (!uid_valid(*kuid)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "uid is not mapped in the sender's user namespace");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Events name uids as the user namespace owning the network namespace does. */
+static u32 vaddr_event_uid(struct genl_info *info, kuid_t kuid)
+{
+	return from_kuid_munged(genl_info_net(info)->user_ns, kuid);
+}
+
+/* -ENOSPC when @t holds max_entries already (module parameter). */
+static int vaddr_check_room(struct vaddr_table *t, struct netlink_ext_ack *extack)
+{
+	if (!vaddr_table_full(t))
+		return 0;
+	NL_SET_ERR_MSG(extack,
+		       "table is full (vaddr module parameter max_entries)");
+	return -ENOSPC;
+}
+
+/*
+ * Isolation and fail-closed refuse connects in the connect probes, which
+ * connect.c proved to work at load, or could not: then they stay off.
+ */
+static int vaddr_check_refusal(const struct nlattr *attr,
+			struct netlink_ext_ack *extack)
+{
+	if (vaddr_refusal_works())
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr,
+			    "connects cannot be refused on this kernel: isolation and fail-closed are unavailable (see the kernel log)");
+	return -EOPNOTSUPP;
+}
+
+static int vaddr_put_domain(struct sk_buff *skb, const struct vaddr_domain *d)
+{
+	if (nla_put_string(skb, VADDR_A_DOMAIN, d->name) ||
+	    (d->has4 && nla_put_in_addr(skb, VADDR_A_ADDR4, d->addr4)) ||
+	    (d->has6 && nla_put_in6_addr(skb, VADDR_A_ADDR6, &d->addr6)) ||
+	    nla_put_u32(skb, VADDR_A_NR_UIDS, d->nr_uids) ||
+	    nla_put_u32(skb, VADDR_A_NR_CGROUPS, d->nr_cgroups) ||
+	    nla_put_u8(skb, VADDR_A_FAIL_CLOSED, d->fail_closed))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int vaddr_put_stats(struct sk_buff *skb, const struct vaddr_domain *d)
+{
+	struct vaddr_stats sum;
+	struct nlattr *nest;
+	int i;
+
+	vaddr_stats_sum(d, &sum);
+	nest = nla_nest_start(skb, VADDR_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = VADDR_STAT_PAD + 1; i <= VADDR_STAT_MAX; i++) {
+		if (nla_put_u64_64bit(skb, i, sum.count[i], VADDR_STAT_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* A domain: GET's reply and dump, DOMAIN_NEW, _DEL and _SET events. */
+static int vaddr_fill_domain(struct vaddr_msg *m, const struct vaddr_domain *d)
+{
+	void *hdr = vaddr_msg_start(m);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	return vaddr_msg_end(m, hdr, vaddr_put_domain(m->skb, d));
+}
+
+/* A domain with its counters: STATS_GET's dump. */
+static int vaddr_fill_stats(struct vaddr_msg *m, const struct vaddr_domain *d)
+{
+	void *hdr = vaddr_msg_start(m);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	return vaddr_msg_end(m, hdr, vaddr_put_domain(m->skb, d) ?:
+				     vaddr_put_stats(m->skb, d));
+}
+
+static void vaddr_domain_notify(struct genl_info *info, u8 cmd,
+				const struct vaddr_domain *d)
+{
+	struct vaddr_msg m;
+
+	if (vaddr_event_start(info, cmd, &m))
+		vaddr_event_send(info, &m, vaddr_fill_domain(&m, d));
 }
 
 static int vaddr_check_name(const struct nlattr *attr,
@@ -159,207 +460,6 @@ static int vaddr_check_addr6(const struct nlattr *attr,
 	return 0;
 }
 
-/* The domain named by VADDR_A_DOMAIN, or an error set in extack. */
-/* -ENOSPC when @t holds max_entries already (module parameter). */
-static int vaddr_check_room(struct vaddr_table *t,
-			    struct netlink_ext_ack *extack)
-{
-	if (!vaddr_table_full(t))
-		return 0;
-	NL_SET_ERR_MSG(extack,
-		       "table is full (vaddr module parameter max_entries)");
-	return -ENOSPC;
-}
-
-/* The domain named in the request; t NULL: vaddr_target() found none. */
-static struct vaddr_domain *vaddr_attr_domain(struct vaddr_table *t,
-					      struct genl_info *info)
-{
-	struct nlattr *attr = info->attrs[VADDR_A_DOMAIN];
-	struct vaddr_domain *d;
-
-	if (!t)
-		return ERR_PTR(-ENOENT);
-	if (VADDR_MISSING(info, VADDR_A_DOMAIN, "missing domain name"))
-		return ERR_PTR(-EINVAL);
-	d = vaddr_domain_find(t, nla_data(attr));
-	if (!d) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attr, "unknown domain");
-		return ERR_PTR(-ENOENT);
-	}
-	return d;
-}
-
-static int vaddr_put_domain(struct sk_buff *skb, const struct vaddr_domain *d)
-{
-	if (nla_put_string(skb, VADDR_A_DOMAIN, d->name) ||
-	    (d->has4 && nla_put_in_addr(skb, VADDR_A_ADDR4, d->addr4)) ||
-	    (d->has6 && nla_put_in6_addr(skb, VADDR_A_ADDR6, &d->addr6)) ||
-	    nla_put_u32(skb, VADDR_A_NR_UIDS, d->nr_uids) ||
-	    nla_put_u32(skb, VADDR_A_NR_CGROUPS, d->nr_cgroups) ||
-	    nla_put_u8(skb, VADDR_A_FAIL_CLOSED, d->fail_closed))
-		return -EMSGSIZE;
-	return 0;
-}
-
-static int vaddr_put_stats(struct sk_buff *skb, const struct vaddr_domain *d)
-{
-	struct vaddr_stats sum;
-	struct nlattr *nest;
-	int i;
-
-	vaddr_stats_sum(d, &sum);
-	nest = nla_nest_start(skb, VADDR_A_STATS);
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = VADDR_STAT_PAD + 1; i <= VADDR_STAT_MAX; i++) {
-		if (nla_put_u64_64bit(skb, i, sum.count[i], VADDR_STAT_PAD)) {
-			nla_nest_cancel(skb, nest);
-			return -EMSGSIZE;
-		}
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-/*
- * What one message says about an object: a domain (with its counters for
- * VADDR_CMD_STATS_GET), or a uid or cgroup mapping.
- */
-struct vaddr_obj {
-	const struct vaddr_net *settings;
-	const struct vaddr_table *table;	/* its counts */
-	const struct vaddr_domain *domain;
-	bool stats;
-	bool has_uid;
-	u32 uid;
-	bool has_cgroup;
-	u64 cgroup;
-};
-
-static int vaddr_fill(struct sk_buff *skb, u32 portid, u32 seq, int flags,
-		      u8 cmd, const struct vaddr_obj *obj,
-		      struct netlink_callback *cb)
-{
-	void *hdr;
-
-	hdr = genlmsg_put(skb, portid, seq, &vaddr_genl_family, flags, cmd);
-	if (!hdr)
-		return -EMSGSIZE;
-	if (cb) {
-		genl_dump_check_consistent(cb, hdr);
-		if (nla_put_u32(skb, VADDR_A_GENERATION, cb->seq))
-			goto cancel;
-	}
-	if (obj->settings &&
-	    (nla_put_u8(skb, VADDR_A_NAT, obj->settings->nat) ||
-	     nla_put_u8(skb, VADDR_A_ISOLATION, obj->settings->isolation) ||
-	     nla_put_u8(skb, VADDR_A_CONNECT_REFUSAL, vaddr_refusal_works()) ||
-	     nla_put_u64_64bit(skb, VADDR_A_MISSED, vaddr_connect_missed(),
-			       VADDR_A_PAD)))
-		goto cancel;
-	if (obj->table &&
-	    (nla_put_u32(skb, VADDR_A_NR_UIDS, READ_ONCE(obj->table->nr_uids)) ||
-	     nla_put_u32(skb, VADDR_A_NR_CGROUPS,
-			 READ_ONCE(obj->table->nr_cgroups))))
-		goto cancel;
-	if (obj->has_uid && nla_put_u32(skb, VADDR_A_UID, obj->uid))
-		goto cancel;
-	if (obj->has_cgroup &&
-	    nla_put_u64_64bit(skb, VADDR_A_CGROUP_ID, obj->cgroup, VADDR_A_PAD))
-		goto cancel;
-	if (obj->domain) {
-		if (obj->has_uid || obj->has_cgroup) {
-			if (nla_put_string(skb, VADDR_A_DOMAIN,
-					   obj->domain->name))
-				goto cancel;
-		} else if (vaddr_put_domain(skb, obj->domain)) {
-			goto cancel;
-		}
-		if (obj->stats && vaddr_put_stats(skb, obj->domain))
-			goto cancel;
-	}
-	genlmsg_end(skb, hdr);
-	return 0;
-
-cancel:
-	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
-}
-
-/* Announce a change to the "events" group of the namespace. */
-static void vaddr_notify(struct genl_info *info, u8 cmd,
-			 const struct vaddr_obj *obj)
-{
-	struct net *net = genl_info_net(info);
-	struct sk_buff *skb;
-
-	if (!genl_has_listeners(&vaddr_genl_family, net,
-				VADDR_MCGRP_EVENTS_IDX))
-		return;
-	skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!skb)
-		return;
-	if (vaddr_fill(skb, 0, 0, 0, cmd, obj, NULL)) {
-		nlmsg_free(skb);
-		return;
-	}
-	genlmsg_multicast_netns(&vaddr_genl_family, net, skb, 0,
-				VADDR_MCGRP_EVENTS_IDX, GFP_KERNEL);
-}
-
-static void vaddr_no_stage(struct genl_info *info)
-{
-	NL_SET_ERR_MSG(info->extack,
-		       "no replacement open on this socket (VADDR_CMD_REPLACE_BEGIN)");
-}
-
-/*
- * The table a change applies to, with vn->lock held: with VADDR_A_STAGED
- * the sender's open replacement (*staged), else the live table. NULL when
- * the flag asks for a replacement the socket does not have: never the
- * live table instead, or a load whose stage went (a released socket's
- * port id reused, see stage.c) would be half applied to it.
- */
-static struct vaddr_table *vaddr_target(struct vaddr_net *vn,
-					struct sk_buff *skb,
-					struct genl_info *info, bool *staged)
-{
-	struct vaddr_table *t;
-
-	*staged = info->attrs[VADDR_A_STAGED];
-	if (!*staged)
-		return vaddr_table_locked(vn);
-	t = vaddr_stage_table(vn, info->snd_portid, NETLINK_CB(skb).sk);
-	if (!t)
-		vaddr_no_stage(info);
-	return t;
-}
-
-/* A change to the live table: account and announce it. */
-static void vaddr_changed(struct vaddr_net *vn, struct genl_info *info,
-			  bool staged, u8 cmd, const struct vaddr_obj *obj)
-{
-	if (staged)
-		return;
-	vaddr_net_changed(vn);
-	vaddr_notify(info, cmd, obj);
-}
-
-/*
- * Isolation and fail-closed refuse connects in the connect probes, which
- * connect.c proved to work at load, or could not: then they stay off.
- */
-static int vaddr_check_refusal(const struct nlattr *attr,
-			       struct netlink_ext_ack *extack)
-{
-	if (vaddr_refusal_works())
-		return 0;
-	NL_SET_ERR_MSG_ATTR(extack, attr,
-			    "connects cannot be refused on this kernel: isolation and fail-closed are unavailable (see the kernel log)");
-	return -EOPNOTSUPP;
-}
-
 /*
  * Set @d's fail-closed option from @attr and, in the live table, register
  * the output hooks it needs (a stage's are registered when it is
@@ -395,7 +495,6 @@ static int vaddr_nl_domain_new(struct sk_buff *skb, struct genl_info *info)
 	struct vaddr_net *vn = vaddr_info_net(info);
 	const struct in6_addr *addr6 = NULL;
 	const __be32 *addr4 = NULL;
-	struct vaddr_obj obj = {};
 	struct vaddr_domain *d;
 	struct vaddr_table *t;
 	const char *name;
@@ -463,17 +562,19 @@ static int vaddr_nl_domain_new(struct sk_buff *skb, struct genl_info *info)
 			goto out;
 		}
 	}
-	obj.domain = d;
-	vaddr_changed(vn, info, staged, VADDR_CMD_DOMAIN_NEW, &obj);
+	if (!staged) {
+		vaddr_net_changed(vn);
+		vaddr_domain_notify(info, VADDR_CMD_DOMAIN_NEW, d);
+	}
 out:
 	mutex_unlock(&vn->lock);
 	return err;
 }
 
+/* The event says what the domain was: it goes out before the domain. */
 static int vaddr_nl_domain_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vaddr_net *vn = vaddr_info_net(info);
-	struct vaddr_obj obj = {};
 	struct vaddr_domain *d;
 	struct vaddr_table *t;
 	bool staged;
@@ -485,9 +586,8 @@ static int vaddr_nl_domain_del(struct sk_buff *skb, struct genl_info *info)
 		mutex_unlock(&vn->lock);
 		return PTR_ERR(d);
 	}
-	obj.domain = d;
 	if (!staged)
-		vaddr_notify(info, VADDR_CMD_DOMAIN_DEL, &obj);
+		vaddr_domain_notify(info, VADDR_CMD_DOMAIN_DEL, d);
 	vaddr_domain_del(t, d);
 	if (!staged)
 		vaddr_net_changed(vn);
@@ -499,7 +599,6 @@ static int vaddr_nl_domain_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *fc_attr = info->attrs[VADDR_A_FAIL_CLOSED];
 	struct vaddr_net *vn = vaddr_info_net(info);
-	struct vaddr_obj obj = {};
 	struct vaddr_domain *d;
 	struct vaddr_table *t;
 	bool staged;
@@ -518,8 +617,10 @@ static int vaddr_nl_domain_set(struct sk_buff *skb, struct genl_info *info)
 	err = vaddr_set_fail_closed(vn, t, d, staged, fc_attr, info->extack);
 	if (err)
 		goto out;
-	obj.domain = d;
-	vaddr_changed(vn, info, staged, VADDR_CMD_DOMAIN_SET, &obj);
+	if (!staged) {
+		vaddr_net_changed(vn);
+		vaddr_domain_notify(info, VADDR_CMD_DOMAIN_SET, d);
+	}
 out:
 	mutex_unlock(&vn->lock);
 	return err;
@@ -528,228 +629,114 @@ out:
 static int vaddr_nl_domain_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vaddr_net *vn = vaddr_info_net(info);
-	struct vaddr_obj obj = {};
 	struct vaddr_domain *d;
-	struct sk_buff *msg;
+	struct vaddr_msg m;
 	int err;
 
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
+	err = vaddr_reply_start(info, VADDR_CMD_DOMAIN_GET, &m);
+	if (err)
+		return err;
 	mutex_lock(&vn->lock);
 	d = vaddr_attr_domain(vaddr_table_locked(vn), info);
-	if (IS_ERR(d)) {
-		err = PTR_ERR(d);
-	} else {
-		obj.domain = d;
-		err = vaddr_fill(msg, info->snd_portid, info->snd_seq, 0,
-				 VADDR_CMD_DOMAIN_GET, &obj, NULL);
-	}
+	err = IS_ERR(d) ? PTR_ERR(d) : vaddr_fill_domain(&m, d);
 	mutex_unlock(&vn->lock);
-	if (err) {
-		nlmsg_free(msg);
-		return err;
-	}
-	return genlmsg_reply(msg, info);
+	return vaddr_reply_send(info, &m, err);
 }
 
-/*
- * Dumps. cb->args[0] is where the next call resumes, cb->args[1] is set
- * once the last entry went out. Each call takes the writer lock so that
- * every message is consistent; the generation it saw, in cb->seq, marks
- * dumps that saw a change. vaddr_dump_begin() returns the table to dump,
- * NULL when the dump is over; vaddr_dump_end() ends the call.
- */
-enum vaddr_dump_kind {
-	VADDR_DUMP_DOMAINS,
-	VADDR_DUMP_STATS,
-	VADDR_DUMP_CGROUPS,
-};
-
-static struct vaddr_table *vaddr_dump_begin(struct vaddr_net *vn,
-					    struct netlink_callback *cb)
+static int vaddr_domain_dump_one(unsigned long id, struct vaddr_domain *d,
+				 void *m)
 {
-	if (cb->args[1])
-		return NULL;
-	mutex_lock(&vn->lock);
-	cb->seq = vn->generation;
-	return vaddr_table_locked(vn);
+	return vaddr_fill_domain(m, d);
 }
 
-static int vaddr_dump_end(struct vaddr_net *vn, struct sk_buff *skb,
-			  struct netlink_callback *cb, unsigned long next,
-			  int err)
+static int vaddr_stats_dump_one(unsigned long id, struct vaddr_domain *d,
+				void *m)
 {
-	mutex_unlock(&vn->lock);
-	cb->args[0] = next;
-	if (!err)
-		cb->args[1] = 1;
-	return skb->len;
+	return vaddr_fill_stats(m, d);
 }
 
-static int vaddr_dump(struct sk_buff *skb, struct netlink_callback *cb,
-		      enum vaddr_dump_kind kind, u8 cmd)
+/* Every domain of the live table, by id, with @fill. */
+static int vaddr_domains_dump(struct sk_buff *skb, struct netlink_callback *cb,
+			      u8 cmd,
+			      int (*fill)(unsigned long id,
+					  struct vaddr_domain *d, void *m))
 {
-	struct vaddr_net *vn = vaddr_net(sock_net(skb->sk));
-	unsigned long index = cb->args[0];
-	struct vaddr_obj obj = {};
-	struct vaddr_domain *d;
-	struct vaddr_table *t;
-	struct xarray *xa;
-	int err = 0;
-
-	t = vaddr_dump_begin(vn, cb);
-	if (!t)
-		return 0;
-	xa = kind == VADDR_DUMP_CGROUPS ? &t->cgroups : &t->domains;
-	obj.stats = kind == VADDR_DUMP_STATS;
-	xa_for_each_start(xa, index, d, cb->args[0]) {
-		obj.domain = d;
-		if (kind == VADDR_DUMP_CGROUPS) {
-			obj.has_cgroup = true;
-			obj.cgroup = index;
-		}
-		err = vaddr_fill(skb, NETLINK_CB(cb->skb).portid,
-				 cb->nlh->nlmsg_seq, NLM_F_MULTI, cmd, &obj, cb);
-		if (err)
-			break;
-	}
-	return vaddr_dump_end(vn, skb, cb, index, err);
-}
-
-static int vaddr_nl_domain_dump(struct sk_buff *skb,
-				struct netlink_callback *cb)
-{
-	return vaddr_dump(skb, cb, VADDR_DUMP_DOMAINS, VADDR_CMD_DOMAIN_GET);
-}
-
-static int vaddr_nl_stats_dump(struct sk_buff *skb,
-			       struct netlink_callback *cb)
-{
-	return vaddr_dump(skb, cb, VADDR_DUMP_STATS, VADDR_CMD_STATS_GET);
-}
-
-/*
- * The uids come from a sorted copy the first call takes (a hash table has
- * no order to resume from), kept in cb->args[2] (array) and [3] (count)
- * until vaddr_nl_uid_dump_done(). Each later call looks its uids up again:
- * one removed meanwhile is left out, and the generation in cb->seq marks
- * the dump as interrupted, as for the other dumps.
- */
-static int vaddr_nl_uid_dump(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	struct vaddr_net *vn = vaddr_net(sock_net(skb->sk));
-	struct user_namespace *userns = vaddr_sender_userns(cb->skb);
-	struct vaddr_obj obj = { .has_uid = true };
-	unsigned long i = cb->args[0], nr = cb->args[3];
-	u32 *uids = (u32 *)cb->args[2];
-	struct vaddr_table *t;
-	int err = 0;
-
-	t = vaddr_dump_begin(vn, cb);
-	if (!t)
-		return 0;
-	if (!uids) {
-		uids = vaddr_uid_list(t, &nr);
-		if (IS_ERR(uids)) {
-			mutex_unlock(&vn->lock);
-			return PTR_ERR(uids);
-		}
-		cb->args[2] = (unsigned long)uids;
-		cb->args[3] = nr;
-	}
-	for (; i < nr; i++) {
-		kuid_t kuid = KUIDT_INIT(uids[i]);
-
-		obj.domain = vaddr_uid_domain(t, kuid);
-		/* A uid the reader cannot name is not its business. */
-		if (!obj.domain || !kuid_has_mapping(userns, kuid))
-			continue;
-		obj.uid = from_kuid(userns, kuid);
-		err = vaddr_fill(skb, NETLINK_CB(cb->skb).portid,
-				 cb->nlh->nlmsg_seq, NLM_F_MULTI,
-				 VADDR_CMD_UID_GET, &obj, cb);
-		if (err)
-			break;
-	}
-	return vaddr_dump_end(vn, skb, cb, i, err);
-}
-
-static int vaddr_nl_uid_dump_done(struct netlink_callback *cb)
-{
-	kvfree((void *)cb->args[2]);
-	return 0;
-}
-
-static int vaddr_nl_cgroup_dump(struct sk_buff *skb,
-				struct netlink_callback *cb)
-{
-	return vaddr_dump(skb, cb, VADDR_DUMP_CGROUPS, VADDR_CMD_CGROUP_GET);
-}
-
-struct vaddr_allow_dump {
-	struct sk_buff *skb;
-	struct netlink_callback *cb;
-	struct user_namespace *userns;
-};
-
-static int vaddr_allow_dump_one(kuid_t uid, void *arg)
-{
-	struct vaddr_allow_dump *a = arg;
-	struct vaddr_obj obj = { .has_uid = true };
-
-	/* A uid the reader cannot name is not its business. */
-	if (!kuid_has_mapping(a->userns, uid))
-		return 0;
-	obj.uid = from_kuid(a->userns, uid);
-	return vaddr_fill(a->skb, NETLINK_CB(a->cb->skb).portid,
-			  a->cb->nlh->nlmsg_seq, NLM_F_MULTI,
-			  VADDR_CMD_ALLOW_GET, &obj, a->cb);
-}
-
-static int vaddr_nl_allow_dump(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	struct vaddr_net *vn = vaddr_net(sock_net(skb->sk));
-	struct vaddr_allow_dump a = {
-		.skb = skb,
-		.cb = cb,
-		.userns = vaddr_sender_userns(cb->skb),
-	};
-	unsigned long pos = cb->args[0];
+	struct vaddr_dump_ctx *ctx = vaddr_dump_ctx(cb);
+	struct vaddr_msg m;
+	struct vaddr_net *vn;
 	int err;
 
-	if (!vaddr_dump_begin(vn, cb))
+	vn = vaddr_dump_start(&m, skb, cb, cmd);
+	if (!vn)
 		return 0;
-	err = vaddr_guard_allow_foreach(vn, &pos, vaddr_allow_dump_one, &a);
-	return vaddr_dump_end(vn, skb, cb, pos, err);
+	err = vaddr_domain_foreach(vaddr_table_locked(vn), &ctx->pos, fill,
+				   &m);
+	return vaddr_dump_end(vn, &m, err);
 }
 
-/* Events name uids as the user namespace owning the network namespace does. */
-static u32 vaddr_event_uid(struct genl_info *info, kuid_t kuid)
+static int vaddr_nl_domain_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	return from_kuid_munged(genl_info_net(info)->user_ns, kuid);
+	return vaddr_domains_dump(skb, cb, VADDR_CMD_DOMAIN_GET,
+				  vaddr_domain_dump_one);
 }
 
-static int vaddr_attr_uid(struct sk_buff *skb, struct genl_info *info,
-			  kuid_t *kuid)
+static int vaddr_nl_stats_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct nlattr *attr = info->attrs[VADDR_A_UID];
+	return vaddr_domains_dump(skb, cb, VADDR_CMD_STATS_GET,
+				  vaddr_stats_dump_one);
+}
 
-	if (VADDR_MISSING(info, VADDR_A_UID, "missing uid"))
-		return -EINVAL;
-	*kuid = make_kuid(vaddr_sender_userns(skb), nla_get_u32(attr));
-	if (!uid_valid(*kuid)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attr,
-				    "uid is not mapped in the sender's user namespace");
-		return -EINVAL;
-	}
-	return 0;
+/* A uid mapping: UID_GET's dump, UID_ADD and UID_DEL events. */
+static int vaddr_fill_uid(struct vaddr_msg *m, u32 uid,
+			  const struct vaddr_domain *d)
+{
+	void *hdr = vaddr_msg_start(m);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	return vaddr_msg_end(m, hdr,
+			     nla_put_u32(m->skb, VADDR_A_UID, uid) ||
+			     nla_put_string(m->skb, VADDR_A_DOMAIN, d->name));
+}
+
+/* A cgroup mapping: CGROUP_GET's dump, CGROUP_ADD and _DEL events. */
+static int vaddr_fill_cgroup(struct vaddr_msg *m, u64 id,
+			     const struct vaddr_domain *d)
+{
+	void *hdr = vaddr_msg_start(m);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	return vaddr_msg_end(m, hdr,
+			     nla_put_u64_64bit(m->skb, VADDR_A_CGROUP_ID, id,
+					       VADDR_A_PAD) ||
+			     nla_put_string(m->skb, VADDR_A_DOMAIN, d->name));
+}
+
+/* A change to the live table: account and announce it. */
+static void vaddr_uid_changed(struct vaddr_net *vn, struct genl_info *info,
+			      u8 cmd, u32 uid, const struct vaddr_domain *d)
+{
+	struct vaddr_msg m;
+
+	vaddr_net_changed(vn);
+	if (vaddr_event_start(info, cmd, &m))
+		vaddr_event_send(info, &m, vaddr_fill_uid(&m, uid, d));
+}
+
+static void vaddr_cgroup_changed(struct vaddr_net *vn, struct genl_info *info,
+				 u8 cmd, u64 id, const struct vaddr_domain *d)
+{
+	struct vaddr_msg m;
+
+	vaddr_net_changed(vn);
+	if (vaddr_event_start(info, cmd, &m))
+		vaddr_event_send(info, &m, vaddr_fill_cgroup(&m, id, d));
 }
 
 static int vaddr_nl_uid_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vaddr_net *vn = vaddr_info_net(info);
-	struct vaddr_obj obj = { .has_uid = true };
 	struct vaddr_domain *d;
 	struct vaddr_table *t;
 	bool staged;
@@ -759,7 +746,6 @@ static int vaddr_nl_uid_add(struct sk_buff *skb, struct genl_info *info)
 	err = vaddr_attr_uid(skb, info, &kuid);
 	if (err)
 		return err;
-	obj.uid = vaddr_event_uid(info, kuid);
 
 	mutex_lock(&vn->lock);
 	t = vaddr_target(vn, skb, info, &staged);
@@ -775,10 +761,9 @@ static int vaddr_nl_uid_add(struct sk_buff *skb, struct genl_info *info)
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VADDR_A_UID],
 				    "uid is already mapped to a domain");
-	if (err)
-		goto out;
-	obj.domain = d;
-	vaddr_changed(vn, info, staged, VADDR_CMD_UID_ADD, &obj);
+	if (!err && !staged)
+		vaddr_uid_changed(vn, info, VADDR_CMD_UID_ADD,
+				  vaddr_event_uid(info, kuid), d);
 out:
 	mutex_unlock(&vn->lock);
 	return err;
@@ -787,7 +772,7 @@ out:
 static int vaddr_nl_uid_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vaddr_net *vn = vaddr_info_net(info);
-	struct vaddr_obj obj = { .has_uid = true };
+	struct vaddr_domain *d;
 	struct vaddr_table *t;
 	bool staged;
 	kuid_t kuid;
@@ -796,7 +781,6 @@ static int vaddr_nl_uid_del(struct sk_buff *skb, struct genl_info *info)
 	err = vaddr_attr_uid(skb, info, &kuid);
 	if (err)
 		return err;
-	obj.uid = vaddr_event_uid(info, kuid);
 
 	mutex_lock(&vn->lock);
 	t = vaddr_target(vn, skb, info, &staged);
@@ -805,66 +789,73 @@ static int vaddr_nl_uid_del(struct sk_buff *skb, struct genl_info *info)
 		return -ENOENT;
 	}
 	/* The event says which domain lost the uid. */
-	obj.domain = vaddr_uid_domain(t, kuid);
+	d = vaddr_uid_domain(t, kuid);
 	err = vaddr_uid_del(t, kuid);
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VADDR_A_UID],
 				    "uid is not mapped");
-	if (!err)
-		vaddr_changed(vn, info, staged, VADDR_CMD_UID_DEL, &obj);
+	if (!err && !staged)
+		vaddr_uid_changed(vn, info, VADDR_CMD_UID_DEL,
+				  vaddr_event_uid(info, kuid), d);
 	mutex_unlock(&vn->lock);
 	return err;
 }
 
-/* The isolation allow list lives beside the settings, not in the table. */
-static int vaddr_nl_allow_add(struct sk_buff *skb, struct genl_info *info)
+/*
+ * The uids come from a sorted copy taken here (a hash table has no order
+ * to resume from), freed by vaddr_nl_uid_dump_done(). Each part looks its
+ * uids up again: one removed meanwhile is left out, and the generation
+ * marks the dump as interrupted, as for the other dumps.
+ */
+static int vaddr_nl_uid_dump_start(struct netlink_callback *cb)
 {
-	struct vaddr_net *vn = vaddr_info_net(info);
-	struct vaddr_obj obj = { .has_uid = true };
-	kuid_t kuid;
-	int err;
-
-	err = vaddr_attr_uid(skb, info, &kuid);
-	if (err)
-		return err;
-	obj.uid = vaddr_event_uid(info, kuid);
+	struct vaddr_dump_ctx *ctx = vaddr_dump_ctx(cb);
+	struct vaddr_net *vn = vaddr_net(sock_net(cb->skb->sk));
+	u32 *uids;
 
 	mutex_lock(&vn->lock);
-	err = vaddr_guard_allow_add(vn, kuid);
-	if (err == -EEXIST)
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VADDR_A_UID],
-				    "uid is already allowed");
-	if (!err) {
-		vaddr_net_changed(vn);
-		vaddr_notify(info, VADDR_CMD_ALLOW_ADD, &obj);
-	}
+	uids = vaddr_uid_list(vaddr_table_locked(vn), &ctx->nr_uids);
+	/* The copy's generation: a first part that sees another is marked. */
+	cb->prev_seq = vn->generation;
 	mutex_unlock(&vn->lock);
-	return err;
+	if (IS_ERR(uids))
+		return PTR_ERR(uids);
+	ctx->uids = uids;
+	return 0;
 }
 
-static int vaddr_nl_allow_del(struct sk_buff *skb, struct genl_info *info)
+static int vaddr_nl_uid_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct vaddr_net *vn = vaddr_info_net(info);
-	struct vaddr_obj obj = { .has_uid = true };
-	kuid_t kuid;
+	struct user_namespace *userns = vaddr_sender_userns(cb->skb);
+	struct vaddr_dump_ctx *ctx = vaddr_dump_ctx(cb);
+	struct vaddr_domain *d;
+	struct vaddr_table *t;
+	struct vaddr_net *vn;
+	struct vaddr_msg m;
 	int err = 0;
 
-	err = vaddr_attr_uid(skb, info, &kuid);
-	if (err)
-		return err;
-	obj.uid = vaddr_event_uid(info, kuid);
+	vn = vaddr_dump_start(&m, skb, cb, VADDR_CMD_UID_GET);
+	if (!vn)
+		return 0;
+	t = vaddr_table_locked(vn);
+	for (; ctx->pos < ctx->nr_uids; ctx->pos++) {
+		kuid_t kuid = KUIDT_INIT(ctx->uids[ctx->pos]);
 
-	mutex_lock(&vn->lock);
-	err = vaddr_guard_allow_del(vn, kuid);
-	if (!err) {
-		vaddr_net_changed(vn);
-		vaddr_notify(info, VADDR_CMD_ALLOW_DEL, &obj);
-	} else {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VADDR_A_UID],
-				    "uid is not allowed");
+		d = vaddr_uid_domain(t, kuid);
+		/* A uid the reader cannot name is not its business. */
+		if (!d || !kuid_has_mapping(userns, kuid))
+			continue;
+		err = vaddr_fill_uid(&m, from_kuid(userns, kuid), d);
+		if (err)
+			break;
 	}
-	mutex_unlock(&vn->lock);
-	return err;
+	return vaddr_dump_end(vn, &m, err);
+}
+
+static int vaddr_nl_uid_dump_done(struct netlink_callback *cb)
+{
+	kvfree(vaddr_dump_ctx(cb)->uids);
+	return 0;
 }
 
 static int vaddr_attr_cgroup(struct genl_info *info, u64 *id)
@@ -886,13 +877,13 @@ static int vaddr_attr_cgroup(struct genl_info *info, u64 *id)
 static int vaddr_nl_cgroup_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vaddr_net *vn = vaddr_info_net(info);
-	struct vaddr_obj obj = { .has_cgroup = true };
 	struct vaddr_domain *d;
 	struct vaddr_table *t;
 	bool staged;
+	u64 id;
 	int err;
 
-	err = vaddr_attr_cgroup(info, &obj.cgroup);
+	err = vaddr_attr_cgroup(info, &id);
 	if (err)
 		return err;
 
@@ -906,15 +897,13 @@ static int vaddr_nl_cgroup_add(struct sk_buff *skb, struct genl_info *info)
 	err = vaddr_check_room(t, info->extack);
 	if (err)
 		goto out;
-	err = vaddr_cgroup_add(t, obj.cgroup, d);
+	err = vaddr_cgroup_add(t, id, d);
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(info->extack,
 				    info->attrs[VADDR_A_CGROUP_ID],
 				    "cgroup is already mapped to a domain");
-	if (err)
-		goto out;
-	obj.domain = d;
-	vaddr_changed(vn, info, staged, VADDR_CMD_CGROUP_ADD, &obj);
+	if (!err && !staged)
+		vaddr_cgroup_changed(vn, info, VADDR_CMD_CGROUP_ADD, id, d);
 out:
 	mutex_unlock(&vn->lock);
 	return err;
@@ -924,15 +913,16 @@ static int vaddr_nl_cgroup_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *attr = info->attrs[VADDR_A_CGROUP_ID];
 	struct vaddr_net *vn = vaddr_info_net(info);
-	struct vaddr_obj obj = { .has_cgroup = true };
+	struct vaddr_domain *d;
 	struct vaddr_table *t;
 	bool staged;
+	u64 id;
 	int err;
 
 	/* The cgroup may be gone already; its mapping can still go. */
 	if (VADDR_MISSING(info, VADDR_A_CGROUP_ID, "missing cgroup id"))
 		return -EINVAL;
-	obj.cgroup = nla_get_u64(attr);
+	id = nla_get_u64(attr);
 
 	mutex_lock(&vn->lock);
 	t = vaddr_target(vn, skb, info, &staged);
@@ -940,28 +930,74 @@ static int vaddr_nl_cgroup_del(struct sk_buff *skb, struct genl_info *info)
 		mutex_unlock(&vn->lock);
 		return -ENOENT;
 	}
-	obj.domain = vaddr_cgroup_domain(t, obj.cgroup);
-	err = vaddr_cgroup_del(t, obj.cgroup);
+	d = vaddr_cgroup_domain(t, id);
+	err = vaddr_cgroup_del(t, id);
 	if (err == -ENOENT)
 		NL_SET_ERR_MSG_ATTR(info->extack, attr, "cgroup is not mapped");
-	if (!err)
-		vaddr_changed(vn, info, staged, VADDR_CMD_CGROUP_DEL, &obj);
+	if (!err && !staged)
+		vaddr_cgroup_changed(vn, info, VADDR_CMD_CGROUP_DEL, id, d);
 	mutex_unlock(&vn->lock);
 	return err;
+}
+
+static int vaddr_cgroup_dump_one(unsigned long id, struct vaddr_domain *d,
+				 void *m)
+{
+	return vaddr_fill_cgroup(m, id, d);
+}
+
+static int vaddr_nl_cgroup_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vaddr_dump_ctx *ctx = vaddr_dump_ctx(cb);
+	struct vaddr_msg m;
+	struct vaddr_net *vn;
+	int err;
+
+	vn = vaddr_dump_start(&m, skb, cb, VADDR_CMD_CGROUP_GET);
+	if (!vn)
+		return 0;
+	err = vaddr_cgroup_foreach(vaddr_table_locked(vn), &ctx->pos,
+				   vaddr_cgroup_dump_one, &m);
+	return vaddr_dump_end(vn, &m, err);
+}
+
+/* FLUSH's event: no attributes. */
+static int vaddr_fill_flush(struct vaddr_msg *m)
+{
+	void *hdr = vaddr_msg_start(m);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	return vaddr_msg_end(m, hdr, 0);
+}
+
+/* REPLACE_COMMIT's event: the size of the new table. */
+static int vaddr_fill_commit(struct vaddr_msg *m, const struct vaddr_table *t)
+{
+	void *hdr = vaddr_msg_start(m);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	return vaddr_msg_end(m, hdr,
+			     nla_put_u32(m->skb, VADDR_A_NR_UIDS,
+					 READ_ONCE(t->nr_uids)) ||
+			     nla_put_u32(m->skb, VADDR_A_NR_CGROUPS,
+					 READ_ONCE(t->nr_cgroups)));
 }
 
 static int vaddr_nl_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vaddr_net *vn = vaddr_info_net(info);
-	struct vaddr_obj obj = {};
 	struct vaddr_table *t;
+	struct vaddr_msg m;
 
 	t = vaddr_table_alloc();
 	if (!t)
 		return -ENOMEM;
 	mutex_lock(&vn->lock);
 	vaddr_net_replace(vn, t);
-	vaddr_notify(info, VADDR_CMD_FLUSH, &obj);
+	if (vaddr_event_start(info, VADDR_CMD_FLUSH, &m))
+		vaddr_event_send(info, &m, vaddr_fill_flush(&m));
 	mutex_unlock(&vn->lock);
 	return 0;
 }
@@ -985,14 +1021,13 @@ static int vaddr_nl_replace_begin(struct sk_buff *skb, struct genl_info *info)
  * expects, and the hooks the new table needs (vaddr_net_prepare()). A
  * failure leaves the stage open.
  */
-static int vaddr_nl_replace_commit(struct sk_buff *skb,
-				   struct genl_info *info)
+static int vaddr_nl_replace_commit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *gen_attr = info->attrs[VADDR_A_GENERATION];
 	struct vaddr_net *vn = vaddr_info_net(info);
 	const void *owner = NETLINK_CB(skb).sk;
-	struct vaddr_obj obj = {};
 	struct vaddr_table *t;
+	struct vaddr_msg m;
 	int err = -ENOENT;
 
 	mutex_lock(&vn->lock);
@@ -1015,8 +1050,8 @@ static int vaddr_nl_replace_commit(struct sk_buff *skb,
 	}
 	vaddr_stage_take(vn, info->snd_portid, owner);
 	vaddr_net_replace(vn, t);
-	obj.table = t;
-	vaddr_notify(info, VADDR_CMD_REPLACE_COMMIT, &obj);
+	if (vaddr_event_start(info, VADDR_CMD_REPLACE_COMMIT, &m))
+		vaddr_event_send(info, &m, vaddr_fill_commit(&m, t));
 out:
 	mutex_unlock(&vn->lock);
 	return err;
@@ -1035,15 +1070,76 @@ static int vaddr_nl_replace_abort(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* The settings and what connect.c found at load: SETTINGS_GET, _SET. */
+static int vaddr_fill_settings(struct vaddr_msg *m, const struct vaddr_net *vn)
+{
+	void *hdr = vaddr_msg_start(m);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	return vaddr_msg_end(m, hdr,
+			     nla_put_u8(m->skb, VADDR_A_NAT, vn->nat) ||
+			     nla_put_u8(m->skb, VADDR_A_ISOLATION,
+					vn->isolation) ||
+			     nla_put_u8(m->skb, VADDR_A_CONNECT_REFUSAL,
+					vaddr_refusal_works()) ||
+			     nla_put_u64_64bit(m->skb, VADDR_A_MISSED,
+					       vaddr_connect_missed(),
+					       VADDR_A_PAD));
+}
+
+/* An allowed uid: ALLOW_GET's dump, ALLOW_ADD and _DEL events. */
+static int vaddr_fill_allow(struct vaddr_msg *m, u32 uid)
+{
+	void *hdr = vaddr_msg_start(m);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	return vaddr_msg_end(m, hdr, nla_put_u32(m->skb, VADDR_A_UID, uid));
+}
+
+/*
+ * WHOAMI's reply: what the caller's new sockets get (@d, or none) and
+ * which mapping says so, its uid named in @userns.
+ */
+static int vaddr_fill_whoami(struct vaddr_msg *m, struct user_namespace *userns,
+			     const struct vaddr_domain *d,
+			     const struct vaddr_owner *why)
+{
+	struct sk_buff *skb = m->skb;
+	void *hdr = vaddr_msg_start(m);
+
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, VADDR_A_MATCH, why->match))
+		goto cancel;
+	if (d && (nla_put_string(skb, VADDR_A_DOMAIN, d->name) ||
+		  (d->has4 && nla_put_in_addr(skb, VADDR_A_ADDR4, d->addr4)) ||
+		  (d->has6 &&
+		   nla_put_in6_addr(skb, VADDR_A_ADDR6, &d->addr6))))
+		goto cancel;
+	if (why->match == VADDR_MATCH_UID &&
+	    nla_put_u32(skb, VADDR_A_UID, from_kuid_munged(userns, why->uid)))
+		goto cancel;
+	if (why->match == VADDR_MATCH_CGROUP &&
+	    nla_put_u64_64bit(skb, VADDR_A_CGROUP_ID, why->cgroup,
+			      VADDR_A_PAD))
+		goto cancel;
+	return vaddr_msg_end(m, hdr, 0);
+
+cancel:
+	return vaddr_msg_end(m, hdr, -EMSGSIZE);
+}
+
 /* All or nothing (vaddr_net_set()). */
 static int vaddr_nl_settings_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *iso_attr = info->attrs[VADDR_A_ISOLATION];
 	struct nlattr *nat_attr = info->attrs[VADDR_A_NAT];
 	struct vaddr_net *vn = vaddr_info_net(info);
-	struct vaddr_obj obj = { .settings = vn };
+	struct vaddr_msg m;
 	bool nat_failed;
-	int err = 0;
+	int err;
 
 	if (iso_attr && nla_get_u8(iso_attr)) {
 		err = vaddr_check_refusal(iso_attr, info->extack);
@@ -1059,8 +1155,8 @@ static int vaddr_nl_settings_set(struct sk_buff *skb, struct genl_info *info)
 	else if (err)
 		NL_SET_ERR_MSG_ATTR(info->extack, iso_attr,
 				    "cannot register the output hooks");
-	else
-		vaddr_notify(info, VADDR_CMD_SETTINGS_SET, &obj);
+	else if (vaddr_event_start(info, VADDR_CMD_SETTINGS_SET, &m))
+		vaddr_event_send(info, &m, vaddr_fill_settings(&m, vn));
 	mutex_unlock(&vn->lock);
 	return err;
 }
@@ -1068,22 +1164,97 @@ static int vaddr_nl_settings_set(struct sk_buff *skb, struct genl_info *info)
 static int vaddr_nl_settings_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vaddr_net *vn = vaddr_info_net(info);
-	struct vaddr_obj obj = { .settings = vn };
-	struct sk_buff *msg;
+	struct vaddr_msg m;
 	int err;
 
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	mutex_lock(&vn->lock);
-	err = vaddr_fill(msg, info->snd_portid, info->snd_seq, 0,
-			 VADDR_CMD_SETTINGS_GET, &obj, NULL);
-	mutex_unlock(&vn->lock);
-	if (err) {
-		nlmsg_free(msg);
+	err = vaddr_reply_start(info, VADDR_CMD_SETTINGS_GET, &m);
+	if (err)
 		return err;
-	}
-	return genlmsg_reply(msg, info);
+	mutex_lock(&vn->lock);
+	err = vaddr_fill_settings(&m, vn);
+	mutex_unlock(&vn->lock);
+	return vaddr_reply_send(info, &m, err);
+}
+
+/*
+ * The isolation allow list belongs to the settings, not to the table
+ * (guard.c keeps it).
+ */
+static void vaddr_allow_changed(struct vaddr_net *vn, struct genl_info *info,
+				u8 cmd, kuid_t kuid)
+{
+	struct vaddr_msg m;
+
+	vaddr_net_changed(vn);
+	if (vaddr_event_start(info, cmd, &m))
+		vaddr_event_send(info, &m,
+				 vaddr_fill_allow(&m, vaddr_event_uid(info, kuid)));
+}
+
+static int vaddr_nl_allow_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vaddr_net *vn = vaddr_info_net(info);
+	kuid_t kuid;
+	int err;
+
+	err = vaddr_attr_uid(skb, info, &kuid);
+	if (err)
+		return err;
+	mutex_lock(&vn->lock);
+	err = vaddr_guard_allow_add(vn, kuid);
+	if (err == -EEXIST)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VADDR_A_UID],
+				    "uid is already allowed");
+	if (!err)
+		vaddr_allow_changed(vn, info, VADDR_CMD_ALLOW_ADD, kuid);
+	mutex_unlock(&vn->lock);
+	return err;
+}
+
+static int vaddr_nl_allow_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vaddr_net *vn = vaddr_info_net(info);
+	kuid_t kuid;
+	int err;
+
+	err = vaddr_attr_uid(skb, info, &kuid);
+	if (err)
+		return err;
+	mutex_lock(&vn->lock);
+	err = vaddr_guard_allow_del(vn, kuid);
+	if (err)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VADDR_A_UID],
+				    "uid is not allowed");
+	else
+		vaddr_allow_changed(vn, info, VADDR_CMD_ALLOW_DEL, kuid);
+	mutex_unlock(&vn->lock);
+	return err;
+}
+
+static int vaddr_allow_dump_one(kuid_t uid, void *arg)
+{
+	struct vaddr_msg *m = arg;
+	struct user_namespace *userns = vaddr_sender_userns(m->cb->skb);
+
+	/* A uid the reader cannot name is not its business. */
+	if (!kuid_has_mapping(userns, uid))
+		return 0;
+	return vaddr_fill_allow(m, from_kuid(userns, uid));
+}
+
+static int vaddr_nl_allow_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct vaddr_dump_ctx *ctx = vaddr_dump_ctx(cb);
+	struct vaddr_msg m;
+	struct vaddr_net *vn;
+	int err;
+
+	vn = vaddr_dump_start(&m, skb, cb, VADDR_CMD_ALLOW_GET);
+	if (!vn)
+		return 0;
+	err = vaddr_guard_allow_foreach(vn, &ctx->pos, vaddr_allow_dump_one,
+					&m);
+	return vaddr_dump_end(vn, &m, err);
 }
 
 /*
@@ -1091,59 +1262,22 @@ static int vaddr_nl_settings_get(struct sk_buff *skb, struct genl_info *info)
  * the sender's own context, so current is the caller; no privilege is
  * needed to learn one's own mapping, and nothing about others is said.
  */
-static int vaddr_whoami_fill(struct sk_buff *msg, struct genl_info *info,
-			     struct user_namespace *userns,
-			     const struct vaddr_domain *d,
-			     const struct vaddr_owner *why)
-{
-	void *hdr;
-
-	hdr = genlmsg_put_reply(msg, info, &vaddr_genl_family, 0,
-				VADDR_CMD_WHOAMI);
-	if (!hdr)
-		return -EMSGSIZE;
-	if (nla_put_u8(msg, VADDR_A_MATCH, why->match))
-		goto cancel;
-	if (d && (nla_put_string(msg, VADDR_A_DOMAIN, d->name) ||
-		  (d->has4 && nla_put_in_addr(msg, VADDR_A_ADDR4, d->addr4)) ||
-		  (d->has6 &&
-		   nla_put_in6_addr(msg, VADDR_A_ADDR6, &d->addr6))))
-		goto cancel;
-	if (why->match == VADDR_MATCH_UID &&
-	    nla_put_u32(msg, VADDR_A_UID, from_kuid_munged(userns, why->uid)))
-		goto cancel;
-	if (why->match == VADDR_MATCH_CGROUP &&
-	    nla_put_u64_64bit(msg, VADDR_A_CGROUP_ID, why->cgroup,
-			      VADDR_A_PAD))
-		goto cancel;
-	genlmsg_end(msg, hdr);
-	return 0;
-
-cancel:
-	genlmsg_cancel(msg, hdr);
-	return -EMSGSIZE;
-}
-
 static int vaddr_nl_whoami(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vaddr_net *vn = vaddr_info_net(info);
 	struct vaddr_owner why;
 	struct vaddr_domain *d;
-	struct sk_buff *msg;
+	struct vaddr_msg m;
 	int err;
 
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
+	err = vaddr_reply_start(info, VADDR_CMD_WHOAMI, &m);
+	if (err)
+		return err;
 	mutex_lock(&vn->lock);
 	d = vaddr_domain_of_current(vaddr_table_locked(vn), &why);
-	err = vaddr_whoami_fill(msg, info, vaddr_sender_userns(skb), d, &why);
+	err = vaddr_fill_whoami(&m, vaddr_sender_userns(skb), d, &why);
 	mutex_unlock(&vn->lock);
-	if (err) {
-		nlmsg_free(msg);
-		return err;
-	}
-	return genlmsg_reply(msg, info);
+	return vaddr_reply_send(info, &m, err);
 }
 
 #define VADDR_OP(_cmd, _policy, _flags)				\
@@ -1182,6 +1316,7 @@ static const struct genl_ops vaddr_genl_ops[] = {
 	{
 		VADDR_OP(VADDR_CMD_UID_GET, vaddr_empty_policy,
 			 GENL_UNS_ADMIN_PERM),
+		.start = vaddr_nl_uid_dump_start,
 		.dumpit = vaddr_nl_uid_dump,
 		.done = vaddr_nl_uid_dump_done,
 	},

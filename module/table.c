@@ -511,6 +511,38 @@ u32 *vaddr_uid_list(struct vaddr_table *t, unsigned long *nr)
 	return uids;
 }
 
+/*
+ * A walk of @xa from index *@pos on, in order: @fn until it returns
+ * non-zero, which is returned; *@pos is then the index of the entry it
+ * stopped at, where a walk resumes. Writers only.
+ */
+static int vaddr_walk(struct xarray *xa, unsigned long *pos,
+		      int (*fn)(unsigned long index, struct vaddr_domain *d,
+				void *arg),
+		      void *arg)
+{
+	struct vaddr_domain *d;
+	unsigned long index;
+	int err = 0;
+
+	xa_for_each_start(xa, index, d, *pos) {
+		err = fn(index, d, arg);
+		if (err)
+			break;
+	}
+	*pos = index;
+	return err;
+}
+
+/* Each domain by its id (@index), as vaddr_walk(). */
+int vaddr_domain_foreach(struct vaddr_table *t, unsigned long *pos,
+			 int (*fn)(unsigned long index, struct vaddr_domain *d,
+				   void *arg),
+			 void *arg)
+{
+	return vaddr_walk(&t->domains, pos, fn, arg);
+}
+
 int vaddr_cgroup_add(struct vaddr_table *t, u64 id, struct vaddr_domain *d)
 {
 	int err;
@@ -533,6 +565,15 @@ int vaddr_cgroup_del(struct vaddr_table *t, u64 id)
 	WRITE_ONCE(t->nr_cgroups, t->nr_cgroups - 1);
 	d->nr_cgroups--;
 	return 0;
+}
+
+/* Each cgroup mapping by cgroup id (@index), as vaddr_walk(). */
+int vaddr_cgroup_foreach(struct vaddr_table *t, unsigned long *pos,
+			 int (*fn)(unsigned long index, struct vaddr_domain *d,
+				   void *arg),
+			 void *arg)
+{
+	return vaddr_walk(&t->cgroups, pos, fn, arg);
 }
 
 /*

@@ -32,6 +32,10 @@ struct vaddr_domain *vaddr_domain_by_addr4(struct vaddr_table *t,
 					   __be32 addr);
 struct vaddr_domain *vaddr_domain_by_addr6(struct vaddr_table *t,
 					   const struct in6_addr *addr);
+int vaddr_domain_foreach(struct vaddr_table *t, unsigned long *pos,
+			 int (*fn)(unsigned long index, struct vaddr_domain *d,
+				   void *arg),
+			 void *arg);
 
 int vaddr_uid_add(struct vaddr_table *t, kuid_t uid, struct vaddr_domain *d);
 int vaddr_uid_del(struct vaddr_table *t, kuid_t uid);
@@ -41,6 +45,10 @@ u32 *vaddr_uid_list(struct vaddr_table *t, unsigned long *nr);
 int vaddr_cgroup_add(struct vaddr_table *t, u64 id, struct vaddr_domain *d);
 int vaddr_cgroup_del(struct vaddr_table *t, u64 id);
 struct vaddr_domain *vaddr_cgroup_domain(struct vaddr_table *t, u64 id);
+int vaddr_cgroup_foreach(struct vaddr_table *t, unsigned long *pos,
+			 int (*fn)(unsigned long index, struct vaddr_domain *d,
+				   void *arg),
+			 void *arg);
 
 struct vaddr_domain *vaddr_domain_of_sock(struct vaddr_table *t,
 					  struct sock *sk);
