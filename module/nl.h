@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the files of the "vaddr" netlink family share. netlink.c holds the
+ * family, its policies and operations and the helpers below; the handlers
+ * live in one file per object:
+ *
+ *   nl_domain.c    domains and their counters (DOMAIN_*, STATS_GET)
+ *   nl_map.c       uid and cgroup mappings (UID_*, CGROUP_*)
+ *   nl_table.c     the whole table: FLUSH, REPLACE_*
+ *   nl_settings.c  settings, the isolation allow list, WHOAMI
+ *
+ * A handler checks its request, applies it to the sender's namespace under
+ * vaddr_net.lock, ends a change of the live table with vaddr_net_changed()
+ * and announces it to the "events" group. Each kind of message is built
+ * by one fill function, in the file of its object.
+ */
+#ifndef _VADDR_NL_H
+#define _VADDR_NL_H
+
+#include <linux/bug.h>
+#include <linux/uidgid.h>
+#include <net/genetlink.h>
+
+#include "compat.h"
+#include "vaddr.h"
+
+/*
+ * A message being built: a reply to a request, a part of a dump (@cb set:
+ * it carries the generation and is checked for consistency), or an event
+ * (port id 0).
+ */
+struct vaddr_msg {
+	struct sk_buff *skb;
+	u32 portid;
+	u32 seq;
+	int flags;
+	u8 cmd;
+	struct netlink_callback *cb;
+};
+
+void *vaddr_msg_start(struct vaddr_msg *m);
+int vaddr_msg_end(struct vaddr_msg *m, void *hdr, int err);
+int vaddr_reply_start(struct genl_info *info, u8 cmd, struct vaddr_msg *m);
+int vaddr_reply_send(struct genl_info *info, struct vaddr_msg *m, int err);
+bool vaddr_event_start(struct genl_info *info, u8 cmd, struct vaddr_msg *m);
+void vaddr_event_send(struct genl_info *info, struct vaddr_msg *m, int err);
+
+/*
+ * Where a dump is between its parts, in cb->args: netlink zeroes it before
+ * .start. Each part takes vaddr_net.lock, so that every message is
+ * consistent, and notes the generation it saw in cb->seq: the messages of
+ * a dump that saw a change carry NLM_F_DUMP_INTR.
+ */
+struct vaddr_dump_ctx {
+	unsigned long pos;	/* where the next part resumes */
+	bool done;		/* the last entry went out */
+	u32 *uids;		/* UID_GET: sorted snapshot taken by .start */
+	unsigned long nr_uids;
+};
+
+static inline struct vaddr_dump_ctx *vaddr_dump_ctx(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct vaddr_dump_ctx) > sizeof(cb->args));
+	return (struct vaddr_dump_ctx *)cb->args;
+}
+
+struct vaddr_net *vaddr_dump_start(struct vaddr_msg *m, struct sk_buff *skb,
+				   struct netlink_callback *cb, u8 cmd);
+int vaddr_dump_end(struct vaddr_net *vn, struct vaddr_msg *m, int err);
+
+/*
+ * A required attribute: when it is missing, say which in the extack, both
+ * as text and as the missing-attribute type, and evaluate to true.
+ */
+#define VADDR_MISSING(info, type, msg) ({				\
+	bool __missing = !(info)->attrs[type];				\
+									\
+	if (__missing) {						\
+		NL_SET_ERR_MSG((info)->extack, msg);			\
+		NL_SET_ERR_ATTR_MISS((info)->extack, NULL, type);	\
+	}								\
+	__missing;							\
+})
+
+struct vaddr_net *vaddr_info_net(struct genl_info *info);
+struct user_namespace *vaddr_sender_userns(const struct sk_buff *skb);
+struct vaddr_table *vaddr_target(struct vaddr_net *vn, struct sk_buff *skb,
+				 struct genl_info *info, bool *staged);
+void vaddr_no_stage(struct genl_info *info);
+struct vaddr_domain *vaddr_attr_domain(struct vaddr_table *t,
+				       struct genl_info *info);
+int vaddr_attr_uid(struct sk_buff *skb, struct genl_info *info,
+		   kuid_t *kuid);
+u32 vaddr_event_uid(struct genl_info *info, kuid_t kuid);
+int vaddr_check_room(struct vaddr_table *t, struct netlink_ext_ack *extack);
+int vaddr_check_refusal(const struct nlattr *attr,
+			struct netlink_ext_ack *extack);
+
+/* nl_domain.c */
+int vaddr_nl_domain_new(struct sk_buff *skb, struct genl_info *info);
+int vaddr_nl_domain_del(struct sk_buff *skb, struct genl_info *info);
+int vaddr_nl_domain_set(struct sk_buff *skb, struct genl_info *info);
+int vaddr_nl_domain_get(struct sk_buff *skb, struct genl_info *info);
+int vaddr_nl_domain_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int vaddr_nl_stats_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
+/* nl_map.c */
+int vaddr_nl_uid_add(struct sk_buff *skb, struct genl_info *info);
+int vaddr_nl_uid_del(struct sk_buff *skb, struct genl_info *info);
+int vaddr_nl_uid_dump_start(struct netlink_callback *cb);
+int vaddr_nl_uid_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int vaddr_nl_uid_dump_done(struct netlink_callback *cb);
+int vaddr_nl_cgroup_add(struct sk_buff *skb, struct genl_info *info);
+int vaddr_nl_cgroup_del(struct sk_buff *skb, struct genl_info *info);
+int vaddr_nl_cgroup_dump(struct sk_buff *skb, struct netlink_callback *cb);
+
+/* nl_table.c */
+int vaddr_nl_flush(struct sk_buff *skb, struct genl_info *info);
+int vaddr_nl_replace_begin(struct sk_buff *skb, struct genl_info *info);
+int vaddr_nl_replace_commit(struct sk_buff *skb, struct genl_info *info);
+int vaddr_nl_replace_abort(struct sk_buff *skb, struct genl_info *info);
+
+/* nl_settings.c */
+int vaddr_nl_settings_set(struct sk_buff *skb, struct genl_info *info);
+int vaddr_nl_settings_get(struct sk_buff *skb, struct genl_info *info);
+int vaddr_nl_allow_add(struct sk_buff *skb, struct genl_info *info);
+int vaddr_nl_allow_del(struct sk_buff *skb, struct genl_info *info);
+int vaddr_nl_allow_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int vaddr_nl_whoami(struct sk_buff *skb, struct genl_info *info);
+
+#endif /* _VADDR_NL_H */
