@@ -10,6 +10,7 @@
 #include "connect.h"
 #include "net.h"
 #include "netlink.h"
+#include "selftest.h"
 #include "stage.h"
 #include "table.h"
 
@@ -20,6 +21,9 @@ static int __init vaddr_init(void)
 	err = vaddr_table_init();
 	if (err)
 		return err;
+	err = vaddr_selftest();
+	if (err)
+		goto err_table;
 	err = vaddr_net_init();
 	if (err)
 		goto err_table;

@@ -467,6 +467,18 @@ static int vaddr_u32_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Sort @n uids in place and drop duplicates: how many are left. */
+unsigned long vaddr_uid_sort(u32 *uids, unsigned long n)
+{
+	unsigned long i, nr = 0;
+
+	sort(uids, n, sizeof(*uids), vaddr_u32_cmp, NULL);
+	for (i = 0; i < n; i++)
+		if (!nr || uids[nr - 1] != uids[i])
+			uids[nr++] = uids[i];
+	return nr;
+}
+
 /*
  * The mapped uids in ascending order, for a dump to resume by position:
  * a kvmalloc'ed array of *@nr kuid values (NULL when there are none), or
@@ -475,7 +487,7 @@ static int vaddr_u32_cmp(const void *a, const void *b)
  */
 u32 *vaddr_uid_list(struct vaddr_table *t, unsigned long *nr)
 {
-	unsigned long n, i, max = t->nr_uids, seen = 0;
+	unsigned long n, max = t->nr_uids, seen = 0;
 	struct rhashtable_iter iter;
 	struct vaddr_uid_map *m;
 	int tries = 4;
@@ -497,11 +509,7 @@ u32 *vaddr_uid_list(struct vaddr_table *t, unsigned long *nr)
 		}
 		rhashtable_walk_stop(&iter);
 		rhashtable_walk_exit(&iter);
-		sort(uids, n, sizeof(*uids), vaddr_u32_cmp, NULL);
-		*nr = 0;
-		for (i = 0; i < n; i++)
-			if (!*nr || uids[*nr - 1] != uids[i])
-				uids[(*nr)++] = uids[i];
+		*nr = vaddr_uid_sort(uids, n);
 	} while (*nr != max && --tries);
 	if (*nr != max) {
 		kvfree(uids);

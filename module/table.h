@@ -41,6 +41,7 @@ int vaddr_uid_add(struct vaddr_table *t, kuid_t uid, struct vaddr_domain *d);
 int vaddr_uid_del(struct vaddr_table *t, kuid_t uid);
 struct vaddr_domain *vaddr_uid_domain(struct vaddr_table *t, kuid_t uid);
 u32 *vaddr_uid_list(struct vaddr_table *t, unsigned long *nr);
+unsigned long vaddr_uid_sort(u32 *uids, unsigned long n);
 
 int vaddr_cgroup_add(struct vaddr_table *t, u64 id, struct vaddr_domain *d);
 int vaddr_cgroup_del(struct vaddr_table *t, u64 id);
