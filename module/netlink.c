@@ -165,18 +165,18 @@ void vaddr_event_send(struct genl_info *info, struct vaddr_msg *m, int err)
 }
 
 /*
- * Begin a part of a dump into @skb: lock the namespace, note the
- * generation and set @m up for its messages. NULL when the last part went
- * out already.
+ * A dump. Each part locks the namespace, notes the generation in cb->seq
+ * and has @walk fill @skb from where the context says. A part that went
+ * through to the end ends the dump; one that ran out of room (@walk's
+ * error) leaves it to resume there.
  */
-struct vaddr_net *vaddr_dump_start(struct vaddr_msg *m, struct sk_buff *skb,
-				   struct netlink_callback *cb, u8 cmd)
+int vaddr_dump(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
+	       int (*walk)(struct vaddr_net *vn, struct vaddr_msg *m,
+			   struct vaddr_dump_ctx *ctx))
 {
 	struct vaddr_net *vn = vaddr_net(sock_net(skb->sk));
-
-	if (vaddr_dump_ctx(cb)->done)
-		return NULL;
-	*m = (struct vaddr_msg){
+	struct vaddr_dump_ctx *ctx = vaddr_dump_ctx(cb);
+	struct vaddr_msg m = {
 		.skb = skb,
 		.portid = NETLINK_CB(cb->skb).portid,
 		.seq = cb->nlh->nlmsg_seq,
@@ -184,21 +184,17 @@ struct vaddr_net *vaddr_dump_start(struct vaddr_msg *m, struct sk_buff *skb,
 		.cmd = cmd,
 		.cb = cb,
 	};
+	int err;
+
+	if (ctx->done)
+		return 0;
 	mutex_lock(&vn->lock);
 	cb->seq = vn->generation;
-	return vn;
-}
-
-/*
- * End a part: @err (an entry did not fit) leaves the dump to resume where
- * the context says; without it, the dump is over.
- */
-int vaddr_dump_end(struct vaddr_net *vn, struct vaddr_msg *m, int err)
-{
+	err = walk(vn, &m, ctx);
 	mutex_unlock(&vn->lock);
 	if (!err)
-		vaddr_dump_ctx(m->cb)->done = true;
-	return m->skb->len;
+		ctx->done = true;
+	return skb->len;
 }
 
 struct vaddr_net *vaddr_info_net(struct genl_info *info)

@@ -64,9 +64,9 @@ static inline struct vaddr_dump_ctx *vaddr_dump_ctx(struct netlink_callback *cb)
 	return (struct vaddr_dump_ctx *)cb->args;
 }
 
-struct vaddr_net *vaddr_dump_start(struct vaddr_msg *m, struct sk_buff *skb,
-				   struct netlink_callback *cb, u8 cmd);
-int vaddr_dump_end(struct vaddr_net *vn, struct vaddr_msg *m, int err);
+int vaddr_dump(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
+	       int (*walk)(struct vaddr_net *vn, struct vaddr_msg *m,
+			   struct vaddr_dump_ctx *ctx));
 
 /*
  * A required attribute: when it is missing, say which in the extack, both

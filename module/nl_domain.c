@@ -307,39 +307,32 @@ static int vaddr_domain_dump_one(unsigned long id, struct vaddr_domain *d,
 	return vaddr_fill_domain(m, d);
 }
 
+static int vaddr_domain_walk(struct vaddr_net *vn, struct vaddr_msg *m,
+			     struct vaddr_dump_ctx *ctx)
+{
+	return vaddr_domain_foreach(vaddr_table_locked(vn), &ctx->pos,
+				    vaddr_domain_dump_one, m);
+}
+
+int vaddr_nl_domain_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return vaddr_dump(skb, cb, VADDR_CMD_DOMAIN_GET, vaddr_domain_walk);
+}
+
 static int vaddr_stats_dump_one(unsigned long id, struct vaddr_domain *d,
 				void *m)
 {
 	return vaddr_fill_stats(m, d);
 }
 
-/* Every domain of the live table, by id, with @fill. */
-static int vaddr_domains_dump(struct sk_buff *skb, struct netlink_callback *cb,
-			      u8 cmd,
-			      int (*fill)(unsigned long id,
-					  struct vaddr_domain *d, void *m))
+static int vaddr_stats_walk(struct vaddr_net *vn, struct vaddr_msg *m,
+			    struct vaddr_dump_ctx *ctx)
 {
-	struct vaddr_dump_ctx *ctx = vaddr_dump_ctx(cb);
-	struct vaddr_msg m;
-	struct vaddr_net *vn;
-	int err;
-
-	vn = vaddr_dump_start(&m, skb, cb, cmd);
-	if (!vn)
-		return 0;
-	err = vaddr_domain_foreach(vaddr_table_locked(vn), &ctx->pos, fill,
-				   &m);
-	return vaddr_dump_end(vn, &m, err);
-}
-
-int vaddr_nl_domain_dump(struct sk_buff *skb, struct netlink_callback *cb)
-{
-	return vaddr_domains_dump(skb, cb, VADDR_CMD_DOMAIN_GET,
-				  vaddr_domain_dump_one);
+	return vaddr_domain_foreach(vaddr_table_locked(vn), &ctx->pos,
+				    vaddr_stats_dump_one, m);
 }
 
 int vaddr_nl_stats_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	return vaddr_domains_dump(skb, cb, VADDR_CMD_STATS_GET,
-				  vaddr_stats_dump_one);
+	return vaddr_dump(skb, cb, VADDR_CMD_STATS_GET, vaddr_stats_walk);
 }

@@ -61,6 +61,28 @@ static void vaddr_cgroup_changed(struct vaddr_net *vn, struct genl_info *info,
 		vaddr_event_send(info, &m, vaddr_fill_cgroup(&m, id, d));
 }
 
+/*
+ * For an add, with vn->lock held: the table it goes to (*@t), the domain
+ * the request names, and room for one more entry; else an ERR_PTR, said
+ * in the extack.
+ */
+static struct vaddr_domain *vaddr_map_target(struct vaddr_net *vn,
+					     struct sk_buff *skb,
+					     struct genl_info *info,
+					     struct vaddr_table **t,
+					     bool *staged)
+{
+	struct vaddr_domain *d;
+	int err;
+
+	*t = vaddr_target(vn, skb, info, staged);
+	d = vaddr_attr_domain(*t, info);
+	if (IS_ERR(d))
+		return d;
+	err = vaddr_check_room(*t, info->extack);
+	return err ? ERR_PTR(err) : d;
+}
+
 int vaddr_nl_uid_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vaddr_net *vn = vaddr_info_net(info);
@@ -75,15 +97,11 @@ int vaddr_nl_uid_add(struct sk_buff *skb, struct genl_info *info)
 		return err;
 
 	mutex_lock(&vn->lock);
-	t = vaddr_target(vn, skb, info, &staged);
-	d = vaddr_attr_domain(t, info);
+	d = vaddr_map_target(vn, skb, info, &t, &staged);
 	if (IS_ERR(d)) {
 		err = PTR_ERR(d);
 		goto out;
 	}
-	err = vaddr_check_room(t, info->extack);
-	if (err)
-		goto out;
 	err = vaddr_uid_add(t, kuid, d);
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VADDR_A_UID],
@@ -151,20 +169,15 @@ int vaddr_nl_uid_dump_start(struct netlink_callback *cb)
 	return 0;
 }
 
-int vaddr_nl_uid_dump(struct sk_buff *skb, struct netlink_callback *cb)
+/* The uids of the copy from where the last part stopped. */
+static int vaddr_uid_walk(struct vaddr_net *vn, struct vaddr_msg *m,
+			  struct vaddr_dump_ctx *ctx)
 {
-	struct user_namespace *userns = vaddr_sender_userns(cb->skb);
-	struct vaddr_dump_ctx *ctx = vaddr_dump_ctx(cb);
+	struct user_namespace *userns = vaddr_sender_userns(m->cb->skb);
+	struct vaddr_table *t = vaddr_table_locked(vn);
 	struct vaddr_domain *d;
-	struct vaddr_table *t;
-	struct vaddr_net *vn;
-	struct vaddr_msg m;
-	int err = 0;
+	int err;
 
-	vn = vaddr_dump_start(&m, skb, cb, VADDR_CMD_UID_GET);
-	if (!vn)
-		return 0;
-	t = vaddr_table_locked(vn);
 	for (; ctx->pos < ctx->nr_uids; ctx->pos++) {
 		kuid_t kuid = KUIDT_INIT(ctx->uids[ctx->pos]);
 
@@ -172,11 +185,16 @@ int vaddr_nl_uid_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		/* A uid the reader cannot name is not its business. */
 		if (!d || !kuid_has_mapping(userns, kuid))
 			continue;
-		err = vaddr_fill_uid(&m, from_kuid(userns, kuid), d);
+		err = vaddr_fill_uid(m, from_kuid(userns, kuid), d);
 		if (err)
-			break;
+			return err;
 	}
-	return vaddr_dump_end(vn, &m, err);
+	return 0;
+}
+
+int vaddr_nl_uid_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return vaddr_dump(skb, cb, VADDR_CMD_UID_GET, vaddr_uid_walk);
 }
 
 int vaddr_nl_uid_dump_done(struct netlink_callback *cb)
@@ -215,15 +233,11 @@ int vaddr_nl_cgroup_add(struct sk_buff *skb, struct genl_info *info)
 		return err;
 
 	mutex_lock(&vn->lock);
-	t = vaddr_target(vn, skb, info, &staged);
-	d = vaddr_attr_domain(t, info);
+	d = vaddr_map_target(vn, skb, info, &t, &staged);
 	if (IS_ERR(d)) {
 		err = PTR_ERR(d);
 		goto out;
 	}
-	err = vaddr_check_room(t, info->extack);
-	if (err)
-		goto out;
 	err = vaddr_cgroup_add(t, id, d);
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(info->extack,
@@ -273,17 +287,14 @@ static int vaddr_cgroup_dump_one(unsigned long id, struct vaddr_domain *d,
 	return vaddr_fill_cgroup(m, id, d);
 }
 
+static int vaddr_cgroup_walk(struct vaddr_net *vn, struct vaddr_msg *m,
+			     struct vaddr_dump_ctx *ctx)
+{
+	return vaddr_cgroup_foreach(vaddr_table_locked(vn), &ctx->pos,
+				    vaddr_cgroup_dump_one, m);
+}
+
 int vaddr_nl_cgroup_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct vaddr_dump_ctx *ctx = vaddr_dump_ctx(cb);
-	struct vaddr_msg m;
-	struct vaddr_net *vn;
-	int err;
-
-	vn = vaddr_dump_start(&m, skb, cb, VADDR_CMD_CGROUP_GET);
-	if (!vn)
-		return 0;
-	err = vaddr_cgroup_foreach(vaddr_table_locked(vn), &ctx->pos,
-				   vaddr_cgroup_dump_one, &m);
-	return vaddr_dump_end(vn, &m, err);
+	return vaddr_dump(skb, cb, VADDR_CMD_CGROUP_GET, vaddr_cgroup_walk);
 }

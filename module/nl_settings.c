@@ -133,8 +133,11 @@ static void vaddr_allow_changed(struct vaddr_net *vn, struct genl_info *info,
 				 vaddr_fill_allow(&m, vaddr_event_uid(info, kuid)));
 }
 
-int vaddr_nl_allow_add(struct sk_buff *skb, struct genl_info *info)
+/* ALLOW_ADD and ALLOW_DEL. */
+static int vaddr_allow_change(struct sk_buff *skb, struct genl_info *info,
+			      bool add)
 {
+	struct nlattr *attr = info->attrs[VADDR_A_UID];
 	struct vaddr_net *vn = vaddr_info_net(info);
 	kuid_t kuid;
 	int err;
@@ -143,34 +146,32 @@ int vaddr_nl_allow_add(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	mutex_lock(&vn->lock);
-	err = vaddr_guard_allow_add(vn, kuid);
-	if (err == -EEXIST)
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VADDR_A_UID],
-				    "uid is already allowed");
+	if (add) {
+		err = vaddr_guard_allow_add(vn, kuid);
+		if (err == -EEXIST)
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "uid is already allowed");
+	} else {
+		err = vaddr_guard_allow_del(vn, kuid);
+		if (err)
+			NL_SET_ERR_MSG_ATTR(info->extack, attr,
+					    "uid is not allowed");
+	}
 	if (!err)
-		vaddr_allow_changed(vn, info, VADDR_CMD_ALLOW_ADD, kuid);
+		vaddr_allow_changed(vn, info, add ? VADDR_CMD_ALLOW_ADD :
+						    VADDR_CMD_ALLOW_DEL, kuid);
 	mutex_unlock(&vn->lock);
 	return err;
 }
 
+int vaddr_nl_allow_add(struct sk_buff *skb, struct genl_info *info)
+{
+	return vaddr_allow_change(skb, info, true);
+}
+
 int vaddr_nl_allow_del(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vaddr_net *vn = vaddr_info_net(info);
-	kuid_t kuid;
-	int err;
-
-	err = vaddr_attr_uid(skb, info, &kuid);
-	if (err)
-		return err;
-	mutex_lock(&vn->lock);
-	err = vaddr_guard_allow_del(vn, kuid);
-	if (err)
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VADDR_A_UID],
-				    "uid is not allowed");
-	else
-		vaddr_allow_changed(vn, info, VADDR_CMD_ALLOW_DEL, kuid);
-	mutex_unlock(&vn->lock);
-	return err;
+	return vaddr_allow_change(skb, info, false);
 }
 
 static int vaddr_allow_dump_one(kuid_t uid, void *arg)
@@ -184,19 +185,16 @@ static int vaddr_allow_dump_one(kuid_t uid, void *arg)
 	return vaddr_fill_allow(m, from_kuid(userns, uid));
 }
 
+static int vaddr_allow_walk(struct vaddr_net *vn, struct vaddr_msg *m,
+			    struct vaddr_dump_ctx *ctx)
+{
+	return vaddr_guard_allow_foreach(vn, &ctx->pos, vaddr_allow_dump_one,
+					 m);
+}
+
 int vaddr_nl_allow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct vaddr_dump_ctx *ctx = vaddr_dump_ctx(cb);
-	struct vaddr_msg m;
-	struct vaddr_net *vn;
-	int err;
-
-	vn = vaddr_dump_start(&m, skb, cb, VADDR_CMD_ALLOW_GET);
-	if (!vn)
-		return 0;
-	err = vaddr_guard_allow_foreach(vn, &ctx->pos, vaddr_allow_dump_one,
-					&m);
-	return vaddr_dump_end(vn, &m, err);
+	return vaddr_dump(skb, cb, VADDR_CMD_ALLOW_GET, vaddr_allow_walk);
 }
 
 /*
