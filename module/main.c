@@ -2,6 +2,25 @@
 /*
  * vaddr: every outgoing connection of a hosted domain leaves from that
  * domain's own address.
+ *
+ * The files, leaves first; each calls functions of the files above it
+ * only, and each has a header declaring what it exports (vaddr.h holds
+ * the types they share, compat.h every difference between kernels):
+ *
+ *   stats.c sock.c conntrack.c   counters, socket facts, conntrack refs
+ *   table.c                      the table: domains, uid and cgroup maps
+ *   stage.c                      replacement tables being built
+ *   nat.c guard.c                source rewriting; isolation, fail-closed
+ *   connect.c                    auto-bind and refusal at connect
+ *   net.c                        a namespace: settings, hooks, generation
+ *   netlink.c nl_*.c             the genl family and its handlers
+ *   selftest.c                   the table's self-test (VADDR_SELFTEST=y)
+ *   main.c                       this ladder
+ *
+ * net.h's inline accessors (vaddr_net(), vaddr_sock_domain()) only read a
+ * namespace's state and serve every file; net.c's functions are called by
+ * main.c and the netlink handlers alone. netlink.c names the handlers in
+ * its operations table, for the genetlink core to call.
  */
 #include <linux/module.h>
 #include <net/genetlink.h>
