@@ -13,14 +13,19 @@
  *   nat.c guard.c                source rewriting; isolation, fail-closed
  *   connect.c                    auto-bind and refusal at connect
  *   net.c                        a namespace: settings, hooks, generation
- *   netlink.c nl_*.c             the genl family and its handlers
+ *   nl.c                         messages, dumps, attributes: what the
+ *                                netlink handlers share
+ *   nl_domain.c nl_map.c         the handlers, one file per object
+ *   nl_table.c nl_settings.c
+ *   netlink.c                    the genl family: policies, operations
  *   selftest.c                   the table's self-test (VADDR_SELFTEST=y)
  *   main.c                       this ladder
  *
  * net.h's inline accessors (vaddr_net(), vaddr_sock_domain()) only read a
  * namespace's state and serve every file; net.c's functions are called by
  * main.c and the netlink handlers alone. netlink.c names the handlers in
- * its operations table, for the genetlink core to call.
+ * its operations table, for the genetlink core to call; nl.c sends on the
+ * family netlink.c defines, and calls nothing of it.
  */
 #include <linux/module.h>
 #include <net/genetlink.h>

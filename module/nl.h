@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the files of the "vaddr" netlink family share. netlink.c holds the
- * family, its policies and operations and the helpers below; the handlers
- * live in one file per object:
+ * nl.c: what the handlers of the "vaddr" netlink family share. netlink.c
+ * holds the family, its policies and operations; the handlers live in one
+ * file per object, each with its header, and call down into nl.c only:
  *
  *   nl_domain.c    domains and their counters (DOMAIN_*, STATS_GET)
  *   nl_map.c       uid and cgroup mappings (UID_*, CGROUP_*)
@@ -23,6 +23,11 @@
 
 #include "compat.h"
 #include "vaddr.h"
+
+/* The family's one multicast group. */
+enum {
+	VADDR_MCGRP_EVENTS_IDX,
+};
 
 /*
  * A message being built: a reply to a request, a part of a dump (@cb set:
@@ -95,37 +100,5 @@ u32 vaddr_event_uid(struct genl_info *info, kuid_t kuid);
 int vaddr_check_room(struct vaddr_table *t, struct netlink_ext_ack *extack);
 int vaddr_check_refusal(const struct nlattr *attr,
 			struct netlink_ext_ack *extack);
-
-/* nl_domain.c */
-int vaddr_nl_domain_new(struct sk_buff *skb, struct genl_info *info);
-int vaddr_nl_domain_del(struct sk_buff *skb, struct genl_info *info);
-int vaddr_nl_domain_set(struct sk_buff *skb, struct genl_info *info);
-int vaddr_nl_domain_get(struct sk_buff *skb, struct genl_info *info);
-int vaddr_nl_domain_dump(struct sk_buff *skb, struct netlink_callback *cb);
-int vaddr_nl_stats_dump(struct sk_buff *skb, struct netlink_callback *cb);
-
-/* nl_map.c */
-int vaddr_nl_uid_add(struct sk_buff *skb, struct genl_info *info);
-int vaddr_nl_uid_del(struct sk_buff *skb, struct genl_info *info);
-int vaddr_nl_uid_dump_start(struct netlink_callback *cb);
-int vaddr_nl_uid_dump(struct sk_buff *skb, struct netlink_callback *cb);
-int vaddr_nl_uid_dump_done(struct netlink_callback *cb);
-int vaddr_nl_cgroup_add(struct sk_buff *skb, struct genl_info *info);
-int vaddr_nl_cgroup_del(struct sk_buff *skb, struct genl_info *info);
-int vaddr_nl_cgroup_dump(struct sk_buff *skb, struct netlink_callback *cb);
-
-/* nl_table.c */
-int vaddr_nl_flush(struct sk_buff *skb, struct genl_info *info);
-int vaddr_nl_replace_begin(struct sk_buff *skb, struct genl_info *info);
-int vaddr_nl_replace_commit(struct sk_buff *skb, struct genl_info *info);
-int vaddr_nl_replace_abort(struct sk_buff *skb, struct genl_info *info);
-
-/* nl_settings.c */
-int vaddr_nl_settings_set(struct sk_buff *skb, struct genl_info *info);
-int vaddr_nl_settings_get(struct sk_buff *skb, struct genl_info *info);
-int vaddr_nl_allow_add(struct sk_buff *skb, struct genl_info *info);
-int vaddr_nl_allow_del(struct sk_buff *skb, struct genl_info *info);
-int vaddr_nl_allow_dump(struct sk_buff *skb, struct netlink_callback *cb);
-int vaddr_nl_whoami(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* _VADDR_NL_H */

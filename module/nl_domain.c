@@ -8,6 +8,7 @@
 
 #include "net.h"
 #include "nl.h"
+#include "nl_domain.h"
 #include "stats.h"
 #include "table.h"
 

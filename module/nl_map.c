@@ -11,6 +11,7 @@
 #include "compat.h"
 #include "net.h"
 #include "nl.h"
+#include "nl_map.h"
 #include "table.h"
 
 /* A uid mapping: UID_GET's dump, UID_ADD and UID_DEL events. */

@@ -10,6 +10,7 @@
 #include "guard.h"
 #include "net.h"
 #include "nl.h"
+#include "nl_settings.h"
 #include "table.h"
 
 /* The settings and what connect.c found at load: SETTINGS_GET, _SET. */

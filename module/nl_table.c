@@ -7,6 +7,7 @@
 
 #include "net.h"
 #include "nl.h"
+#include "nl_table.h"
 #include "stage.h"
 #include "table.h"
 
