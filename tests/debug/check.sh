@@ -44,8 +44,9 @@ say "kernel $release ready after $(($(date +%s) - start))s"
 ksrc=$dir/linux-source-6.1
 
 # The module's own copy of the sources, so the regular vaddr.ko (built for
-# Debian's kernel in the repository) is left alone.
-mod=$dir/module
+# Debian's kernel in the repository) is left alone; in this clone's build/,
+# not beside the kernel, which clones may share.
+mod=$repo/build/debug-module
 rm -rf "$mod"
 make -s dkms-source DESTDIR="$mod" >/dev/null || fail "copy of the module sources"
 modsrc=$(echo "$mod"/usr/src/vaddr-*)
