@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Auto-bind at connect, and refusing a connect.
+ * Auto-bind at connect, and refusing a connect or a bind.
  *
  * Loadable modules cannot register LSM hooks, so vaddr puts kprobes on the
  * protocol connect functions, at their entry. Each of them runs with the
@@ -57,6 +57,15 @@
  * refuse the connect: a source the program bound that belongs to another
  * domain, or a fail-closed domain that cannot be served. See
  * vaddr_refuse() for how.
+ *
+ * With isolation on, a bind() to another domain's address is refused the
+ * same way, at the entry of inet_bind_sk()/inet6_bind_sk() (6.7 on: the
+ * functions bind() and MPTCP's bind of its first subflow both reach) or
+ * of inet_bind()/inet6_bind() before them, where the socket is not yet
+ * locked: the handler reads only the address and the socket's owner. A
+ * program of one domain cannot then listen on, or send from, an address
+ * of another. Connects of sockets bound earlier, before isolation was
+ * turned on or the address was mapped, are still judged at connect.
  */
 #include <linux/kprobes.h>
 #include <linux/objtool.h>
@@ -403,7 +412,72 @@ static int vaddr_connect6(struct pt_regs *regs, bool stream)
 	return 0;
 }
 
-#define VADDR_NR_PROBES	4
+/*
+ * Entry of a bind function: @sk binds to @uaddr. Refuse an address of
+ * another domain under isolation. The wildcard, and an address vaddr does
+ * not know, go on untouched; so does what the function itself would
+ * refuse (a short address, another family): it fails at its own checks.
+ */
+static int vaddr_bind(struct pt_regs *regs, struct sock *sk)
+{
+	const struct sockaddr *uaddr =
+		(const struct sockaddr *)regs_get_kernel_argument(regs, 1);
+	int addr_len = (int)regs_get_kernel_argument(regs, 2);
+	const struct sockaddr_in6 *sin6 = (const void *)uaddr;
+	const struct sockaddr_in *sin = (const void *)uaddr;
+	struct in6_addr addr6;
+	const void *addr;
+	__be32 addr4;
+	int family, err;
+
+	if (static_branch_unlikely(&vaddr_proving) &&
+	    sk == READ_ONCE(vaddr_proof_sk))
+		return vaddr_refuse(regs, VADDR_PROOF_ERR);
+	if (!static_branch_unlikely(&vaddr_guarded) || vaddr_sk_exempt(sk))
+		return 0;
+	if (sk->sk_family == AF_INET) {
+		if (addr_len < (int)sizeof(*sin) || sin->sin_family != AF_INET)
+			return 0;
+		addr4 = sin->sin_addr.s_addr;
+		family = AF_INET;
+		addr = &addr4;
+	} else {
+		if (addr_len < SIN6_LEN_RFC2133 ||
+		    sin6->sin6_family != AF_INET6)
+			return 0;
+		addr6 = sin6->sin6_addr;
+		if (ipv6_addr_v4mapped(&addr6)) {
+			addr4 = addr6.s6_addr32[3];
+			family = AF_INET;
+			addr = &addr4;
+		} else {
+			family = AF_INET6;
+			addr = &addr6;
+		}
+	}
+	if (family == AF_INET ? !addr4 : ipv6_addr_any(&addr6))
+		return 0;
+
+	rcu_read_lock();
+	err = vaddr_guard_isolation(sk, vaddr_sock_domain(sk), family, addr);
+	rcu_read_unlock();
+	return err ? vaddr_refuse(regs, err) : 0;
+}
+
+static int vaddr_bind_sk_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	return vaddr_bind(regs, (struct sock *)regs_get_kernel_argument(regs, 0));
+}
+
+static int vaddr_bind_sock_pre(struct kprobe *p, struct pt_regs *regs)
+{
+	const struct socket *sock =
+		(const struct socket *)regs_get_kernel_argument(regs, 0);
+
+	return vaddr_bind(regs, sock->sk);
+}
+
+#define VADDR_NR_PROBES	8
 static struct kprobe vaddr_probes[VADDR_NR_PROBES];
 static unsigned long vaddr_missed_seen[VADDR_NR_PROBES];
 
@@ -459,6 +533,19 @@ static struct kprobe vaddr_probes[VADDR_NR_PROBES] = {
 	{ .symbol_name = "__ip6_datagram_connect",
 	  .pre_handler = vaddr_dgram6_pre },
 #endif
+	{ .symbol_name = "inet_bind", .pre_handler = vaddr_bind_sock_pre },
+#if IS_ENABLED(CONFIG_IPV6)
+	{ .symbol_name = "inet6_bind", .pre_handler = vaddr_bind_sock_pre },
+#endif
+	/*
+	 * 6.7 on (or a backport): what inet_bind() calls, and MPTCP for its
+	 * subflows' bind; probed where it exists. Had the compiler folded it
+	 * into inet_bind(), that probe still judges bind().
+	 */
+	{ .symbol_name = "inet_bind_sk", .pre_handler = vaddr_bind_sk_pre },
+#if IS_ENABLED(CONFIG_IPV6)
+	{ .symbol_name = "inet6_bind_sk", .pre_handler = vaddr_bind_sk_pre },
+#endif
 };
 
 
@@ -482,28 +569,32 @@ bool vaddr_refusal_works(void)
 }
 
 /*
- * Refuse a connect of a throwaway kernel socket of @family and @type
- * through the probe of the function it reaches, and check that the
- * caller sees the refusal's error. The connect is non-blocking, to a
- * loopback address: were the refusal not to work, a UDP socket would
- * only connect and a TCP SYN go over lo.
+ * Refuse a connect (or a bind, @bind) of a throwaway kernel socket of
+ * @family and @type through the probe of the function it reaches, and
+ * check that the caller sees the refusal's error. The connect is
+ * non-blocking, to a loopback address: were the refusal not to work, a
+ * UDP socket would only connect and a TCP SYN go over lo; a bind would
+ * take a loopback port, given back at once.
  */
-static int vaddr_prove_one(int family, int type, const char **what)
+static int vaddr_prove_one(int family, int type, bool bind, const char **what)
 {
 	struct sockaddr_in6 sin6 = {
 		.sin6_family = AF_INET6,
 		.sin6_addr = IN6ADDR_LOOPBACK_INIT,
-		.sin6_port = htons(9),
+		.sin6_port = htons(bind ? 0 : 9),
 	};
 	struct sockaddr_in sin = {
 		.sin_family = AF_INET,
 		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-		.sin_port = htons(9),
+		.sin_port = htons(bind ? 0 : 9),
 	};
+	void *addr = family == AF_INET ? (void *)&sin : (void *)&sin6;
+	int len = family == AF_INET ? sizeof(sin) : sizeof(sin6);
 	struct socket *sock;
 	int err;
 
-	*what = family == AF_INET ?
+	*what = bind ? family == AF_INET ? "bind" : "IPv6 bind" :
+		family == AF_INET ?
 		type == SOCK_STREAM ? "tcp_v4_connect" : "__ip4_datagram_connect" :
 		type == SOCK_STREAM ? "tcp_v6_connect" : "__ip6_datagram_connect";
 	err = sock_create_kern(&init_net, family, type, 0, &sock);
@@ -511,27 +602,30 @@ static int vaddr_prove_one(int family, int type, const char **what)
 		/* IPv6 disabled at boot: nothing to refuse there. */
 		return family == AF_INET6 && err == -EAFNOSUPPORT ? 0 : err;
 	WRITE_ONCE(vaddr_proof_sk, sock->sk);
-	if (family == AF_INET)
-		err = kernel_connect(sock, (void *)&sin, sizeof(sin),
-				     O_NONBLOCK);
+	if (bind)
+		err = kernel_bind(sock, addr, len);
 	else
-		err = kernel_connect(sock, (void *)&sin6, sizeof(sin6),
-				     O_NONBLOCK);
+		err = kernel_connect(sock, addr, len, O_NONBLOCK);
 	WRITE_ONCE(vaddr_proof_sk, NULL);
 	sock_release(sock);
 	return err == VADDR_PROOF_ERR ? 0 : err ? : -EINVAL;
 }
 
 /*
- * Prove, on this kernel, that a connect can be refused through each of
- * the four probes. A kernel whose functions no longer begin as connect.c
- * expects must not get isolation or fail-closed that only seem to work.
+ * Prove, on this kernel, that a connect and a bind can be refused through
+ * each of the probes. A kernel whose functions no longer begin as
+ * connect.c expects must not get isolation or fail-closed that only seem
+ * to work.
  */
 static void vaddr_prove_refusal(void)
 {
-	static const int cases[][2] = {
+	static const struct {
+		int family, type;
+		bool bind;
+	} cases[] = {
 		{ AF_INET, SOCK_STREAM }, { AF_INET, SOCK_DGRAM },
 		{ AF_INET6, SOCK_STREAM }, { AF_INET6, SOCK_DGRAM },
+		{ AF_INET, SOCK_STREAM, true }, { AF_INET6, SOCK_STREAM, true },
 	};
 	const char *what = "";
 	int i, err = -EOPNOTSUPP;
@@ -539,7 +633,8 @@ static void vaddr_prove_refusal(void)
 	if (IS_ENABLED(CONFIG_X86_64)) {
 		static_branch_enable(&vaddr_proving);
 		for (i = 0; i < ARRAY_SIZE(cases); i++) {
-			err = vaddr_prove_one(cases[i][0], cases[i][1], &what);
+			err = vaddr_prove_one(cases[i].family, cases[i].type,
+					      cases[i].bind, &what);
 			if (err)
 				break;
 		}
@@ -560,6 +655,8 @@ int vaddr_connect_init(void)
 		if (!p->symbol_name)
 			continue;	/* no IPv6 */
 		err = register_kprobe(p);
+		if (err == -ENOENT && p->pre_handler == vaddr_bind_sk_pre)
+			continue;	/* a kernel before 6.7 */
 		if (err) {
 			pr_err("cannot attach to %s on this kernel (%s): error %d\n",
 			       p->symbol_name, init_utsname()->release, err);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * connect.c: auto-bind at connect, and refusing a connect.
+ * connect.c: auto-bind at connect, and refusing a connect or a bind.
  */
 #ifndef _VADDR_CONNECT_H
 #define _VADDR_CONNECT_H

@@ -22,7 +22,8 @@
  * --wait creates the socket, prints "socket", and sends only once a line
  * arrives on stdin (a socket that exists before a change of the table).
  * --pktinfo ADDR sends with IP_PKTINFO / IPV6_PKTINFO asking for source
- * ADDR. --count N (unconnected udp-send) sends N datagrams and waits for
+ * ADDR. --count N (unconnected udp-send) sends N datagrams (with
+ * --pktinfo too) and waits for
  * no reply; if any send failed, it says how many and why, and fails.
  * --raw pings from a raw socket (as root) instead of a ping socket.
  * --mptcp connects an MPTCP socket (IPPROTO_MPTCP); if the kernel has no
@@ -277,8 +278,11 @@ static int send_count(int fd, const struct addr *dst, const void *msg,
 	int failed = 0, err = 0;
 
 	for (int i = 0; i < opt.count; i++) {
-		if (sendto(fd, msg, n, 0, (const struct sockaddr *)&dst->ss,
-			   dst->len) < 0) {
+		ssize_t r = opt.pktinfo ? send_pktinfo(fd, dst, msg, n) :
+			    sendto(fd, msg, n, 0,
+				   (const struct sockaddr *)&dst->ss, dst->len);
+
+		if (r < 0) {
 			failed++;
 			err = errno;
 		}

@@ -48,6 +48,27 @@ raw_try() {
 	rm -f "$out"
 }
 
+# serve_try UID ADDR: UID listens on ADDR in h, and a client in r connects
+# to it: "what the listener said | what the remote client got" (its own
+# address once connected, or its error).
+serve_try() {
+	local uid=$1 addr=$2 out pid res
+	port=$((port + 1))
+	out=$(mktemp)
+	run_as "$uid" h timeout 10 "$PEER" tcp-listen "$addr" $port 1 \
+		>"$out" 2>&1 &
+	pid=$!
+	wait_for "listener of uid $uid on $addr ready or gone" 10 \
+		sh -c "grep -qx ready '$out' || ! kill -0 $pid 2>/dev/null"
+	res=$(ip netns exec r "$PEER" tcp-connect "$addr" $port 2>&1 |
+		sed 's/^peer: //' | grep -v '^#')
+	kill $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	echo "$(grep -v '^#' "$out" | sed 's/^peer: //; s/ port [0-9]*:/:/' |
+		head -n 1) | $res"
+	rm -f "$out"
+}
+
 # logged PATTERN: kernel log lines matching PATTERN so far.
 logged() {
 	dmesg | grep -c -- "$1"
@@ -71,30 +92,30 @@ expect_eq "off: an unmapped user's bound virtual address works" \
 check "set isolation on" ctl set isolation on
 expect_eq "set -j shows it" "$(ctl -j set)" '{"nat":false,"isolation":true}'
 iso=0
-expect_eq "tcp v4: another domain's address, refused at connect" \
-	"$(tcp_try 1002 $R4 --bind $BCD4)" "connect: $EPERM | $H4"
+expect_eq "tcp v4: another domain's address, refused at bind" \
+	"$(tcp_try 1002 $R4 --bind $BCD4)" "bind $BCD4 port 0: $EPERM | $H4"
 iso=$((iso + 1))
-expect_eq "tcp v6: another domain's address, refused at connect" \
-	"$(tcp_try 1002 $R6 --bind $BCD6)" "connect: $EPERM | $H6"
+expect_eq "tcp v6: another domain's address, refused at bind" \
+	"$(tcp_try 1002 $R6 --bind $BCD6)" "bind $BCD6 port 0: $EPERM | $H6"
 iso=$((iso + 1))
 expect_eq "tcp v4-mapped on a dual-stack socket, refused" \
-	"$(tcp_try 1002 $R4 --v6 --bind $BCD4)" "connect: $EPERM | $H4"
+	"$(tcp_try 1002 $R4 --v6 --bind $BCD4)" "bind $BCD4 port 0: $EPERM | $H4"
 iso=$((iso + 1))
 expect_eq "tcp: unmapped user binding a virtual address, refused" \
-	"$(tcp_try 1003 $R4 --bind $BCD4)" "connect: $EPERM | $H4"
+	"$(tcp_try 1003 $R4 --bind $BCD4)" "bind $BCD4 port 0: $EPERM | $H4"
 iso=$((iso + 1))
 expect_eq "tcp non-blocking connect, refused at once" \
-	"$(tcp_try 1003 $R4 --bind $BCD4 --nonblock)" "connect: $EPERM | $H4"
+	"$(tcp_try 1003 $R4 --bind $BCD4 --nonblock)" "bind $BCD4 port 0: $EPERM | $H4"
 iso=$((iso + 1))
 expect_eq "TCP Fast Open sendto, refused" \
 	"$(tcp_try 1002 $R4 --bind $BCD4 --tfo)" \
-	"sendto MSG_FASTOPEN: $EPERM | $H4"
+	"bind $BCD4 port 0: $EPERM | $H4"
 iso=$((iso + 1))
 expect_eq "udp connect: unmapped user's virtual address, refused" \
-	"$(udp_try 1003 $R4 --bind $BCD4 --connect)" "connect: $EPERM | $H4"
+	"$(udp_try 1003 $R4 --bind $BCD4 --connect)" "bind $BCD4 port 0: $EPERM | $H4"
 iso=$((iso + 1))
 expect_eq "udp sendto: unmapped user's virtual address, refused" \
-	"$(udp_try 1003 $R4 --bind $BCD4)" "send: $EPERM | $H4"
+	"$(udp_try 1003 $R4 --bind $BCD4)" "bind $BCD4 port 0: $EPERM | $H4"
 iso=$((iso + 1))
 expect_eq "udp v4 IP_PKTINFO with another domain's address, refused" \
 	"$(udp_try 1002 $R4 --pktinfo $BCD4)" "send: $EPERM | $H4"
@@ -103,11 +124,51 @@ expect_eq "udp v6 IPV6_PKTINFO with another domain's address, refused" \
 	"$(udp_try 1002 $R6 --pktinfo $BCD6)" "send: $EPERM | $H6"
 iso=$((iso + 1))
 expect_eq "raw v4 socket (root, not allowed) from a virtual address, refused" \
-	"$(raw_try $R4 $BCD4)" "send: $EPERM | "
+	"$(raw_try $R4 $BCD4)" "bind $BCD4 port 0: $EPERM | "
 iso=$((iso + 1))
 expect_eq "raw v6 socket from a virtual address, refused" \
-	"$(raw_try $R6 $BCD6)" "send: $EPERM | "
+	"$(raw_try $R6 $BCD6)" "bind $BCD6 port 0: $EPERM | "
 iso=$((iso + 1))
+# Serving: a listener on another domain's address would answer that
+# domain's clients, from its address.
+expect_eq "listen on another domain's address: refused at bind, nobody answers" \
+	"$(serve_try 1002 $BCD4)" \
+	"bind $BCD4: $EPERM | connect: Connection refused"
+iso=$((iso + 1))
+expect_eq "listen on bcd's v6 address, unmapped user: refused" \
+	"$(serve_try 1003 $BCD6)" \
+	"bind $BCD6: $EPERM | connect: Connection refused"
+iso=$((iso + 1))
+expect_eq "listen on bcd's address on a dual-stack socket (v4-mapped): refused" \
+	"$(serve_try 1002 ::ffff:$BCD4)" \
+	"bind ::ffff:$BCD4: $EPERM | connect: Connection refused"
+iso=$((iso + 1))
+expect_eq "the domain's own listener on its address serves" \
+	"$(serve_try 1001 $BCD4)" "ready | $R4"
+# A socket bound while isolation was off is judged when it connects; the
+# remote sees the control datagram of uid 1003 first.
+check "set isolation off" ctl set isolation off
+port=$((port + 1))
+lout=$(mktemp) out=$(mktemp)
+mkfifo /tmp/iso-go
+bg_start "$lout" ip netns exec r timeout 10 "$PEER" udp-echo :: $port 1
+run_as 1002 h "$PEER" udp-send $R4 $port --bind $BCD4 --connect --wait \
+	</tmp/iso-go >"$out" 2>&1 &
+pid=$!
+exec {go}>/tmp/iso-go
+wait_for "the socket of uid 1002 is bound" 10 grep -qx socket "$out"
+check "set isolation on" ctl set isolation on
+echo go >&$go
+exec {go}>&-
+wait $pid
+expect_eq "bound before isolation was on: refused at connect" \
+	"$(grep -v '^#' "$out" | sed 's/^peer: //' | tail -n 1)" "connect: $EPERM"
+iso=$((iso + 1))
+run_as 1003 h "$PEER" udp-send $R4 $port >/dev/null
+wait
+expect_eq "  ... the remote saw the control datagram first" \
+	"$(grep -vx ready "$lout" | head -n 1)" $H4
+rm -f "$lout" "$out" /tmp/iso-go
 expect_eq "every refusal counted on the address's domain" \
 	"$(counter bcd.example isolated)" $iso
 expect_eq "  ... and none on the refused socket's domain" \
@@ -121,8 +182,12 @@ expect_eq "the domain's own IP_PKTINFO: works" \
 	"$(udp_try 1001 $R4 --pktinfo $BCD4)" "ok 0.0.0.0 | $BCD4"
 expect_eq "an unmapped user from the host address: works" \
 	"$(tcp_try 1003 $R4)" "ok $H4 | $H4"
-expect_eq "loopback destination from another domain's address: works" \
-	"$(attempt 1002 udp-send 127.0.0.1 9 --bind $BCD4 --count 1)" "ok sent"
+expect_eq "loopback destination, another domain's address as the source: works" \
+	"$(attempt 1002 udp-send 127.0.0.1 9 --pktinfo $BCD4 --count 1)" "ok sent"
+expect_eq "binding another domain's address is refused, whatever the destination" \
+	"$(attempt 1002 udp-send 127.0.0.1 9 --bind $BCD4 --count 1)" \
+	"bind $BCD4 port 0: $EPERM"
+iso=$((iso + 1))
 
 # A socket of bcd.example through its cgroup is the domain's own.
 CG=/sys/fs/cgroup/vaddr-iso
@@ -140,16 +205,11 @@ ctl cgroup del $CG
 rmdir $CG
 rm -f "$out"
 
-# A shared server (uid 1003) answering a remote on bcd's address: replies
-# of an accepted connection are no use of the address by 1003.
-port=$((port + 1))
-out=$(mktemp)
-bg_start "$out" "$NSEXEC" -n h -u 1003 -- "$PEER" tcp-listen $BCD4 $port 1
-res=$(ip netns exec r "$PEER" tcp-connect $BCD4 $port 2>&1)
-wait
-expect_eq "a server of another user accepts on the address and answers" \
-	"$res $(grep -vx ready "$out")" "$R4 $R4"
-rm -f "$out"
+# A server of another user (uid 1003) on bcd's address would answer bcd's
+# clients as bcd: refused at bind, the remote reaches no one.
+expect_eq "a server of another user on the address: refused, nobody answers" \
+	"$(serve_try 1003 $BCD4)" "bind $BCD4: $EPERM | connect: Connection refused"
+iso=$((iso + 1))
 
 # A UDP server of an unmapped user, bound to 0.0.0.0, answers a query that
 # came to bcd's address from bcd's address (the route back to R4B has that
@@ -181,7 +241,8 @@ res=$(attempt 1003 udp-send $R4 $rport --bind $BCD4 --bind-port $port)
 	run_as 1003 h "$PEER" udp-send $R4 $rport >/dev/null 2>&1
 wait
 expect_eq "an unmapped user bound to bcd's address:port 'answering' it: refused" \
-	"$res | $(grep -vx ready "$out" | head -n 1)" "send: $EPERM | $H4"
+	"$res | $(grep -vx ready "$out" | head -n 1)" \
+	"bind $BCD4 port $port: $EPERM | $H4"
 iso=$((iso + 1))
 rm -f "$out"
 
@@ -193,11 +254,11 @@ if [ "$mptcp" = "no mptcp" ]; then
 	mptcp=no
 else
 	mptcp=yes
-	expect_eq "mptcp: another domain's bound address, refused at connect" \
-		"$(tcp_try 1002 $R4 --bind $BCD4 --mptcp)" "connect: $EPERM | $H4"
+	expect_eq "mptcp: another domain's address, refused at bind" \
+		"$(tcp_try 1002 $R4 --bind $BCD4 --mptcp)" "bind $BCD4 port 0: $EPERM | $H4"
 	iso=$((iso + 1))
 	expect_eq "mptcp: unmapped user, bcd's v6 address, refused" \
-		"$(tcp_try 1003 $R6 --bind $BCD6 --mptcp)" "connect: $EPERM | $H6"
+		"$(tcp_try 1003 $R6 --bind $BCD6 --mptcp)" "bind $BCD6 port 0: $EPERM | $H6"
 	iso=$((iso + 1))
 	expect_eq "mptcp: the domain's own socket bound to its address works" \
 		"$(tcp_try 1001 $R4 --bind $BCD4 --mptcp)" "ok $BCD4 | $BCD4"
@@ -207,7 +268,7 @@ fi
 
 # --- the allow list -------------------------------------------------------
 expect_eq "uid 1004 refused before it is allowed" \
-	"$(tcp_try 1004 $R4 --bind $BCD4)" "connect: $EPERM | $H4"
+	"$(tcp_try 1004 $R4 --bind $BCD4)" "bind $BCD4 port 0: $EPERM | $H4"
 iso=$((iso + 1))
 check "set isolation allow 1004" ctl set isolation allow 1004
 expect_eq "show lists the allowed uid" \
@@ -217,6 +278,8 @@ expect_eq "allowed uid: tcp from bcd's address works" \
 	"$(tcp_try 1004 $R4 --bind $BCD4)" "ok $BCD4 | $BCD4"
 expect_eq "allowed uid: IP_PKTINFO works" \
 	"$(udp_try 1004 $R6 --pktinfo $BCD6)" "ok :: | $BCD6"
+expect_eq "allowed uid: a listener on bcd's address serves" \
+	"$(serve_try 1004 $BCD4)" "ready | $R4"
 out=$(ctl set isolation allow 1004 2>&1); rc=$?
 expect_eq "allowing twice is an error" "$rc $out" "1 Error: uid is already allowed."
 check "set isolation disallow 1004" ctl set isolation disallow 1004
@@ -224,7 +287,7 @@ out=$(ctl set isolation disallow 1004 2>&1); rc=$?
 expect_eq "disallowing an uid not allowed is an error" "$rc $out" \
 	"1 Error: uid is not allowed."
 expect_eq "disallowed again: refused" \
-	"$(tcp_try 1004 $R4 --bind $BCD4)" "connect: $EPERM | $H4"
+	"$(tcp_try 1004 $R4 --bind $BCD4)" "bind $BCD4 port 0: $EPERM | $H4"
 iso=$((iso + 1))
 
 # --- a source the routing code picked --------------------------------------
@@ -249,7 +312,7 @@ check "  ... IPv6 too" \
 sleep 5.5
 before=$(logged "isolation: refused")
 expect_eq "50 refused sends fail at once" \
-	"$(attempt 1003 udp-send $R4 9 --bind $BCD4 --count 50)" \
+	"$(attempt 1003 udp-send $R4 9 --pktinfo $BCD4 --count 50)" \
 	"50 of 50 sends failed: $EPERM"
 iso=$((iso + 50))
 lines=$(($(logged "isolation: refused") - before))
