@@ -71,7 +71,7 @@ check:
 	KDIR="$(KDIR)" T="$(T)" KVER="$(KVER)" tests/harness/check.sh
 
 matrix:
-	MATRIX="$(MATRIX)" tests/harness/matrix.sh
+	MATRIX="$(MATRIX)" MATRIX_ROWS="$(MATRIX_ROWS)" tests/harness/matrix.sh
 
 check-debug:
 	T="$(T)" tests/debug/check.sh
