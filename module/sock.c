@@ -9,7 +9,10 @@
  * asks exactly what __inet_bind() and __inet6_bind() ask. Both lookups are
  * RCU and safe in atomic context.
  */
+#include <linux/cred.h>
+#include <linux/fs.h>
 #include <linux/netdevice.h>
+#include <linux/user_namespace.h>
 #include <net/addrconf.h>
 #include <net/l3mdev.h>
 #include <net/mptcp.h>
@@ -57,4 +60,35 @@ bool vaddr_sk_exempt(const struct sock *sk)
 		return false;
 	return sk->sk_type != SOCK_STREAM || sk->sk_protocol != IPPROTO_TCP ||
 	       !sk_is_mptcp(sk);
+}
+
+/*
+ * The user namespace a socket was created in: that of the credentials of
+ * its file (the creator's, also when the socket was passed on), or NULL
+ * for a socket with no file (a kernel socket, or one being closed). Under
+ * rcu_read_lock(): the socket's inode and file are freed after a grace
+ * period, and the credentials with them.
+ */
+const struct user_namespace *vaddr_sk_userns(const struct sock *sk)
+{
+	const struct socket *sock = READ_ONCE(sk->sk_socket);
+	const struct file *file = sock ? READ_ONCE(sock->file) : NULL;
+
+	return file ? file->f_cred->user_ns : NULL;
+}
+
+/*
+ * Who created the user namespace @ns descends from, at the top: the
+ * owner of its ancestor whose parent is the initial namespace. A tenant's
+ * rootless container (subordinate uids mapped in by newuidmap) runs as
+ * uids that belong to no one, but the tenant created its namespace.
+ * INVALID_UID for the initial namespace. At most 32 levels.
+ */
+kuid_t vaddr_userns_owner(const struct user_namespace *ns)
+{
+	if (!ns || ns == &init_user_ns)
+		return INVALID_UID;
+	while (ns->parent != &init_user_ns)
+		ns = ns->parent;
+	return ns->owner;
 }

@@ -21,6 +21,7 @@
 #include <net/ipv6.h>
 #include <net/sock.h>
 
+#include "sock.h"
 #include "stats.h"
 #include "table.h"
 
@@ -618,19 +619,30 @@ void vaddr_table_keep_stats(struct vaddr_table *t, struct vaddr_table *old)
 	}
 }
 
+/* The uid mapping of @uid, or NULL. Under RCU. */
+static __always_inline struct vaddr_uid_map *
+vaddr_uid_lookup(struct vaddr_table *t, kuid_t uid)
+{
+	u32 key = __kuid_val(uid);
+
+	return rhashtable_lookup(&t->uids, &key, vaddr_uids_params);
+}
+
 /*
- * The domain of an owner: the nearest mapped ancestor of @cgrp, else @uid.
- * Sockets and whoami both come here, so that what a task is told is what
- * its sockets get. @why, when not NULL, says which mapping matched. Called
- * under rcu_read_lock() (or vaddr_net.lock, and rcu for @cgrp).
+ * The domain of an owner: the nearest mapped ancestor of @cgrp, else @uid,
+ * else the uid that created the user namespace the owner lives in, at the
+ * top (a tenant's container, see vaddr_userns_owner()): that of socket
+ * @sk, or current's when @sk is NULL. Sockets and whoami both
+ * come here, so that what a task is told is what its sockets get. @why,
+ * when not NULL, says which mapping matched. Called under rcu_read_lock()
+ * (or vaddr_net.lock, and rcu for @cgrp).
  */
 static __always_inline struct vaddr_domain *
 vaddr_owner_domain(struct vaddr_table *t, struct cgroup *cgrp, kuid_t uid,
-		   struct vaddr_owner *why)
+		   const struct sock *sk, struct vaddr_owner *why)
 {
 	struct vaddr_uid_map *m;
 	struct vaddr_domain *d;
-	u32 key;
 
 	if (READ_ONCE(t->nr_cgroups)) {
 		for (; cgrp; cgrp = cgroup_parent(cgrp)) {
@@ -646,10 +658,16 @@ vaddr_owner_domain(struct vaddr_table *t, struct cgroup *cgrp, kuid_t uid,
 	}
 	if (!READ_ONCE(t->nr_uids))
 		return NULL;
-	key = __kuid_val(uid);
-	m = rhashtable_lookup(&t->uids, &key, vaddr_uids_params);
-	if (!m)
-		return NULL;
+	m = vaddr_uid_lookup(t, uid);
+	if (!m) {
+		uid = vaddr_userns_owner(sk ? vaddr_sk_userns(sk) :
+					 current_user_ns());
+		if (!uid_valid(uid))
+			return NULL;
+		m = vaddr_uid_lookup(t, uid);
+		if (!m)
+			return NULL;
+	}
 	d = m->domain;
 	if (why) {
 		why->match = VADDR_MATCH_UID;
@@ -660,20 +678,22 @@ vaddr_owner_domain(struct vaddr_table *t, struct cgroup *cgrp, kuid_t uid,
 
 /*
  * The domain of a socket: its nearest mapped cgroup ancestor, else its
- * owner's uid. Called under rcu_read_lock().
+ * owner's uid, else the creator of its user namespace. Called under
+ * rcu_read_lock().
  */
 struct vaddr_domain *vaddr_domain_of_sock(struct vaddr_table *t,
 					  struct sock *sk)
 {
 	return vaddr_owner_domain(t, sock_cgroup_ptr(&sk->sk_cgrp_data),
-				  sk->sk_uid, NULL);
+				  sk->sk_uid, sk, NULL);
 }
 
 /*
  * The domain the sockets current creates now would get, and why: a new
  * socket takes the creator's fsuid as sk_uid (sock_alloc() gives its inode
- * current_fsuid()) and the creator's cgroup v2 (cgroup_sk_alloc()).
- * Called with vaddr_net.lock held; the domain stays valid while it is.
+ * current_fsuid()), the creator's cgroup v2 (cgroup_sk_alloc()) and its
+ * file the creator's credentials. Called with vaddr_net.lock held; the
+ * domain stays valid while it is.
  */
 struct vaddr_domain *vaddr_domain_of_current(struct vaddr_table *t,
 					     struct vaddr_owner *why)
@@ -683,7 +703,7 @@ struct vaddr_domain *vaddr_domain_of_current(struct vaddr_table *t,
 	why->match = VADDR_MATCH_NONE;
 	rcu_read_lock();
 	d = vaddr_owner_domain(t, task_dfl_cgroup(current), current_fsuid(),
-			       why);
+			       NULL, why);
 	rcu_read_unlock();
 	return d;
 }
