@@ -42,6 +42,7 @@ print("# kuid 0 in the namespace: " + open("/proc/self/uid_map").read().split()[
       file=sys.stderr)
 os.execv(sys.argv[2], sys.argv[2:])
 PY
+chmod 644 "$USERNS"
 
 # in_userns UID CMD...: CMD as root of a user namespace that UID creates
 # in ns h, with uids 100000-165535 mapped in.
