@@ -57,37 +57,41 @@ static inline void vaddr_ct_cleanup(struct net *net,
 }
 
 /*
- * Whether cgroup v2 directory @id exists and the caller can see it from
- * its cgroup namespace. 6.1's cgroup_get_from_id() answers exactly that.
+ * The level of cgroup v2 directory @id (0: the root), if it exists and the
+ * caller can see it from its cgroup namespace, else -ENOENT. 6.1's
+ * cgroup_get_from_id() answers exactly that.
  * Before 6.1 it ignored the caller's namespace and returned NULL, not an
  * error pointer, for an unknown id, and before 5.15 it did not exist: look
  * among the live descendants of the namespace's root instead, which costs
  * a walk of the cgroups but asks nothing the caller may not know.
  */
-static inline bool vaddr_cgroup_visible(u64 id)
+static inline int vaddr_cgroup_level(u64 id)
 {
 #if VADDR_LINUX_AT_LEAST(6, 1)
 	struct cgroup *cgrp = cgroup_get_from_id(id);
+	int level;
 
 	if (IS_ERR(cgrp))
-		return false;
+		return -ENOENT;
+	level = cgrp->level;
 	cgroup_put(cgrp);
-	return true;
+	return level;
 #else
 	struct cgroup_subsys_state *css;
 	struct cgroup *root;
-	bool found = false;
+	int level = -ENOENT;
 
 	rcu_read_lock();
 	root = current->nsproxy->cgroup_ns->root_cset->dfl_cgrp;
 	css_for_each_descendant_pre(css, &root->self) {
 		if (cgroup_id(css->cgroup) == id) {
-			found = READ_ONCE(css->flags) & CSS_ONLINE;
+			if (READ_ONCE(css->flags) & CSS_ONLINE)
+				level = css->cgroup->level;
 			break;
 		}
 	}
 	rcu_read_unlock();
-	return found;
+	return level;
 #endif
 }
 

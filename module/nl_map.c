@@ -204,7 +204,8 @@ int vaddr_nl_uid_dump_done(struct netlink_callback *cb)
 	return 0;
 }
 
-static int vaddr_attr_cgroup(struct genl_info *info, u64 *id)
+/* The cgroup id of the request, and its level in the hierarchy. */
+static int vaddr_attr_cgroup(struct genl_info *info, u64 *id, int *level)
 {
 	struct nlattr *attr = info->attrs[VADDR_A_CGROUP_ID];
 
@@ -212,7 +213,8 @@ static int vaddr_attr_cgroup(struct genl_info *info, u64 *id)
 		return -EINVAL;
 	*id = nla_get_u64(attr);
 	/* Only cgroups the sender can see in its cgroup namespace. */
-	if (!vaddr_cgroup_visible(*id)) {
+	*level = vaddr_cgroup_level(*id);
+	if (*level < 0) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attr,
 				    "no cgroup v2 directory with this id");
 		return -ENOENT;
@@ -226,10 +228,10 @@ int vaddr_nl_cgroup_add(struct sk_buff *skb, struct genl_info *info)
 	struct vaddr_domain *d;
 	struct vaddr_table *t;
 	bool staged;
+	int err, level;
 	u64 id;
-	int err;
 
-	err = vaddr_attr_cgroup(info, &id);
+	err = vaddr_attr_cgroup(info, &id, &level);
 	if (err)
 		return err;
 
@@ -239,11 +241,15 @@ int vaddr_nl_cgroup_add(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(d);
 		goto out;
 	}
-	err = vaddr_cgroup_add(t, id, d);
+	err = vaddr_cgroup_add(t, id, level, d);
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG_ATTR(info->extack,
 				    info->attrs[VADDR_A_CGROUP_ID],
 				    "cgroup is already mapped to a domain");
+	if (err == -E2BIG)
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[VADDR_A_CGROUP_ID],
+				    "cgroup is nested too deep: at most 63 levels below the root");
 	if (!err && !staged)
 		vaddr_cgroup_changed(vn, info, VADDR_CMD_CGROUP_ADD, id, d);
 out:

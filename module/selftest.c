@@ -256,11 +256,15 @@ static void vaddr_selftest_table(struct vaddr_selftest *st)
 		    "three uids added");
 	vaddr_check(st, vaddr_uid_add(t, KUIDT_INIT(1001), b) == -EEXIST,
 		    "a uid mapped twice is refused");
-	vaddr_check(st, !vaddr_cgroup_add(t, 10, a) &&
-		    !vaddr_cgroup_add(t, 11, b) && !vaddr_cgroup_add(t, 12, a),
+	vaddr_check(st, !vaddr_cgroup_add(t, 10, 1, a) &&
+		    !vaddr_cgroup_add(t, 11, 2, b) &&
+		    !vaddr_cgroup_add(t, 12, 2, a),
 		    "three cgroups added");
-	vaddr_check(st, vaddr_cgroup_add(t, 10, b) == -EEXIST,
+	vaddr_check(st, vaddr_cgroup_add(t, 10, 1, b) == -EEXIST,
 		    "a cgroup mapped twice is refused");
+	vaddr_check(st, vaddr_cgroup_add(t, 13, VADDR_CGROUP_LEVEL_MAX + 1,
+					 a) == -E2BIG,
+		    "a cgroup nested deeper than 63 levels is refused");
 	vaddr_selftest_counts(st, t, "added", 3, 3, 2);
 	vaddr_check(st, a->nr_uids == 2 && a->nr_cgroups == 2 &&
 		    b->nr_uids == 1 && b->nr_cgroups == 1,

@@ -552,13 +552,22 @@ int vaddr_domain_foreach(struct vaddr_table *t, unsigned long *pos,
 	return vaddr_walk(&t->domains, pos, fn, arg);
 }
 
-int vaddr_cgroup_add(struct vaddr_table *t, u64 id, struct vaddr_domain *d)
+/*
+ * Map cgroup @id, at @level of the hierarchy (0 is the root, at most
+ * VADDR_CGROUP_LEVEL_MAX), to @d. A deletion leaves its level's bit:
+ * the lookup then tries one level more, until the table is replaced.
+ */
+int vaddr_cgroup_add(struct vaddr_table *t, u64 id, int level,
+		     struct vaddr_domain *d)
 {
 	int err;
 
+	if (level < 0 || level > VADDR_CGROUP_LEVEL_MAX)
+		return -E2BIG;
 	err = xa_insert(&t->cgroups, id, d, VADDR_GFP);
 	if (err)
 		return err == -EBUSY ? -EEXIST : err;
+	WRITE_ONCE(t->cgroup_levels, t->cgroup_levels | BIT_ULL(level));
 	WRITE_ONCE(t->nr_cgroups, t->nr_cgroups + 1);
 	d->nr_cgroups++;
 	return 0;
@@ -644,13 +653,23 @@ vaddr_owner_domain(struct vaddr_table *t, struct cgroup *cgrp, kuid_t uid,
 	struct vaddr_uid_map *m;
 	struct vaddr_domain *d;
 
-	if (READ_ONCE(t->nr_cgroups)) {
-		for (; cgrp; cgrp = cgroup_parent(cgrp)) {
-			d = xa_load(&t->cgroups, cgroup_id(cgrp));
+	if (READ_ONCE(t->nr_cgroups) && cgrp) {
+		u64 levels = READ_ONCE(t->cgroup_levels);
+		struct cgroup *a;
+		int level;
+
+		if (cgrp->level < VADDR_CGROUP_LEVEL_MAX)
+			levels &= GENMASK_ULL(cgrp->level, 0);
+		/* The deepest first: the nearest mapped ancestor wins. */
+		while (levels) {
+			level = fls64(levels) - 1;
+			levels &= ~BIT_ULL(level);
+			a = cgroup_ancestor(cgrp, level);
+			d = a ? xa_load(&t->cgroups, cgroup_id(a)) : NULL;
 			if (d) {
 				if (why) {
 					why->match = VADDR_MATCH_CGROUP;
-					why->cgroup = cgroup_id(cgrp);
+					why->cgroup = cgroup_id(a);
 				}
 				return d;
 			}

@@ -43,7 +43,11 @@ struct vaddr_domain *vaddr_uid_domain(struct vaddr_table *t, kuid_t uid);
 u32 *vaddr_uid_list(struct vaddr_table *t, unsigned long *nr);
 unsigned long vaddr_uid_sort(u32 *uids, unsigned long n);
 
-int vaddr_cgroup_add(struct vaddr_table *t, u64 id, struct vaddr_domain *d);
+/* The deepest level of the hierarchy a mapped cgroup may be at. */
+#define VADDR_CGROUP_LEVEL_MAX	63
+
+int vaddr_cgroup_add(struct vaddr_table *t, u64 id, int level,
+		     struct vaddr_domain *d);
 int vaddr_cgroup_del(struct vaddr_table *t, u64 id);
 struct vaddr_domain *vaddr_cgroup_domain(struct vaddr_table *t, u64 id);
 int vaddr_cgroup_foreach(struct vaddr_table *t, unsigned long *pos,

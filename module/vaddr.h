@@ -63,7 +63,9 @@ struct vaddr_domain {
 /*
  * One namespace's table. An RCU lookup costs one hash and a short chain
  * for a uid, a walk of a few fixed levels for a cgroup id (cgroup ids are
- * dense, allocated in sequence) whatever the size.
+ * dense, allocated in sequence) whatever the size. A socket's cgroup is
+ * looked up at the levels of its ancestry that hold mappings only, never
+ * along its whole ancestry: cgroup_levels says which.
  */
 struct vaddr_table {
 	struct xarray domains;		/* id -> domain */
@@ -73,6 +75,7 @@ struct vaddr_table {
 	struct xarray cgroups;		/* cgroup id -> domain */
 	unsigned long nr_uids;
 	unsigned long nr_cgroups;
+	u64 cgroup_levels;		/* bit L: a mapping was at level L */
 	unsigned long nr_fail_closed;	/* domains with fail_closed */
 	struct rcu_work free_work;
 };

@@ -149,6 +149,29 @@ check "  ... and listed" grep -q "$cg/in/sub" <(ctl cgroup show)
 ctl cgroup del $cg/in/sub
 rmdir $cg/in/sub $cg/in $cg/out $cg 2>/dev/null
 
+# Cgroups are looked up only at the levels that hold mappings (bounded by
+# 64, whatever a tenant nests below); a deeper one cannot be mapped.
+deep=/sys/fs/cgroup/vdeep	# level 1
+for i in $(seq 62); do deep=$deep/d; done	# level 63
+mkdir -p $deep/d/e	# levels 64 and 65
+out=$(ctl cgroup add $deep/d domain bcd.example 2>&1); rc=$?
+expect_eq "a cgroup 64 levels below the root cannot be mapped, saying why" \
+	"$rc $out" "1 Error: cgroup is nested too deep: at most 63 levels below the root."
+check "one 63 levels below can" ctl cgroup add $deep domain bcd.example
+ctl domain add deep.example addr 192.0.2.61
+ctl cgroup add /sys/fs/cgroup/vdeep domain deep.example
+expect_eq "  ... and its domain is what a process two levels deeper gets" \
+	"$("$NSEXEC" -n n -c $deep/d/e -u 1003 -- "$VADDRCTL" -j whoami | jq -c '[.domain, .match]')" \
+	'["bcd.example","cgroup"]'
+expect_eq "  ... while one between the two mapped levels gets the upper one" \
+	"$("$NSEXEC" -n n -c /sys/fs/cgroup/vdeep/d -u 1003 -- "$VADDRCTL" -j whoami | jq -r .domain)" \
+	deep.example
+ctl cgroup del $deep
+ctl cgroup del /sys/fs/cgroup/vdeep
+ctl domain del deep.example
+rmdir $deep/d/e $deep/d
+while [ "$deep" != /sys/fs/cgroup ]; do rmdir $deep; deep=${deep%/*}; done
+
 # --- a dump far larger than one message --------------------------------------
 for uid in $(seq 100000 102999); do
 	echo "UID_ADD UID:u32:$uid DOMAIN:str:bcd.example"
