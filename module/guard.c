@@ -419,12 +419,20 @@ void vaddr_guard_net_init(struct vaddr_net *vn)
 	xa_init_flags(&vn->allow, XA_FLAGS_ACCOUNT);
 }
 
-/* Namespace exit, with vn->lock held: no socket of it is left. */
-void vaddr_guard_net_exit(struct vaddr_net *vn)
+/*
+ * Namespace pre_exit, with vn->lock held: the hooks go, a grace period
+ * before vaddr_net is freed (see vaddr_netns_pre_exit()).
+ */
+void vaddr_guard_net_pre_exit(struct vaddr_net *vn)
 {
 	if (vn->guard_hooked) {
 		vaddr_guard_down(vn->net);
 		vn->guard_hooked = false;
 	}
+}
+
+/* Namespace exit, with vn->lock held: no socket or hook of it is left. */
+void vaddr_guard_net_exit(struct vaddr_net *vn)
+{
 	xa_destroy(&vn->allow);
 }
