@@ -8,7 +8,7 @@
  * socket of the domain never starts anything from an address that is not
  * the domain's own.
  *
- * Two places enforce them:
+ * Three places enforce them:
  *
  * - connect.c asks vaddr_guard_isolation() and vaddr_guard_fail_closed()
  *   at connect time (TCP, TCP Fast Open, UDP and ping connect), where the
@@ -24,6 +24,11 @@
  *   conntrack so that it can tell replies and flows that NAT will rewrite,
  *   and keeps conntrack running in the namespace while it is there (see
  *   vaddr_guard_up()).
+ * - A last hook at the end of POSTROUTING (IPv4 and IPv6), after every
+ *   source NAT, drops what a fail-closed domain's socket starts when it
+ *   would leave from another address than the domain's after all: an
+ *   administrator's masquerade or snat rule runs before vaddr's NAT and
+ *   wins (see vaddr_guard_post()).
  *
  * What a socket "starts": TCP SYNs of an active open (state SYN_SENT);
  * other TCP segments continue a connection that was checked when it
@@ -268,16 +273,17 @@ static bool vaddr_guard_xfrm(const struct sk_buff *skb, int family)
 	return IP6CB(skb)->flags & IP6SKB_XFRM_TRANSFORMED;
 }
 
-static unsigned int vaddr_guard_hook(struct sk_buff *skb,
+/*
+ * The socket that started @skb, when the hooks judge it (else NULL), and
+ * whether it is a TCP socket and @skb a reply as conntrack knows it.
+ */
+static struct sock *vaddr_guard_sock(struct sk_buff *skb,
 				     const struct nf_hook_state *state,
-				     int family, const void *saddr, bool exempt)
+				     int family, bool *tcp, bool *reply)
 {
 	struct sock *sk = state->sk;
 	enum ip_conntrack_info ctinfo;
-	struct vaddr_domain *own;
 	struct nf_conn *ct;
-	bool tcp, reply;
-	int err;
 
 	/*
 	 * Only what a socket sends itself. A tunnel (GRE, IPIP, VXLAN, ...)
@@ -289,11 +295,29 @@ static unsigned int vaddr_guard_hook(struct sk_buff *skb,
 	if (!sk || sk != skb->sk || !sk_fullsock(sk) || vaddr_sk_exempt(sk) ||
 	    !net_eq(sock_net(sk), state->net) ||
 	    vaddr_guard_xfrm(skb, family))
-		return NF_ACCEPT;
+		return NULL;
 	if (state->out && (state->out->flags & IFF_LOOPBACK))
-		return NF_ACCEPT;
-	tcp = sk->sk_type == SOCK_STREAM && sk->sk_protocol == IPPROTO_TCP;
-	if (tcp && sk->sk_state != TCP_SYN_SENT)
+		return NULL;
+	*tcp = sk->sk_type == SOCK_STREAM && sk->sk_protocol == IPPROTO_TCP;
+	if (*tcp && sk->sk_state != TCP_SYN_SENT)
+		return NULL;
+	ct = nf_ct_get(skb, &ctinfo);
+	*reply = ct && CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY;
+	return sk;
+}
+
+/* At LOCAL_OUT: isolation and fail-closed. */
+static unsigned int vaddr_guard_hook(struct sk_buff *skb,
+				     const struct nf_hook_state *state,
+				     int family, const void *saddr, bool exempt)
+{
+	struct vaddr_domain *own;
+	bool tcp, reply;
+	struct sock *sk;
+	int err;
+
+	sk = vaddr_guard_sock(skb, state, family, &tcp, &reply);
+	if (!sk)
 		return NF_ACCEPT;
 	/*
 	 * A reply answers what a remote sent. A socket bound to an address
@@ -301,8 +325,6 @@ static unsigned int vaddr_guard_hook(struct sk_buff *skb,
 	 * by isolation: else anyone could bind another domain's address and
 	 * "answer" a packet a peer of theirs sent to it first.
 	 */
-	ct = nf_ct_get(skb, &ctinfo);
-	reply = ct && CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY;
 	if (reply && !vaddr_guard_has_addr(sk, family))
 		return NF_ACCEPT;
 
@@ -319,26 +341,98 @@ static unsigned int vaddr_guard_hook(struct sk_buff *skb,
 	return NF_DROP_ERR(err);
 }
 
+/*
+ * At the end of POSTROUTING: fail-closed once more, on the source the
+ * packet leaves with. LOCAL_OUT let it through from the domain's address,
+ * or from one vaddr's NAT hook would rewrite; but source NAT of the
+ * administrator's own (a masquerade or snat rule at srcnat priority) runs
+ * before vaddr's and wins, and rewrites the source to the interface's
+ * address. Every source NAT has been applied to the packet by now (the
+ * NAT core rewrites it in its hook, at NF_IP_PRI_NAT_SRC), so @saddr is
+ * the final source, whoever set it up. A packet of a fail-closed domain
+ * that leaves from any other address than the domain's is dropped and
+ * counted in VADDR_STAT_FAIL_CLOSED_NAT; its unconfirmed conntrack entry
+ * goes with it. Replies and what LOCAL_OUT leaves alone pass here too.
+ */
+static unsigned int vaddr_guard_post(struct sk_buff *skb,
+				     const struct nf_hook_state *state,
+				     int family, const void *saddr, bool exempt)
+{
+	struct vaddr_domain *own;
+	bool tcp, reply;
+	struct sock *sk;
+
+	sk = vaddr_guard_sock(skb, state, family, &tcp, &reply);
+	if (!sk || reply || exempt)
+		return NF_ACCEPT;
+	/* Output hooks run under rcu_read_lock(). */
+	own = vaddr_sock_domain(sk);
+	if (!own || !READ_ONCE(own->fail_closed) ||
+	    vaddr_guard_is_own(own, family, saddr))
+		return NF_ACCEPT;
+	vaddr_count(own, VADDR_STAT_FAIL_CLOSED_NAT);
+	if (__ratelimit(&vaddr_guard_rs)) {
+		u32 uid = from_kuid_munged(&init_user_ns, sk->sk_uid);
+
+		if (family == AF_INET)
+			pr_notice("fail-closed: dropped a packet of uid %u of %s: NAT rewrote its source to %pI4\n",
+				  uid, own->name, saddr);
+		else
+			pr_notice("fail-closed: dropped a packet of uid %u of %s: NAT rewrote its source to %pI6c\n",
+				  uid, own->name, saddr);
+	}
+	return NF_DROP_ERR(tcp ? -ECONNREFUSED : -EADDRNOTAVAIL);
+}
+
+/* Destinations fail-closed leaves alone: multicast, broadcast, link-local. */
+static bool vaddr_guard_exempt4(const struct iphdr *iph)
+{
+	__be32 daddr = iph->daddr;
+
+	return ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr) ||
+	       ipv4_is_zeronet(daddr) || ipv4_is_linklocal_169(daddr);
+}
+
+static bool vaddr_guard_exempt6(const struct ipv6hdr *ip6h)
+{
+	return ipv6_addr_type(&ip6h->daddr) &
+	       (IPV6_ADDR_MULTICAST | IPV6_ADDR_LINKLOCAL);
+}
+
 static unsigned int vaddr_guard_hook4(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
 	const struct iphdr *iph = ip_hdr(skb);
-	__be32 daddr = iph->daddr;
 
 	return vaddr_guard_hook(skb, state, AF_INET, &iph->saddr,
-			   ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr) ||
-			   ipv4_is_zeronet(daddr) ||
-			   ipv4_is_linklocal_169(daddr));
+				vaddr_guard_exempt4(iph));
 }
 
 static unsigned int vaddr_guard_hook6(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-	int type = ipv6_addr_type(&ip6h->daddr);
 
 	return vaddr_guard_hook(skb, state, AF_INET6, &ip6h->saddr,
-			   type & (IPV6_ADDR_MULTICAST | IPV6_ADDR_LINKLOCAL));
+				vaddr_guard_exempt6(ip6h));
+}
+
+static unsigned int vaddr_guard_post4(void *priv, struct sk_buff *skb,
+				      const struct nf_hook_state *state)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	return vaddr_guard_post(skb, state, AF_INET, &iph->saddr,
+				vaddr_guard_exempt4(iph));
+}
+
+static unsigned int vaddr_guard_post6(void *priv, struct sk_buff *skb,
+				      const struct nf_hook_state *state)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+
+	return vaddr_guard_post(skb, state, AF_INET6, &ip6h->saddr,
+				vaddr_guard_exempt6(ip6h));
 }
 
 static const struct nf_hook_ops vaddr_guard_ops[] = {
@@ -353,6 +447,19 @@ static const struct nf_hook_ops vaddr_guard_ops[] = {
 		.pf = NFPROTO_IPV6,
 		.hooknum = NF_INET_LOCAL_OUT,
 		.priority = NF_IP6_PRI_CONNTRACK + 1,
+	},
+	/* After every source NAT, before conntrack confirms the entry. */
+	{
+		.hook = vaddr_guard_post4,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_POST_ROUTING,
+		.priority = NF_IP_PRI_LAST - 1,
+	},
+	{
+		.hook = vaddr_guard_post6,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_POST_ROUTING,
+		.priority = NF_IP6_PRI_LAST - 1,
 	},
 };
 
@@ -419,12 +526,20 @@ void vaddr_guard_net_init(struct vaddr_net *vn)
 	xa_init_flags(&vn->allow, XA_FLAGS_ACCOUNT);
 }
 
-/* Namespace exit, with vn->lock held: no socket of it is left. */
-void vaddr_guard_net_exit(struct vaddr_net *vn)
+/*
+ * Namespace pre_exit, with vn->lock held: the hooks go, a grace period
+ * before vaddr_net is freed (see vaddr_netns_pre_exit()).
+ */
+void vaddr_guard_net_pre_exit(struct vaddr_net *vn)
 {
 	if (vn->guard_hooked) {
 		vaddr_guard_down(vn->net);
 		vn->guard_hooked = false;
 	}
+}
+
+/* Namespace exit, with vn->lock held: no socket or hook of it is left. */
+void vaddr_guard_net_exit(struct vaddr_net *vn)
+{
 	xa_destroy(&vn->allow);
 }

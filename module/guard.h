@@ -18,6 +18,7 @@ struct sock;
 DECLARE_STATIC_KEY_FALSE(vaddr_guarded);
 
 void vaddr_guard_net_init(struct vaddr_net *vn);
+void vaddr_guard_net_pre_exit(struct vaddr_net *vn);
 void vaddr_guard_net_exit(struct vaddr_net *vn);
 int vaddr_guard_sync(struct vaddr_net *vn, const struct vaddr_table *t);
 

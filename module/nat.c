@@ -267,7 +267,7 @@ static void vaddr_nat_hook_down(struct net *net)
 
 /*
  * Hook or unhook the namespace as its settings and table require. Called
- * with vn->lock held after every change, and at namespace exit.
+ * with vn->lock held after every change, and at namespace pre_exit.
  */
 int vaddr_nat_sync(struct vaddr_net *vn, bool want)
 {

@@ -145,16 +145,36 @@ static int __net_init vaddr_netns_init(struct net *net)
 	return rcu_access_pointer(vn->table) ? 0 : -ENOMEM;
 }
 
+/*
+ * The hooks go before the namespace's exit (and, at unload, before every
+ * namespace's): nf_unregister_net_hooks() does not wait for a CPU that is
+ * still inside one of them, reading this vaddr_net, and the core frees
+ * vaddr_net right after the exit. Between pre_exit and exit the core waits
+ * a grace period (synchronize_rcu()), which every hook runs within.
+ * Nothing registers them again: no netlink request reaches a namespace
+ * that is going away, nor a module that is going.
+ */
+static void __net_exit vaddr_netns_pre_exit(struct net *net)
+{
+	struct vaddr_net *vn = vaddr_net(net);
+
+	mutex_lock(&vn->lock);
+	vaddr_nat_sync(vn, false);
+	vaddr_guard_net_pre_exit(vn);
+	mutex_unlock(&vn->lock);
+}
+
+/* After a grace period since the hooks went: no reader is left. */
 static void __net_exit vaddr_netns_exit(struct net *net)
 {
 	struct vaddr_net *vn = vaddr_net(net);
 	struct vaddr_table *t;
 
 	mutex_lock(&vn->lock);
+	WARN_ON_ONCE(vn->nat_hooked || vn->guard_hooked);
 	vaddr_stage_flush(vn);
 	t = vaddr_table_locked(vn);
 	RCU_INIT_POINTER(vn->table, NULL);
-	vaddr_nat_sync(vn, false);
 	vaddr_guard_net_exit(vn);
 	if (vn->active)
 		static_branch_dec(&vaddr_active);
@@ -165,6 +185,7 @@ static void __net_exit vaddr_netns_exit(struct net *net)
 
 static struct pernet_operations vaddr_net_ops = {
 	.init = vaddr_netns_init,
+	.pre_exit = vaddr_netns_pre_exit,
 	.exit = vaddr_netns_exit,
 	.id = &vaddr_net_id,
 	.size = sizeof(struct vaddr_net),

@@ -28,9 +28,10 @@ static const char *const stat_names[VADDR_STAT_MAX + 1] = {
 	STAT_NAME(NAT6),
 	STAT_NAME(ISOLATED),
 	STAT_NAME(FAIL_CLOSED),
+	STAT_NAME(FAIL_CLOSED_NAT),
 };
 
-_Static_assert(VADDR_STAT_MAX == VADDR_STAT_FAIL_CLOSED,
+_Static_assert(VADDR_STAT_MAX == VADDR_STAT_FAIL_CLOSED_NAT,
 	       "a VADDR_STAT_* counter was added: name it in stat_names");
 
 static const char *stat_key(int i)

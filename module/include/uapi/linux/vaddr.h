@@ -44,7 +44,11 @@
  *                   socket bound to another address, fails with
  *                   EADDRNOTAVAIL; so does a send from another address,
  *                   unless source rewriting will give it the domain's.
- *                   Counted in VADDR_STAT_FAIL_CLOSED.
+ *                   Counted in VADDR_STAT_FAIL_CLOSED. What source NAT
+ *                   other than vaddr's (an administrator's masquerade or
+ *                   snat rule, which runs first and wins) would send from
+ *                   another address is dropped after it, at the end of
+ *                   POSTROUTING: counted in VADDR_STAT_FAIL_CLOSED_NAT.
  *
  * VADDR_CMD_UID_ADD: map a uid to a domain.
  *   VADDR_A_UID: u32, in the sender's user namespace (required)
@@ -258,6 +262,7 @@ enum vaddr_stat {
 	VADDR_STAT_NAT6,		/* IPv6 flows rewritten */
 	VADDR_STAT_ISOLATED,		/* others' use of the address refused */
 	VADDR_STAT_FAIL_CLOSED,		/* the domain's own connects refused */
+	VADDR_STAT_FAIL_CLOSED_NAT,	/* its sends another NAT rewrote, dropped */
 
 	__VADDR_STAT_MAX
 };
