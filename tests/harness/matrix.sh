@@ -25,10 +25,11 @@ logs=$repo/build/logs
 cd "$repo" || exit 1
 mkdir -p "$logs"
 
-# Auto-bind v4/v6/mapped, TFO and UDP, and unload under load (autobind),
-# source NAT (nat), isolation and fail-closed (isolation), the netlink
-# family and its fuzzer (netlink, fuzz), load/unload (harness).
-tests=${MATRIX_TESTS:-harness autobind nat isolation netlink fuzz}
+# Auto-bind v4/v6/mapped, TFO and UDP (autobind), source NAT (nat),
+# isolation and fail-closed (isolation), the netlink family and its fuzzer
+# (netlink, fuzz), load/unload (harness), unload under traffic with every
+# hook in use (unload).
+tests=${MATRIX_TESTS:-harness autobind nat isolation netlink fuzz unload}
 tap=$logs/matrix.tap
 : >"$tap"
 rows=()
