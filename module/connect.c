@@ -549,6 +549,33 @@ static struct kprobe vaddr_probes[VADDR_NR_PROBES] = {
 };
 
 
+/*
+ * A kprobe on an int3 may be optimized into a jump a moment after it is
+ * registered, and an optimized probe resumes in the function whatever the
+ * handler did to the registers: refusals would stop working after the
+ * load-time proof. The kprobe core never optimizes a probe with a post
+ * handler, so such probes get an empty one. Probes on ftrace, as on most
+ * x86 kernels, are never optimized and get none: a post handler would
+ * make them claim IPMODIFY on the function, which livepatch needs too.
+ */
+static void vaddr_post_nop(struct kprobe *p, struct pt_regs *regs,
+			   unsigned long flags)
+{
+}
+
+static int vaddr_register_probe(struct kprobe *p)
+{
+	int err = register_kprobe(p);
+
+	if (err || kprobe_ftrace(p) || p->post_handler)
+		return err;
+	unregister_kprobe(p);
+	p->addr = NULL;
+	p->flags = 0;
+	p->post_handler = vaddr_post_nop;
+	return register_kprobe(p);
+}
+
 static struct kprobe *vaddr_probe_ptrs[VADDR_NR_PROBES];
 static int vaddr_nr_probes;
 
@@ -654,7 +681,7 @@ int vaddr_connect_init(void)
 	for (p = vaddr_probes; p < vaddr_probes + VADDR_NR_PROBES; p++) {
 		if (!p->symbol_name)
 			continue;	/* no IPv6 */
-		err = register_kprobe(p);
+		err = vaddr_register_probe(p);
 		if (err == -ENOENT && p->pre_handler == vaddr_bind_sk_pre)
 			continue;	/* a kernel before 6.7 */
 		if (err) {

@@ -30,7 +30,7 @@ with open(sys.argv[1] + ".tmp", "w") as f:
     f.write(str(os.getpid()))
 os.rename(sys.argv[1] + ".tmp", sys.argv[1])
 for _ in range(200):
-    if open("/proc/self/uid_map").read().strip():
+    if all(open("/proc/self/" + m).read().strip() for m in ("gid_map", "uid_map")):
         break
     time.sleep(0.05)
 else:
@@ -53,8 +53,8 @@ in_userns() {
 	run_as "$uid" h python3 "$USERNS" "$pidfile" "$@" &
 	wait_for "uid $uid created its user namespace" 10 test -s "$pidfile" ||
 		return 1
-	echo "0 100000 65536" >"/proc/$(cat "$pidfile")/uid_map"
 	echo "0 100000 65536" >"/proc/$(cat "$pidfile")/gid_map"
+	echo "0 100000 65536" >"/proc/$(cat "$pidfile")/uid_map"
 	wait $!
 	rm -f "$pidfile"
 }
