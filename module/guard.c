@@ -206,7 +206,7 @@ static bool vaddr_guard_nat_covers(struct sock *sk,
 
 	if (!READ_ONCE(vaddr_net(sock_net(sk))->nat_hooked))
 		return false;
-	if (sk->sk_userlocks & SOCK_BINDADDR_LOCK)
+	if (vaddr_sk_addr_chosen(sk))
 		return false;
 	if (family == AF_INET ? !d->has4 || !vaddr_sk_local4(sk, d->addr4) :
 				!d->has6 || !vaddr_sk_local6(sk, &d->addr6))
@@ -226,16 +226,18 @@ static bool vaddr_guard_nat_covers(struct sock *sk,
 
 /*
  * Whether @sk of domain @d may start something from @saddr (NULL: the
- * kernel will choose, so not the domain's address): 0 when @d is not
- * fail-closed, @exempt (loopback, link scope) or the address is the
- * domain's or will be made so by NAT; else -EADDRNOTAVAIL, counted and
- * logged. Under RCU.
+ * kernel will choose, so not the domain's address) to a destination of
+ * @scope: 0 when @d is not fail-closed, the destination is outside
+ * vaddr's scope (loopback, link-local, multicast, broadcast: auto-bind
+ * and NAT leave those to the host's address, see vaddr_scope4()), or the
+ * address is the domain's or will be made so by NAT; else -EADDRNOTAVAIL,
+ * counted and logged. Under RCU.
  */
 int vaddr_guard_fail_closed(struct sock *sk, struct vaddr_domain *d,
-			    int family, const void *saddr, bool exempt,
-			    const struct sk_buff *skb)
+			    int family, const void *saddr,
+			    enum vaddr_scope scope, const struct sk_buff *skb)
 {
-	if (!READ_ONCE(d->fail_closed) || exempt)
+	if (!READ_ONCE(d->fail_closed) || scope != VADDR_SCOPE_GLOBAL)
 		return 0;
 	if (saddr && vaddr_guard_is_own(d, family, saddr))
 		return 0;
@@ -268,9 +270,18 @@ static bool vaddr_guard_xfrm(const struct sk_buff *skb, int family)
 	return IP6CB(skb)->flags & IP6SKB_XFRM_TRANSFORMED;
 }
 
+/* The scope of the packet's destination (see vaddr_scope4()). */
+static enum vaddr_scope vaddr_guard_scope(const struct sock *sk,
+					  const struct sk_buff *skb, int family)
+{
+	if (family == AF_INET)
+		return vaddr_scope4(sk, ip_hdr(skb)->daddr, skb);
+	return vaddr_scope6(&ipv6_hdr(skb)->daddr);
+}
+
 static unsigned int vaddr_guard_hook(struct sk_buff *skb,
 				     const struct nf_hook_state *state,
-				     int family, const void *saddr, bool exempt)
+				     int family, const void *saddr)
 {
 	struct sock *sk = state->sk;
 	enum ip_conntrack_info ctinfo;
@@ -310,7 +321,8 @@ static unsigned int vaddr_guard_hook(struct sk_buff *skb,
 	own = vaddr_sock_domain(sk);
 	err = vaddr_guard_isolation(sk, own, family, saddr);
 	if (!err && own && !reply)
-		err = vaddr_guard_fail_closed(sk, own, family, saddr, exempt,
+		err = vaddr_guard_fail_closed(sk, own, family, saddr,
+					      vaddr_guard_scope(sk, skb, family),
 					      skb);
 	if (!err)
 		return NF_ACCEPT;
@@ -322,23 +334,13 @@ static unsigned int vaddr_guard_hook(struct sk_buff *skb,
 static unsigned int vaddr_guard_hook4(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-	__be32 daddr = iph->daddr;
-
-	return vaddr_guard_hook(skb, state, AF_INET, &iph->saddr,
-			   ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr) ||
-			   ipv4_is_zeronet(daddr) ||
-			   ipv4_is_linklocal_169(daddr));
+	return vaddr_guard_hook(skb, state, AF_INET, &ip_hdr(skb)->saddr);
 }
 
 static unsigned int vaddr_guard_hook6(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
-	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-	int type = ipv6_addr_type(&ip6h->daddr);
-
-	return vaddr_guard_hook(skb, state, AF_INET6, &ip6h->saddr,
-			   type & (IPV6_ADDR_MULTICAST | IPV6_ADDR_LINKLOCAL));
+	return vaddr_guard_hook(skb, state, AF_INET6, &ipv6_hdr(skb)->saddr);
 }
 
 static const struct nf_hook_ops vaddr_guard_ops[] = {
