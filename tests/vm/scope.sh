@@ -54,9 +54,9 @@ group_seen() {
 	*) listen=:: ;;
 	esac
 	out=$(mktemp)
-	bg_start "$out" ip netns exec r timeout 10 "$PEER" udp-echo $listen $gport 1
+	bg_start "$out" ip netns exec r timeout 10 "$PEER" udp-echo "$listen" "$gport" 1
 	lpid=$!
-	res=$(attempt "$uid" udp-send $group $gport "$@")
+	res=$(attempt "$uid" udp-send "$group" "$gport" "$@")
 	[[ $res == ok* ]] || kill $lpid 2>/dev/null
 	wait $lpid
 	echo "$res | $(grep -vx ready "$out" | head -n 1)"
