@@ -46,7 +46,15 @@
  * no port (stream) or no receive address (datagram) as vaddr's leftover:
  * it chooses again, and clears it when it does not bind. Until then, a
  * datagram socket's unconnected sends leave from that address, its
- * owner's own (see README, "Left alone").
+ * owner's own (see README, "Left alone"). A socket bound to
+ * ::ffff:0.0.0.0 carries SOCK_BINDADDR_LOCK though it chose no address:
+ * the kernel clears neither its own choice nor vaddr's there, and the
+ * next connect finds the socket bound to it, as the kernel itself does.
+ *
+ * Destinations outside vaddr's scope (loopback, link-local, multicast,
+ * broadcast: vaddr_scope4()) are left alone, as nat.c and guard.c leave
+ * them; the probe asks the local routing table whether an address is a
+ * subnet's broadcast address, since it runs before the route is chosen.
  *
  * Kernel sockets are left alone, except MPTCP subflows (see
  * vaddr_sk_exempt()): an MPTCP socket's connect() connects its first
@@ -100,41 +108,59 @@ static bool vaddr_dgram_supported(const struct sock *sk)
 
 /*
  * Whether the program chose the source itself: a bind() to an address (or
- * a cgroup hook's bpf_bind()) sets SOCK_BINDADDR_LOCK. A stream socket
- * with a port was bound too (bind() to a port of the wildcard address).
+ * a cgroup hook's bpf_bind()), but not to ::ffff:0.0.0.0, the v4-mapped
+ * wildcard (vaddr_sk_addr_chosen()). A stream socket with a port was
+ * bound too (bind() to a port of the wildcard address): NAT serves it.
  * A datagram socket always has a port here (inet_autobind()); one with a
  * receive address is connected already, and the kernel keeps its source
- * when it connects again.
+ * when it connects again. One the program bound to a port is NAT's, like
+ * a stream socket, unless it was bound to ::ffff:0.0.0.0 and that port:
+ * once the kernel has connected it, its source is locked as if the
+ * program had chosen it, and NAT cannot tell; so auto-bind serves it
+ * here, which a datagram socket's port does not hinder.
  */
 static bool vaddr_sk_bound(const struct sock *sk, bool stream)
 {
 	const struct inet_sock *inet = inet_sk(sk);
 
-	if (sk->sk_userlocks & SOCK_BINDADDR_LOCK)
+	if (vaddr_sk_addr_chosen(sk))
 		return true;
 	if (stream)
 		return inet->inet_num;
-	if (sk->sk_userlocks & SOCK_BINDPORT_LOCK)
+	if ((sk->sk_userlocks & (SOCK_BINDPORT_LOCK | SOCK_BINDADDR_LOCK)) ==
+	    SOCK_BINDPORT_LOCK)
 		return true;
 #if IS_ENABLED(CONFIG_IPV6)
-	if (sk->sk_family == AF_INET6 && !ipv6_addr_any(&sk->sk_v6_rcv_saddr))
+	if (sk->sk_family == AF_INET6 &&
+	    !vaddr_sk_rcv_any6(&sk->sk_v6_rcv_saddr))
 		return true;
 #endif
 	return inet->inet_rcv_saddr;
 }
 
-static enum vaddr_stat vaddr_verdict4(const struct sock *sk,
-				      const struct vaddr_domain *d,
-				      __be32 daddr, bool bound)
+/* What is left alone before the domain's address is looked at. */
+static enum vaddr_stat vaddr_verdict(const struct sock *sk, bool bound,
+				     enum vaddr_scope scope)
 {
 	if (vaddr_sk_exempt(sk))
 		return VADDR_STAT_SKIP_KERNEL;
 	if (bound)
 		return VADDR_STAT_SKIP_BOUND;
-	if (ipv4_is_loopback(daddr) || ipv4_is_zeronet(daddr))
+	if (scope == VADDR_SCOPE_LOOPBACK)
 		return VADDR_STAT_SKIP_LOOPBACK;
-	if (ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr))
+	if (scope != VADDR_SCOPE_GLOBAL)
 		return VADDR_STAT_SKIP_SCOPE;
+	return VADDR_STAT_UNSPEC;
+}
+
+static enum vaddr_stat vaddr_verdict4(const struct sock *sk,
+				      const struct vaddr_domain *d,
+				      enum vaddr_scope scope, bool bound)
+{
+	enum vaddr_stat skip = vaddr_verdict(sk, bound, scope);
+
+	if (skip)
+		return skip;
 	if (!d->has4)
 		return VADDR_STAT_SKIP_NO_ADDR;
 	if (!vaddr_sk_local4(sk, d->addr4))
@@ -144,16 +170,12 @@ static enum vaddr_stat vaddr_verdict4(const struct sock *sk,
 
 static enum vaddr_stat vaddr_verdict6(const struct sock *sk,
 				      const struct vaddr_domain *d,
-				      int daddr_type, bool bound)
+				      enum vaddr_scope scope, bool bound)
 {
-	if (vaddr_sk_exempt(sk))
-		return VADDR_STAT_SKIP_KERNEL;
-	if (bound)
-		return VADDR_STAT_SKIP_BOUND;
-	if (daddr_type == IPV6_ADDR_ANY || (daddr_type & IPV6_ADDR_LOOPBACK))
-		return VADDR_STAT_SKIP_LOOPBACK;
-	if (daddr_type & (IPV6_ADDR_MULTICAST | IPV6_ADDR_LINKLOCAL))
-		return VADDR_STAT_SKIP_SCOPE;
+	enum vaddr_stat skip = vaddr_verdict(sk, bound, scope);
+
+	if (skip)
+		return skip;
 	if (!d->has6)
 		return VADDR_STAT_SKIP_NO_ADDR;
 	if (!vaddr_sk_local6(sk, &d->addr6))
@@ -288,7 +310,8 @@ static int vaddr_connect4(struct pt_regs *regs, bool stream)
 		(const struct sockaddr_in *)regs_get_kernel_argument(regs, 1);
 	int addr_len = (int)regs_get_kernel_argument(regs, 2);
 	enum vaddr_stat verdict = VADDR_STAT_UNSPEC;
-	bool lo, exempt, guard, bound;
+	enum vaddr_scope scope;
+	bool guard, bound;
 	struct vaddr_domain *d;
 	__be32 daddr, src, set = 0;
 	int err = 0;
@@ -305,23 +328,23 @@ static int vaddr_connect4(struct pt_regs *regs, bool stream)
 	if (!stream && !vaddr_dgram_supported(sk))
 		return 0;
 	daddr = usin->sin_addr.s_addr;
-	lo = ipv4_is_loopback(daddr) || ipv4_is_zeronet(daddr);
-	exempt = lo || ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr) ||
-		 ipv4_is_linklocal_169(daddr);
 	bound = vaddr_sk_bound(sk, stream);
 	src = vaddr_bound_src4(sk, bound);
 	guard = guard && !vaddr_sk_exempt(sk);
 
 	rcu_read_lock();
 	d = vaddr_sock_domain(sk);
-	if (guard && src && !lo)
+	/* Only a socket vaddr judges pays for the broadcast lookup. */
+	scope = d || guard ? vaddr_scope4(sk, daddr, NULL) :
+			     VADDR_SCOPE_GLOBAL;
+	if (guard && src && scope != VADDR_SCOPE_LOOPBACK)
 		err = vaddr_guard_isolation(sk, d, AF_INET, &src);
 	if (d) {
-		verdict = vaddr_verdict4(sk, d, daddr, bound);
+		verdict = vaddr_verdict4(sk, d, scope, bound);
 		if (!err && guard && verdict != VADDR_STAT_BOUND4)
 			err = vaddr_guard_fail_closed(sk, d, AF_INET,
 						      src ? &src : NULL,
-						      exempt, NULL);
+						      scope, NULL);
 		if (!err)
 			vaddr_count(d, verdict);
 		if (verdict == VADDR_STAT_BOUND4)
@@ -359,10 +382,11 @@ static int vaddr_connect6(struct pt_regs *regs, bool stream)
 	int addr_len = (int)regs_get_kernel_argument(regs, 2);
 	enum vaddr_stat verdict = VADDR_STAT_UNSPEC;
 	const struct in6_addr *src, *set = NULL;
-	bool lo, exempt, guard, bound;
+	enum vaddr_scope scope;
+	bool guard, bound;
 	struct in6_addr addr;
 	struct vaddr_domain *d;
-	int type, err = 0;
+	int err = 0;
 
 	if (static_branch_unlikely(&vaddr_proving) &&
 	    sk == READ_ONCE(vaddr_proof_sk))
@@ -376,26 +400,30 @@ static int vaddr_connect6(struct pt_regs *regs, bool stream)
 	 */
 	if (addr_len < SIN6_LEN_RFC2133 || usin->sin6_family != AF_INET6)
 		return 0;
-	type = ipv6_addr_type(&usin->sin6_addr);
-	if (type & IPV6_ADDR_MAPPED)
+	if (ipv6_addr_v4mapped(&usin->sin6_addr))
 		return 0;
 	if (!stream && !vaddr_dgram_supported(sk))
 		return 0;
-	lo = type == IPV6_ADDR_ANY || (type & IPV6_ADDR_LOOPBACK);
-	exempt = lo || (type & (IPV6_ADDR_MULTICAST | IPV6_ADDR_LINKLOCAL));
-	bound = vaddr_sk_bound(sk, stream);
+	scope = vaddr_scope6(&usin->sin6_addr);
+	/*
+	 * A socket bound (or connected) to an IPv4 address, ::ffff:0.0.0.0
+	 * too, is no IPv6 socket any more: the kernel fails its connect to
+	 * an IPv6 destination, and vaddr must not give it an IPv6 source.
+	 */
+	bound = vaddr_sk_bound(sk, stream) ||
+		ipv6_addr_v4mapped(&sk->sk_v6_rcv_saddr);
 	src = vaddr_bound_src6(sk, bound);
 	guard = guard && !vaddr_sk_exempt(sk);
 
 	rcu_read_lock();
 	d = vaddr_sock_domain(sk);
-	if (guard && src && !lo)
+	if (guard && src && scope != VADDR_SCOPE_LOOPBACK)
 		err = vaddr_guard_isolation(sk, d, AF_INET6, src);
 	if (d) {
-		verdict = vaddr_verdict6(sk, d, type, bound);
+		verdict = vaddr_verdict6(sk, d, scope, bound);
 		if (!err && guard && verdict != VADDR_STAT_BOUND6)
 			err = vaddr_guard_fail_closed(sk, d, AF_INET6, src,
-						      exempt, NULL);
+						      scope, NULL);
 		if (!err)
 			vaddr_count(d, verdict);
 		if (verdict == VADDR_STAT_BOUND6) {

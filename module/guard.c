@@ -211,7 +211,7 @@ static bool vaddr_guard_nat_covers(struct sock *sk,
 
 	if (!READ_ONCE(vaddr_net(sock_net(sk))->nat_hooked))
 		return false;
-	if (sk->sk_userlocks & SOCK_BINDADDR_LOCK)
+	if (vaddr_sk_addr_chosen(sk))
 		return false;
 	if (family == AF_INET ? !d->has4 || !vaddr_sk_local4(sk, d->addr4) :
 				!d->has6 || !vaddr_sk_local6(sk, &d->addr6))
@@ -231,16 +231,18 @@ static bool vaddr_guard_nat_covers(struct sock *sk,
 
 /*
  * Whether @sk of domain @d may start something from @saddr (NULL: the
- * kernel will choose, so not the domain's address): 0 when @d is not
- * fail-closed, @exempt (loopback, link scope) or the address is the
- * domain's or will be made so by NAT; else -EADDRNOTAVAIL, counted and
- * logged. Under RCU.
+ * kernel will choose, so not the domain's address) to a destination of
+ * @scope: 0 when @d is not fail-closed, the destination is outside
+ * vaddr's scope (loopback, link-local, multicast, broadcast: auto-bind
+ * and NAT leave those to the host's address, see vaddr_scope4()), or the
+ * address is the domain's or will be made so by NAT; else -EADDRNOTAVAIL,
+ * counted and logged. Under RCU.
  */
 int vaddr_guard_fail_closed(struct sock *sk, struct vaddr_domain *d,
-			    int family, const void *saddr, bool exempt,
-			    const struct sk_buff *skb)
+			    int family, const void *saddr,
+			    enum vaddr_scope scope, const struct sk_buff *skb)
 {
-	if (!READ_ONCE(d->fail_closed) || exempt)
+	if (!READ_ONCE(d->fail_closed) || scope != VADDR_SCOPE_GLOBAL)
 		return 0;
 	if (saddr && vaddr_guard_is_own(d, family, saddr))
 		return 0;
@@ -271,6 +273,15 @@ static bool vaddr_guard_xfrm(const struct sk_buff *skb, int family)
 	if (family == AF_INET)
 		return IPCB(skb)->flags & IPSKB_XFRM_TRANSFORMED;
 	return IP6CB(skb)->flags & IP6SKB_XFRM_TRANSFORMED;
+}
+
+/* The scope of the packet's destination (see vaddr_scope4()). */
+static enum vaddr_scope vaddr_guard_scope(const struct sock *sk,
+					  const struct sk_buff *skb, int family)
+{
+	if (family == AF_INET)
+		return vaddr_scope4(sk, ip_hdr(skb)->daddr, skb);
+	return vaddr_scope6(&ipv6_hdr(skb)->daddr);
 }
 
 /*
@@ -309,7 +320,7 @@ static struct sock *vaddr_guard_sock(struct sk_buff *skb,
 /* At LOCAL_OUT: isolation and fail-closed. */
 static unsigned int vaddr_guard_hook(struct sk_buff *skb,
 				     const struct nf_hook_state *state,
-				     int family, const void *saddr, bool exempt)
+				     int family, const void *saddr)
 {
 	struct vaddr_domain *own;
 	bool tcp, reply;
@@ -332,7 +343,8 @@ static unsigned int vaddr_guard_hook(struct sk_buff *skb,
 	own = vaddr_sock_domain(sk);
 	err = vaddr_guard_isolation(sk, own, family, saddr);
 	if (!err && own && !reply)
-		err = vaddr_guard_fail_closed(sk, own, family, saddr, exempt,
+		err = vaddr_guard_fail_closed(sk, own, family, saddr,
+					      vaddr_guard_scope(sk, skb, family),
 					      skb);
 	if (!err)
 		return NF_ACCEPT;
@@ -356,14 +368,15 @@ static unsigned int vaddr_guard_hook(struct sk_buff *skb,
  */
 static unsigned int vaddr_guard_post(struct sk_buff *skb,
 				     const struct nf_hook_state *state,
-				     int family, const void *saddr, bool exempt)
+				     int family, const void *saddr)
 {
 	struct vaddr_domain *own;
 	bool tcp, reply;
 	struct sock *sk;
 
 	sk = vaddr_guard_sock(skb, state, family, &tcp, &reply);
-	if (!sk || reply || exempt)
+	if (!sk || reply ||
+	    vaddr_guard_scope(sk, skb, family) != VADDR_SCOPE_GLOBAL)
 		return NF_ACCEPT;
 	/* Output hooks run under rcu_read_lock(). */
 	own = vaddr_sock_domain(sk);
@@ -384,55 +397,28 @@ static unsigned int vaddr_guard_post(struct sk_buff *skb,
 	return NF_DROP_ERR(tcp ? -ECONNREFUSED : -EADDRNOTAVAIL);
 }
 
-/* Destinations fail-closed leaves alone: multicast, broadcast, link-local. */
-static bool vaddr_guard_exempt4(const struct iphdr *iph)
-{
-	__be32 daddr = iph->daddr;
-
-	return ipv4_is_multicast(daddr) || ipv4_is_lbcast(daddr) ||
-	       ipv4_is_zeronet(daddr) || ipv4_is_linklocal_169(daddr);
-}
-
-static bool vaddr_guard_exempt6(const struct ipv6hdr *ip6h)
-{
-	return ipv6_addr_type(&ip6h->daddr) &
-	       (IPV6_ADDR_MULTICAST | IPV6_ADDR_LINKLOCAL);
-}
-
 static unsigned int vaddr_guard_hook4(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-
-	return vaddr_guard_hook(skb, state, AF_INET, &iph->saddr,
-				vaddr_guard_exempt4(iph));
+	return vaddr_guard_hook(skb, state, AF_INET, &ip_hdr(skb)->saddr);
 }
 
 static unsigned int vaddr_guard_hook6(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
-	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-
-	return vaddr_guard_hook(skb, state, AF_INET6, &ip6h->saddr,
-				vaddr_guard_exempt6(ip6h));
+	return vaddr_guard_hook(skb, state, AF_INET6, &ipv6_hdr(skb)->saddr);
 }
 
 static unsigned int vaddr_guard_post4(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-
-	return vaddr_guard_post(skb, state, AF_INET, &iph->saddr,
-				vaddr_guard_exempt4(iph));
+	return vaddr_guard_post(skb, state, AF_INET, &ip_hdr(skb)->saddr);
 }
 
 static unsigned int vaddr_guard_post6(void *priv, struct sk_buff *skb,
 				      const struct nf_hook_state *state)
 {
-	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-
-	return vaddr_guard_post(skb, state, AF_INET6, &ip6h->saddr,
-				vaddr_guard_exempt6(ip6h));
+	return vaddr_guard_post(skb, state, AF_INET6, &ipv6_hdr(skb)->saddr);
 }
 
 static const struct nf_hook_ops vaddr_guard_ops[] = {

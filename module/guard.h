@@ -9,6 +9,7 @@
 #include <linux/types.h>
 #include <linux/uidgid.h>
 
+#include "sock.h"
 #include "vaddr.h"
 
 struct sk_buff;
@@ -30,7 +31,7 @@ int vaddr_guard_allow_foreach(struct vaddr_net *vn, unsigned long *pos,
 int vaddr_guard_isolation(struct sock *sk, const struct vaddr_domain *own,
 			  int family, const void *saddr);
 int vaddr_guard_fail_closed(struct sock *sk, struct vaddr_domain *d,
-			    int family, const void *saddr, bool exempt,
-			    const struct sk_buff *skb);
+			    int family, const void *saddr,
+			    enum vaddr_scope scope, const struct sk_buff *skb);
 
 #endif /* _VADDR_GUARD_H */

@@ -52,9 +52,14 @@ static bool vaddr_nat_wanted(const struct sk_buff *skb,
 	if (!net_eq(sock_net(sk), state->net))
 		return false;
 	/* The program chose its source address: leave it. */
-	if (sk->sk_userlocks & SOCK_BINDADDR_LOCK)
+	if (vaddr_sk_addr_chosen(sk))
 		return false;
 	if (state->out && (state->out->flags & IFF_LOOPBACK))
+		return false;
+	/* Link-local, multicast, broadcast: the host's, as at connect. */
+	if (state->pf == NFPROTO_IPV4 ?
+	    vaddr_scope4(sk, ip_hdr(skb)->daddr, skb) != VADDR_SCOPE_GLOBAL :
+	    vaddr_scope6(&ipv6_hdr(skb)->daddr) != VADDR_SCOPE_GLOBAL)
 		return false;
 	*skp = sk;
 	return true;

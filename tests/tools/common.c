@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -81,9 +82,21 @@ struct addr addr_parse(const char *text, int port, bool as_v6)
 	struct addr a = { 0 };
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&a.ss;
 	struct sockaddr_in *s4 = (struct sockaddr_in *)&a.ss;
+	const char *pct = strchr(text, '%');
 	struct in_addr v4;
+	char v6[INET6_ADDRSTRLEN];
 
-	if (inet_pton(AF_INET6, text, &s6->sin6_addr) == 1) {
+	if (pct && (size_t)(pct - text) < sizeof(v6)) {
+		/* ADDR%IFNAME: an IPv6 address of that link. */
+		memcpy(v6, text, pct - text);
+		v6[pct - text] = 0;
+		s6->sin6_scope_id = if_nametoindex(pct + 1);
+		if (!s6->sin6_scope_id || inet_pton(AF_INET6, v6, &s6->sin6_addr) != 1)
+			fail("bad address '%s'", text);
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		a.len = sizeof(*s6);
+	} else if (inet_pton(AF_INET6, text, &s6->sin6_addr) == 1) {
 		s6->sin6_family = AF_INET6;
 		s6->sin6_port = htons(port);
 		a.len = sizeof(*s6);

@@ -49,7 +49,10 @@ void parse_opts(int argc, char **argv, const struct opt *opts);
 /* Print S on a line of its own at once (a "ready" a test waits for). */
 void say(const char *s);
 
-/* TEXT and PORT as an address; AS_V6 maps an IPv4 address into IPv6. */
+/*
+ * TEXT and PORT as an address; AS_V6 maps an IPv4 address into IPv6.
+ * ADDR%IFNAME is an IPv6 address of that interface's link (fe80::1%eth0).
+ */
 struct addr addr_parse(const char *text, int port, bool as_v6);
 
 /* The address of SS in BUF (N bytes), IPv4-mapped ones as plain IPv4. */

@@ -9,6 +9,8 @@
  *                    [--tfo] [--v6] [--mptcp]
  *                                          print the local address
  *   peer udp-echo ADDR PORT [COUNT]        print each source, echo it back
+ *                                          (joins ADDR if it is a
+ *                                          multicast group: ff02::fb%eth0)
  *   peer udp-send DST PORT [--connect] [--bind ADDR] [--v6] [--wait]
  *                    [--pktinfo ADDR] [--count N]
  *                                          print the local address, "reply"
@@ -22,10 +24,12 @@
  * --wait creates the socket, prints "socket", and sends only once a line
  * arrives on stdin (a socket that exists before a change of the table).
  * --pktinfo ADDR sends with IP_PKTINFO / IPV6_PKTINFO asking for source
- * ADDR. --count N (unconnected udp-send) sends N datagrams (with
- * --pktinfo too) and waits for
+ * ADDR. --count N (udp-send) sends N datagrams (with --pktinfo too) and
+ * waits for
  * no reply; if any send failed, it says how many and why, and fails.
+ * With --connect too, the socket's local address comes before "sent".
  * --raw pings from a raw socket (as root) instead of a ping socket.
+ * udp-send sets SO_BROADCAST, so that it can send to a broadcast address.
  * --mptcp connects an MPTCP socket (IPPROTO_MPTCP); if the kernel has no
  * MPTCP, it prints "no mptcp" and exits with status 2.
  * COUNT 0 means forever. --v6 with an IPv4 DST uses an AF_INET6 socket and
@@ -214,7 +218,28 @@ static int tcp_connect(const struct addr *dst)
 static int udp_echo(const char *addr, int port, int count)
 {
 	int fd = bound(addr, port, SOCK_DGRAM);
+	struct addr a = addr_parse(addr, port, false);
 	char buf[2048];
+
+	if (a.ss.ss_family == AF_INET &&
+	    IN_MULTICAST(ntohl(((struct sockaddr_in *)&a.ss)->sin_addr.s_addr))) {
+		struct ip_mreqn m = {
+			.imr_multiaddr = ((struct sockaddr_in *)&a.ss)->sin_addr,
+		};
+
+		if (setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &m, sizeof(m)) < 0)
+			die("IP_ADD_MEMBERSHIP %s", addr);
+	}
+	if (a.ss.ss_family == AF_INET6 &&
+	    IN6_IS_ADDR_MULTICAST(&((struct sockaddr_in6 *)&a.ss)->sin6_addr)) {
+		struct ipv6_mreq m = {
+			.ipv6mr_multiaddr = ((struct sockaddr_in6 *)&a.ss)->sin6_addr,
+			.ipv6mr_interface = ((struct sockaddr_in6 *)&a.ss)->sin6_scope_id,
+		};
+
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_JOIN_GROUP, &m, sizeof(m)) < 0)
+			die("IPV6_JOIN_GROUP %s", addr);
+	}
 
 	say("ready");
 	for (int n = 0; count == 0 || n < count; n++) {
@@ -271,17 +296,26 @@ static ssize_t send_pktinfo(int fd, const struct addr *dst, const void *msg,
 	return sendmsg(fd, &mh, 0);
 }
 
-/* --count N: N datagrams, no reply awaited; fails if any send failed. */
+/*
+ * --count N: N datagrams, no reply awaited (a socket connected to a group
+ * would get none); fails if any send failed. Connected, it prints the
+ * local address first.
+ */
 static int send_count(int fd, const struct addr *dst, const void *msg,
 		      size_t n)
 {
 	int failed = 0, err = 0;
 
 	for (int i = 0; i < opt.count; i++) {
-		ssize_t r = opt.pktinfo ? send_pktinfo(fd, dst, msg, n) :
-			    sendto(fd, msg, n, 0,
-				   (const struct sockaddr *)&dst->ss, dst->len);
+		ssize_t r;
 
+		if (opt.connect)
+			r = send(fd, msg, n, 0);
+		else if (opt.pktinfo)
+			r = send_pktinfo(fd, dst, msg, n);
+		else
+			r = sendto(fd, msg, n, 0,
+				   (const struct sockaddr *)&dst->ss, dst->len);
 		if (r < 0) {
 			failed++;
 			err = errno;
@@ -291,6 +325,8 @@ static int send_count(int fd, const struct addr *dst, const void *msg,
 		errno = err;
 		die("%d of %ld sends failed", failed, opt.count);
 	}
+	if (opt.connect)
+		print_local(fd);
 	say("sent");
 	return 0;
 }
@@ -311,6 +347,8 @@ static int send_wait(int fd, const struct addr *dst, const void *msg, size_t n,
 	}
 	if (opt.connect) {
 		xconnect(fd, dst);
+		if (opt.count)
+			return send_count(fd, dst, msg, n);
 		r = send(fd, msg, n, 0);
 	} else if (opt.count) {
 		return send_count(fd, dst, msg, n);
@@ -409,6 +447,7 @@ int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
 	struct addr dst;
+	int fd, one = 1;
 
 	if (argc < 3)
 		usage();
@@ -432,5 +471,8 @@ int main(int argc, char **argv)
 	dst = addr_parse(argv[2], num16(argv[3], "port"), opt.v6);
 	if (!strcmp(cmd, "tcp-connect"))
 		return tcp_connect(&dst);
-	return send_wait(client(&dst, SOCK_DGRAM, 0), &dst, "vaddr", 5, NULL);
+	fd = client(&dst, SOCK_DGRAM, 0);
+	if (setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) < 0)
+		die("SO_BROADCAST");
+	return send_wait(fd, &dst, "vaddr", 5, NULL);
 }
