@@ -4,7 +4,8 @@
 # bound to a port on the wildcard address (so NAT, not auto-bind, gives it
 # the domain's address) goes on from the domain's address after `set nat
 # off`, and is aborted when the module goes; the remote never receives a
-# segment of it from the host's address.
+# segment of it from the host's address, and a later connection of another
+# user with the same addresses and ports does not inherit its translation.
 #
 #  ns h ("host")                                ns r ("remote")
 #  +-------------------------------------+      +------------------------+
@@ -14,7 +15,7 @@
 #  |    2001:db8::70/128  bcd.example    |      | counters by source     |
 #  +-------------------------------------+      +------------------------+
 #
-#  uid 1001 -> bcd.example
+#  uid 1001 -> bcd.example     uid 1003 unmapped
 set -u
 source "$(dirname "$0")/../lib.sh"
 
@@ -103,6 +104,7 @@ except OSError as e:
 
 sink=$(mktemp)
 bg_start "$sink" ip netns exec r python3 -c "$SINK" $SINK_PORT
+sinkpid=$!
 
 ctl domain add bcd.example addr $BCD4 addr $BCD6
 ctl user add 1001 domain bcd.example
@@ -158,4 +160,32 @@ expect_eq "the remote received nothing of them from the host's v4 address" \
 	"$(segs host4)" 0
 expect_eq "the remote received nothing of them from the host's v6 address" \
 	"$(segs host6)" 0
+
+# --- after: nothing of them is left for a later flow ---------------------------
+# Another user's connection with the same addresses and ports, its socket
+# bound to the host's address (vaddr never rewrites it), once NAT hooks
+# are back: it must leave from that address. An entry of the old flow left
+# behind with its translation would take its SYN in (conntrack ignores a
+# SYN on an established entry, then syncs on the SYN-ACK) and the NAT core
+# would send it from bcd.example's address. A new sink: none of the old
+# connections is left on the remote either.
+kill $sinkpid
+wait $sinkpid 2>/dev/null
+sink=$(mktemp)
+bg_start "$sink" ip netns exec r python3 -c "$SINK" $SINK_PORT
+module_load
+ctl domain add bcd.example addr $BCD4 addr $BCD6
+ctl user add 1001 domain bcd.example
+n=0
+expect_eq "uid 1003 bound to $H4:4900, as the v4 flow was, connects" \
+	"$(run_as 1003 h timeout 20 "$PEER" tcp-connect $R4 $SINK_PORT \
+		--bind $H4 --bind-port 4900)" "$H4"
+expect_eq "uid 1003 bound to [$H6]:4901, as the v6 flow was, connects" \
+	"$(run_as 1003 h timeout 20 "$PEER" tcp-connect $R6 $SINK_PORT \
+		--bind $H6 --bind-port 4901)" "$H6"
+wait_for "the sink accepted them" 20 matches $((n + 2)) accepted "$sink"
+expect_eq "the remote accepted them from the host's addresses, not the domain's" \
+	"$(grep accepted "$sink" | tail -n +$((n + 1)) | sort)" \
+	"accepted $H4"$'\n'"accepted $H6"
+check "module unloads" module_unload
 kmsg_clean "kernel log clean"
