@@ -10,8 +10,9 @@
  *       START_US and END_US (CLOCK_REALTIME, microseconds: bash's
  *       $EPOCHREALTIME is the same clock) enclose the connect() call, in
  *       which the source address is chosen; LOCAL_ADDR and LOCAL_PORT are
- *       what getsockname() said ("-" and 0 on failure), ERRNO 0 or the
- *       failure's. After the connect the client sends "ID SEQ\n", waits
+ *       what getsockname() said ("-" and 0 on failure, but for
+ *       ECONNABORTED: a connection aborted as it completed), ERRNO 0 or
+ *       the failure's. After the connect the client sends "ID SEQ\n", waits
  *       for the sink's "ok\n" (ACKED 1 if it came, else 0) and closes with
  *       a reset, at DONE_US. IO_ERRNO: 0, or the error of that write or
  *       read (ECONNABORTED: the connection was aborted under it).
@@ -124,7 +125,8 @@ static int storm(const char *id, int seconds, char **dst, int port)
 		end = now_us();
 		strcpy(addr, "- 0");
 		llen = sizeof(local);
-		if (!err && getsockname(fd, (struct sockaddr *)&local, &llen) == 0)
+		if ((!err || err == ECONNABORTED) &&
+		    getsockname(fd, (struct sockaddr *)&local, &llen) == 0)
 			fmt(&local, addr, sizeof(addr));
 		if (!err) {
 			n = snprintf(line, sizeof(line), "%s %d\n", id, seq);

@@ -55,7 +55,11 @@ reset from its rewritten address for the remote): the sink then logs
 connect the remote never saw, whose client saw ECONNABORTED sending its
 line or reading the answer, whose local address differs from the
 remote's view and during whose exchange the module was unloaded; its
-source is checked as any other. A record "? ?" may also be a connection
+source is checked as any other. The abort may also come as the connect
+completes: the connect then fails with ECONNABORTED (getsockname() still
+gives its local address and port), the remote may have accepted it, and
+the same holds; a connect that failed so while no unload overlapped it
+is a violation, as any other failure. A record "? ?" may also be a connection
 whose address was removed after its SYN left: the kernel cannot send its
 line from an address that is no longer local (the remote saw the SYN
 from it), and the sink gives up after 15 s. Such a record is matched by
@@ -283,14 +287,15 @@ def main(d):
     stuck = 0
     for peer, port in anonymous:
         cands = [k for k, c in sorted(conns.items())
-                 if k not in seen and c[4] == 0 and c[3] == port and
-                 not c[6] and (":" in c[2]) == (":" in peer)]
+                 if k not in seen and c[4] in (0, errno.ECONNABORTED) and
+                 c[3] == port and not c[6] and
+                 (":" in c[2]) == (":" in peer)]
         aborted = [k for k in cands
                    if conns[k][2] != peer and
-                   conns[k][7] == errno.ECONNABORTED and
+                   errno.ECONNABORTED in (conns[k][4], conns[k][7]) and
                    cut(conns[k][0], conns[k][5])]
         unsent = [k for k in cands
-                  if conns[k][2] == peer and
+                  if conns[k][4] == 0 and conns[k][2] == peer and
                   away(peer, conns[k][0], conns[k][5])]
         if aborted:
             lost += 1
@@ -308,6 +313,7 @@ def main(d):
                    "address's removal matches it" % (peer, port))
 
     failed = 0
+    aborted_connects = 0
     for (cid, seq), c in sorted(conns.items()):
         start, end, local, _, err, done, acked, ioerr = c
         if err == 0:
@@ -317,6 +323,14 @@ def main(d):
                    "it%s%s" % (cid, seq, local,
                                " (it answered the line)" if acked else "",
                                " (%s)" % os.strerror(ioerr) if ioerr else ""))
+            continue
+        if err == errno.ECONNABORTED and cut(start, done):
+            # Rewritten, and aborted by the unload as it completed: if the
+            # remote accepted it, its record was matched and checked above.
+            aborted_connects += 1
+            print("# %s %d: connect from %s aborted by an unload%s" %
+                  (cid, seq, local, "" if (cid, seq) in seen else
+                   ", never accepted by the remote"))
             continue
         failed += 1
         v6 = seq % 2 == 1
@@ -337,9 +351,9 @@ def main(d):
 
     print("# %d connections accepted and checked, %d connects failed (%d of "
           "them on a removed address), %d sources rewritten after connect "
-          "(%d of them aborted by an unload), %d whose line was held up "
-          "while their address was away"
-          % (checked, failed, races, nat, lost, stuck))
+          "(%d of them aborted by an unload), %d connects aborted by an "
+          "unload, %d whose line was held up while their address was away"
+          % (checked, failed, races, nat, lost, aborted_connects, stuck))
     print("# %d table states, %d address changes" %
           (len(table.vals), sum(len(t.vals) - 1 for t in addrs.values())))
     if bad:
