@@ -11,8 +11,9 @@
  *       $EPOCHREALTIME is the same clock) enclose the connect() call, in
  *       which the source address is chosen; LOCAL_ADDR and LOCAL_PORT are
  *       what getsockname() said ("-" and 0 on failure, but for
- *       ECONNABORTED: a connection aborted as it completed), ERRNO 0 or
- *       the failure's. After the connect the client sends "ID SEQ\n", waits
+ *       ECONNABORTED: a connection aborted as it completed, whose port
+ *       stays and whose address the kernel resets), ERRNO 0 or the
+ *       failure's. After the connect the client sends "ID SEQ\n", waits
  *       for the sink's "ok\n" (ACKED 1 if it came, else 0) and closes with
  *       a reset, at DONE_US. IO_ERRNO: 0, or the error of that write or
  *       read (ECONNABORTED: the connection was aborted under it).

@@ -57,8 +57,8 @@ line or reading the answer, whose local address differs from the
 remote's view and during whose exchange the module was unloaded; its
 source is checked as any other. The abort may also come as the connect
 completes: the connect then fails with ECONNABORTED (getsockname() still
-gives its local address and port), the remote may have accepted it, and
-the same holds; a connect that failed so while no unload overlapped it
+gives its local port; its address is reset to the wildcard), the remote
+may have accepted it, and the same holds; a connect that failed so while no unload overlapped it
 is a violation, as any other failure. A record "? ?" may also be a connection
 whose address was removed after its SYN left: the kernel cannot send its
 line from an address that is no longer local (the remote saw the SYN
