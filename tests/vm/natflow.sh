@@ -28,27 +28,25 @@ addr_add h h0 $BCD6/128 preferred_lft 0
 module_load
 kmsg_mark
 
-# What reaches the sink's port, counted by source address.
+# What reaches the sink's port, counted by source address (rule counters:
+# named counter objects need nft_objref, which not every kernel has).
 ip netns exec r nft -f - <<EOF
 table inet watch {
-	counter host4 { }
-	counter host6 { }
-	counter bcd4 { }
-	counter bcd6 { }
 	chain in {
 		type filter hook input priority 0;
-		tcp dport $SINK_PORT ip saddr $H4 counter name host4
-		tcp dport $SINK_PORT ip6 saddr $H6 counter name host6
-		tcp dport $SINK_PORT ip saddr $BCD4 counter name bcd4
-		tcp dport $SINK_PORT ip6 saddr $BCD6 counter name bcd6
+		tcp dport $SINK_PORT ip saddr $H4 counter comment "host4"
+		tcp dport $SINK_PORT ip6 saddr $H6 counter comment "host6"
+		tcp dport $SINK_PORT ip saddr $BCD4 counter comment "bcd4"
+		tcp dport $SINK_PORT ip6 saddr $BCD6 counter comment "bcd6"
 	}
 }
 EOF
 
-# segs NAME: segments counted by counter NAME.
+# segs NAME: segments counted by the rule with comment NAME.
 segs() {
-	ip netns exec r nft -j list counter inet watch "$1" |
-		jq '.nftables[] | select(.counter) | .counter.packets'
+	ip netns exec r nft -j list chain inet watch in |
+		jq --arg c "$1" '.nftables[] | select(.rule.comment == $c) |
+			.rule.expr[] | select(.counter) | .counter.packets'
 }
 
 # matches N PATTERN FILE...: at least N lines of FILEs match PATTERN.
