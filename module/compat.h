@@ -13,6 +13,8 @@
 #include <linux/nsproxy.h>
 #include <linux/sched.h>
 #include <net/genetlink.h>
+#include <net/inet6_hashtables.h>
+#include <net/inet_hashtables.h>
 #include <net/netfilter/nf_conntrack.h>
 
 /* Built against kernel MAJOR.MINOR or later (Kbuild passes the version). */
@@ -42,17 +44,56 @@
 
 /*
  * 5.19 folded nf_ct_iterate_cleanup_net()'s arguments into struct
- * nf_ct_iter_data. Kill the entries of @net that @iter picks, silently.
+ * nf_ct_iter_data. Kill the entries of @net that @iter picks (given
+ * @data), silently.
  */
 static inline void vaddr_ct_cleanup(struct net *net,
-				    int (*iter)(struct nf_conn *ct, void *data))
+				    int (*iter)(struct nf_conn *ct, void *data),
+				    void *data)
 {
 #if VADDR_LINUX_AT_LEAST(5, 19)
-	struct nf_ct_iter_data data = { .net = net };
+	struct nf_ct_iter_data d = { .net = net, .data = data };
 
-	nf_ct_iterate_cleanup_net(iter, &data);
+	nf_ct_iterate_cleanup_net(iter, &d);
 #else
-	nf_ct_iterate_cleanup_net(net, iter, NULL, 0, 0);
+	nf_ct_iterate_cleanup_net(net, iter, data, 0, 0);
+#endif
+}
+
+/*
+ * The hashinfo argument of __inet{,6}_lookup_established() went between
+ * 6.12 and 7.2 (the table is always the namespace's own). The connected
+ * TCP socket of @net with local address and port @laddr:@lport and remote
+ * @raddr:@rport, referenced, or NULL. Under rcu_read_lock().
+ */
+static inline struct sock *vaddr_tcp_lookup4(struct net *net,
+					     __be32 laddr, __be16 lport,
+					     __be32 raddr, __be16 rport)
+{
+#if VADDR_LINUX_AT_LEAST(7, 0)
+	return __inet_lookup_established(net, raddr, rport, laddr,
+					 ntohs(lport), 0, 0);
+#else
+	return __inet_lookup_established(net, net->ipv4.tcp_death_row.hashinfo,
+					 raddr, rport, laddr, ntohs(lport),
+					 0, 0);
+#endif
+}
+
+static inline struct sock *vaddr_tcp_lookup6(struct net *net,
+					     const struct in6_addr *laddr,
+					     __be16 lport,
+					     const struct in6_addr *raddr,
+					     __be16 rport)
+{
+#if VADDR_LINUX_AT_LEAST(7, 0)
+	return __inet6_lookup_established(net, raddr, rport, laddr,
+					  ntohs(lport), 0, 0);
+#else
+	return __inet6_lookup_established(net,
+					  net->ipv4.tcp_death_row.hashinfo,
+					  raddr, rport, laddr, ntohs(lport),
+					  0, 0);
 #endif
 }
 

@@ -15,18 +15,22 @@
  *
  * Hooks are registered in a namespace when rewriting is on there and its
  * table gets its first mapping; until then vaddr takes no conntrack
- * reference for it. They stay when mappings go, because flows rewritten
- * earlier are translated by the NAT core only while someone holds its
- * hooks; switching rewriting off, or unloading the module, drops them, and
- * such flows (not auto-bound ones) then lose their translation unless
- * other NAT users keep the hooks in place.
+ * reference for it. They stay when mappings go, and when rewriting is
+ * switched off (the hook then sets up nothing new), because flows
+ * rewritten earlier are translated by the NAT core only while someone
+ * holds its hooks: without them, such a flow's next packet would leave
+ * from the address the socket has, the host's. They go with the module
+ * or the namespace, and the flows still translated to a local address go
+ * first (vaddr_nat_hook_down()).
  */
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
+#include <net/addrconf.h>
 #include <net/inet_sock.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/route.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_core.h>
 #include <net/netfilter/nf_conntrack_zones.h>
@@ -78,6 +82,9 @@ static unsigned int vaddr_nat_hook(void *priv, struct sk_buff *skb,
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct || ctinfo != IP_CT_NEW || !vaddr_nat_wanted(skb, state, &sk))
 		return NF_ACCEPT;
+	/* Rewriting off: nothing new; what was set up before goes on. */
+	if (!READ_ONCE(vaddr_net(state->net)->nat))
+		return NF_ACCEPT;
 	/*
 	 * A TCP connection is rewritten from its SYN on, or never. Conntrack
 	 * also makes new entries for connections it picks up midstream (its
@@ -128,8 +135,8 @@ static unsigned int vaddr_nat_hook(void *priv, struct sk_buff *skb,
  * A retransmitted SYN finds its own entry in SYN_SENT and is left alone.
  */
 
-/* A finished TCP entry with a source translation (an iterator, too). */
-static int vaddr_ct_stale(struct nf_conn *ct, void *unused)
+/* A finished TCP entry with a source translation. */
+static bool vaddr_ct_stale(const struct nf_conn *ct)
 {
 	u8 tcp_state;
 
@@ -188,7 +195,7 @@ static unsigned int vaddr_syn_hook(void *priv, struct sk_buff *skb,
 	if (!h)
 		return NF_ACCEPT;
 	ct = nf_ct_tuplehash_to_ctrack(h);
-	if (NF_CT_DIRECTION(h) == IP_CT_DIR_ORIGINAL && vaddr_ct_stale(ct, NULL))
+	if (NF_CT_DIRECTION(h) == IP_CT_DIR_ORIGINAL && vaddr_ct_stale(ct))
 		nf_ct_kill(ct);
 	nf_ct_put(ct);
 	return NF_ACCEPT;
@@ -254,19 +261,47 @@ err_put:
 }
 
 /*
- * Without the hooks, nothing stops a SYN from reopening a finished entry
- * with its translation, which the NAT core applies again to the rest of
- * that connection once hooks are back (vaddr loaded again, nat on again):
- * the connection breaks. So finished translated entries go with the
- * hooks. Not when the namespace is going away: its entries go with it.
+ * A locally sent flow whose source was translated to another local
+ * address: what vaddr's hook sets up (an administrator's srcnat rule that
+ * does the same for the host's own sockets is taken for one). Called
+ * under a conntrack lock.
+ */
+static bool vaddr_ct_translated(struct nf_conn *ct)
+{
+	const struct nf_conntrack_tuple *orig, *reply;
+	struct net *net = nf_ct_net(ct);
+
+	if (!(READ_ONCE(ct->status) & IPS_SRC_NAT))
+		return false;
+	orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
+	if (nf_ct_l3num(ct) == NFPROTO_IPV4)
+		return inet_addr_type(net, orig->src.u3.ip) == RTN_LOCAL &&
+		       inet_addr_type(net, reply->dst.u3.ip) == RTN_LOCAL;
+	return nf_ct_l3num(ct) == NFPROTO_IPV6 &&
+	       ipv6_chk_addr(net, &orig->src.u3.in6, NULL, 0) &&
+	       ipv6_chk_addr(net, &reply->dst.u3.in6, NULL, 0);
+}
+
+/*
+ * Without the hooks a translated flow would go on from the address its
+ * socket has, the host's; and its entry, left behind, would give its
+ * translation to a later flow of the same addresses and ports (conntrack
+ * takes a SYN into a live entry, or a finished one that no hook of vaddr
+ * is left to kill), once NAT hooks are back: another user's connection
+ * would leave from this flow's domain address. So every translated flow
+ * ends first, while its translation still holds: its TCP socket is
+ * aborted (its reset leaves translated) and its entry killed. Not when
+ * the namespace is going away: no socket is left in it, and its entries
+ * go with it.
  */
 static void vaddr_nat_hook_down(struct net *net)
 {
+	if (check_net(net))
+		vaddr_conntrack_end(net, vaddr_ct_translated);
 	nf_unregister_net_hooks(net, vaddr_syn_ops, ARRAY_SIZE(vaddr_syn_ops));
 	nf_nat_ipv6_unregister_fn(net, &vaddr_nat_ops6);
 	nf_nat_ipv4_unregister_fn(net, &vaddr_nat_ops4);
-	if (check_net(net))
-		vaddr_ct_cleanup(net, vaddr_ct_stale);
 	vaddr_conntrack_put(net);
 }
 

@@ -98,8 +98,11 @@ int vaddr_net_set(struct vaddr_net *vn, int nat, int isolation,
 	bool iso = isolation < 0 ? vn->isolation : isolation;
 	int err;
 
-	/* NAT on: as soon as there is a mapping. Off: at once. */
-	want_nat = nat < 0 ? nat_was : nat && (vn->active || nat_was);
+	/*
+	 * NAT on: hooks as soon as there is a mapping. Off: the hook sets up
+	 * nothing new, and the hooks stay for the flows it rewrote (nat.c).
+	 */
+	want_nat = nat_was || (nat > 0 && vn->active);
 	*nat_failed = false;
 	if (want_nat && !nat_was) {
 		err = vaddr_nat_sync(vn, true);
@@ -122,10 +125,8 @@ int vaddr_net_set(struct vaddr_net *vn, int nat, int isolation,
 		WRITE_ONCE(vn->isolation, false);
 		vaddr_guard_sync(vn, vaddr_table_locked(vn));
 	}
-	if (!want_nat && nat_was)
-		vaddr_nat_sync(vn, false);
 	if (nat >= 0)
-		vn->nat = nat;
+		WRITE_ONCE(vn->nat, nat);
 	vaddr_net_changed(vn);
 	return 0;
 }

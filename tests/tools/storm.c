@@ -6,13 +6,17 @@
  *       For SECONDS, connect over and over, alternating DST4 and DST6, and
  *       print one line per connect:
  *           ID SEQ START_US END_US LOCAL_ADDR LOCAL_PORT ERRNO DONE_US ACKED
+ *           IO_ERRNO
  *       START_US and END_US (CLOCK_REALTIME, microseconds: bash's
  *       $EPOCHREALTIME is the same clock) enclose the connect() call, in
  *       which the source address is chosen; LOCAL_ADDR and LOCAL_PORT are
- *       what getsockname() said ("-" and 0 on failure), ERRNO 0 or the
+ *       what getsockname() said ("-" and 0 on failure, but for
+ *       ECONNABORTED: a connection aborted as it completed, whose port
+ *       stays and whose address the kernel resets), ERRNO 0 or the
  *       failure's. After the connect the client sends "ID SEQ\n", waits
  *       for the sink's "ok\n" (ACKED 1 if it came, else 0) and closes with
- *       a reset, at DONE_US.
+ *       a reset, at DONE_US. IO_ERRNO: 0, or the error of that write or
+ *       read (ECONNABORTED: the connection was aborted under it).
  *   storm sink ADDR PORT
  *       Accept until SIGTERM; per connection (each in its own process),
  *       read the client's line, print "ID SEQ PEER_ADDR PEER_PORT" ("? ?"
@@ -69,15 +73,21 @@ static const char *fmt(const struct sockaddr_storage *ss, char *buf, size_t n)
 	return buf;
 }
 
-/* One line from the peer, waiting up to @ms between reads; "" if none came. */
-static void read_line(int fd, char *buf, size_t n, int ms)
+/*
+ * One line from the peer, waiting up to @ms between reads; "" if none
+ * came. Returns 0, or the error of a read that failed.
+ */
+static int read_line(int fd, char *buf, size_t n, int ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	size_t got = 0;
 	ssize_t r;
+	int err = 0;
 
 	while (got < n - 1 && poll(&p, 1, ms) > 0) {
 		r = read(fd, buf + got, n - 1 - got);
+		if (r < 0)
+			err = errno;
 		if (r <= 0)
 			break;
 		got += r;
@@ -86,6 +96,7 @@ static void read_line(int fd, char *buf, size_t n, int ms)
 	}
 	buf[got] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
+	return err;
 }
 
 static int storm(const char *id, int seconds, char **dst, int port)
@@ -105,7 +116,7 @@ static int storm(const char *id, int seconds, char **dst, int port)
 	while (!stop && now_us() < stop_at) {
 		const struct addr *to = &d[seq & 1];
 		bool acked = false;
-		int fd, err = 0, n;
+		int fd, err = 0, ioerr = 0, n;
 
 		fd = xsocket(to->ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof(tmo));
@@ -115,21 +126,26 @@ static int storm(const char *id, int seconds, char **dst, int port)
 		end = now_us();
 		strcpy(addr, "- 0");
 		llen = sizeof(local);
-		if (!err && getsockname(fd, (struct sockaddr *)&local, &llen) == 0)
+		if ((!err || err == ECONNABORTED) &&
+		    getsockname(fd, (struct sockaddr *)&local, &llen) == 0)
 			fmt(&local, addr, sizeof(addr));
 		if (!err) {
 			n = snprintf(line, sizeof(line), "%s %d\n", id, seq);
 			/* The sink's "ok": the remote saw this connection. */
-			if (write(fd, line, n) == n) {
-				read_line(fd, line, sizeof(line), 10000);
+			ssize_t w = write(fd, line, n);
+
+			if (w == n) {
+				ioerr = read_line(fd, line, sizeof(line), 10000);
 				acked = !strcmp(line, "ok");
+			} else {
+				ioerr = w < 0 ? errno : EIO;
 			}
 		}
 		/* A reset: no TIME_WAIT on either side, ports come back. */
 		setsockopt(fd, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
 		close(fd);
-		printf("%s %d %lld %lld %s %d %lld %d\n", id, seq, start, end, addr,
-		       err, now_us(), acked);
+		printf("%s %d %lld %lld %s %d %lld %d %d\n", id, seq, start, end,
+		       addr, err, now_us(), acked, ioerr);
 		seq++;
 	}
 	fflush(stdout);

@@ -8,9 +8,11 @@ DIR holds what the stress run wrote (times are CLOCK_REALTIME microseconds):
 
   clients       ID UID CGROUP_DIR        who each storm client is
   hosts         H4 H6                    the host's own addresses
-  conn.*        ID SEQ START END LOCAL LPORT ERRNO DONE ACKED
+  conn.*        ID SEQ START END LOCAL LPORT ERRNO DONE ACKED IOERR
                                          (storm connect, per connect; ACKED
-                                         1 if the sink answered its line)
+                                         1 if the sink answered its line,
+                                         IOERR the errno of sending the line
+                                         or reading the answer, or 0)
   sink          ID SEQ PEER PPORT        (storm sink, per accepted connect)
   table.*       T0 T1 COMMAND...         each change of the table, made
                                          between T0 and T1: "user add UID
@@ -45,25 +47,26 @@ within the 1 ms its address was away. Those are counted and listed,
 and are no error: vaddr checks the address before it binds it, and nothing
 can hold an address on the host until the SYN has left.
 
-One more exception: a connection whose source NAT rewrote (getsockname()
-differs from what the remote saw) loses its translation when the module
-goes (README: rewritten flows depend on the NAT hooks, which unload drops),
-so its id line, sent after the connect, never reaches the remote. The sink
-then logs "? ?": such a record is matched by port to a client connect that
-the remote never saw, whose local address differs from the remote's view
-and during whose exchange the module was unloaded; its source is checked
-as any other, and it is counted. A record "? ?" may also be a connection
+A connection whose source NAT rewrote (getsockname() differs from what
+the remote saw) and that is still open when the module goes is aborted
+by the unload (its local socket reset, ECONNABORTED for the client, a
+reset from its rewritten address for the remote): the sink then logs
+"? ?" for its id. Such a record must match by port exactly one client
+connect the remote never saw, whose client saw ECONNABORTED sending its
+line or reading the answer, whose local address differs from the
+remote's view and during whose exchange the module was unloaded; its
+source is checked as any other. The abort may also come as the connect
+completes: the connect then fails with ECONNABORTED (getsockname() still
+gives its local port; its address is reset to the wildcard), the remote
+may have accepted it, and the same holds; a connect that failed so while no unload overlapped it
+is a violation, as any other failure. A record "? ?" may also be a connection
 whose address was removed after its SYN left: the kernel cannot send its
-line from an address that is no longer local (the remote saw the SYN from
-it), and the sink gives up after 15 s. Such a record is matched by port to
-a client connect that the remote never saw, from that very address, during
-whose life the address may have been absent. The same loss can hide a connection
-entirely: when the translation goes between the SYN-ACK and the client's
-ACK, the remote never completes the handshake and accepts nothing, while
-the client's connect has returned. A client connect the remote never saw is
-therefore no error when the sink never answered it (not ACKED), its local
-address is the host's, its client may have been mapped to an address of
-its family, and an unload overlapped it; it is counted too.
+line from an address that is no longer local (the remote saw the SYN
+from it), and the sink gives up after 15 s. Such a record is matched by
+port to a client connect that the remote never saw, from that very
+address, during whose life the address may have been absent. Every other
+client connect that succeeded must have been seen by the remote: no
+connection loses its translation, before, during or after an unload.
 
 Prints "# ..." summary lines, one "BAD ..." line per violation; exit 1 if
 any.
@@ -185,11 +188,11 @@ def main(d):
         with open(path) as f:
             for line in f:
                 w = line.split()
-                if len(w) != 9:
+                if len(w) != 10:
                     continue
                 conns[(w[0], int(w[1]))] = (int(w[2]), int(w[3]), w[4],
                                             int(w[5]), int(w[6]), int(w[7]),
-                                            w[8] == "1")
+                                            w[8] == "1", int(w[9]))
     unloads = [(t0, t1) for t0, t1, cmd in
                read_events(os.path.join(d, "table.*")) if cmd == ["empty"]]
 
@@ -284,18 +287,21 @@ def main(d):
     stuck = 0
     for peer, port in anonymous:
         cands = [k for k, c in sorted(conns.items())
-                 if k not in seen and c[4] == 0 and c[3] == port and
-                 not c[6] and (":" in c[2]) == (":" in peer)]
-        rewritten = [k for k in cands
-                     if conns[k][2] != peer and cut(conns[k][0], conns[k][5])]
+                 if k not in seen and c[4] in (0, errno.ECONNABORTED) and
+                 c[3] == port and not c[6] and
+                 (":" in c[2]) == (":" in peer)]
+        aborted = [k for k in cands
+                   if conns[k][2] != peer and
+                   errno.ECONNABORTED in (conns[k][4], conns[k][7]) and
+                   cut(conns[k][0], conns[k][5])]
         unsent = [k for k in cands
-                  if conns[k][2] == peer and
+                  if conns[k][4] == 0 and conns[k][2] == peer and
                   away(peer, conns[k][0], conns[k][5])]
-        if rewritten:
+        if aborted:
             lost += 1
-            print("# %s %d: rewritten to %s, its data lost when the module "
-                  "went" % (rewritten[0][0], rewritten[0][1], peer))
-            check(rewritten[0], peer)
+            print("# %s %d: rewritten to %s, aborted when the module went" %
+                  (aborted[0][0], aborted[0][1], peer))
+            check(aborted[0], peer)
         elif unsent:
             stuck += 1
             print("# %s %d: from %s, its data held up while that address "
@@ -303,28 +309,28 @@ def main(d):
             check(unsent[0], peer)
         else:
             report("accepted a connection from %s port %d that sent no id, "
-                   "and no connect cut by an unload or by its address's "
-                   "removal matches it" % (peer, port))
+                   "and no connect aborted by an unload or cut by its "
+                   "address's removal matches it" % (peer, port))
 
     failed = 0
-    hidden = 0
+    aborted_connects = 0
     for (cid, seq), c in sorted(conns.items()):
-        start, end, local, _, err, done, acked = c
+        start, end, local, _, err, done, acked, ioerr = c
         if err == 0:
             if (cid, seq) in seen:
                 continue
-            v6 = ":" in local
-            mapped = allowed(cid, start, end, v6) - {host6 if v6 else host4}
-            if (not acked and local in (host4, host6) and mapped and
-                    cut(start, done)):
-                hidden += 1
-                print("# %s %d: from %s, never seen by the remote: an unload "
-                      "cut its translation to %s" %
-                      (cid, seq, local, " or ".join(sorted(mapped))))
-            else:
-                report("%s %d connected from %s but the remote never saw "
-                       "it%s" % (cid, seq, local,
-                                 " (it answered the line)" if acked else ""))
+            report("%s %d connected from %s but the remote never saw "
+                   "it%s%s" % (cid, seq, local,
+                               " (it answered the line)" if acked else "",
+                               " (%s)" % os.strerror(ioerr) if ioerr else ""))
+            continue
+        if err == errno.ECONNABORTED and cut(start, done):
+            # Rewritten, and aborted by the unload as it completed: if the
+            # remote accepted it, its record was matched and checked above.
+            aborted_connects += 1
+            print("# %s %d: connect from %s aborted by an unload%s" %
+                  (cid, seq, local, "" if (cid, seq) in seen else
+                   ", never accepted by the remote"))
             continue
         failed += 1
         v6 = seq % 2 == 1
@@ -345,9 +351,9 @@ def main(d):
 
     print("# %d connections accepted and checked, %d connects failed (%d of "
           "them on a removed address), %d sources rewritten after connect "
-          "(%d of them cut by an unload), %d never seen (all cut by an "
-          "unload), %d whose line was held up while their address was away"
-          % (checked, failed, races, nat, lost, hidden, stuck))
+          "(%d of them aborted by an unload), %d connects aborted by an "
+          "unload, %d whose line was held up while their address was away"
+          % (checked, failed, races, nat, lost, aborted_connects, stuck))
     print("# %d table states, %d address changes" %
           (len(table.vals), sum(len(t.vals) - 1 for t in addrs.values())))
     if bad:
