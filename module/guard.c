@@ -54,9 +54,11 @@
  * Not covered: AF_SMC. SMC-R/SMC-D carry the data over RDMA or ISM, not
  * IP, and the TCP connection it sets up first (the "clcsock") is a kernel
  * socket made with sock_create_kern() that vaddr cannot tie to the SMC
- * socket of the program from a module: an SMC socket's source is not
- * checked. Block AF_SMC (e.g. seccomp, or keep the smc module unloaded)
- * where isolation matters.
+ * socket of the program from a module: it is judged as any kernel socket
+ * (its SYN may not leave from a domain's address under isolation, whoever
+ * asked), and fail-closed cannot judge it; the data then goes over RDMA
+ * or ISM, which vaddr never sees. Block AF_SMC (e.g. seccomp, or keep the
+ * smc module unloaded) where isolation matters.
  *
  * Errors: isolation refuses with EPERM, what a local firewall's drop
  * gives, the same for connect() and for sends. Fail-closed refuses with
