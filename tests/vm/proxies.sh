@@ -143,7 +143,9 @@ expect_eq "a reset from bcd's v6 address (closed port) reaches the remote" \
 expect_eq "an echo reply from bcd's v6 address reaches the remote" \
 	"$(ip netns exec r "$PEER" ping $BCD6 --connect 2>&1 | xargs)" "$R6 reply"
 
-# Later tests (ops: doctor) expect none of them loaded.
+# RDS goes. RXRPC stays: unloading it while packets of its calls linger
+# trips an assertion in 6.1's af_rxrpc_exit() (a kernel BUG, seen when
+# the calls were let through). ops.sh's doctor check copes with it.
 ip netns del h && ip netns del r
-modprobe -r rds_tcp rds rxrpc 2>/dev/null ||
-	diag "could not unload rds_tcp, rds, rxrpc: $(grep -E '^(rds|rds_tcp|rxrpc) ' /proc/modules | xargs)"
+modprobe -r rds_tcp rds 2>/dev/null ||
+	diag "could not unload rds_tcp, rds: $(grep -E '^(rds|rds_tcp) ' /proc/modules | xargs)"
