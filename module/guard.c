@@ -36,16 +36,34 @@
  * of request sockets, the kernel's resets and ACKs from its control
  * sockets). Datagrams are checked unless conntrack knows them as replies;
  * replies of a socket bound to an address are still checked by isolation
- * (see vaddr_guard_hook()). Loopback traffic, the outer packets of tunnels
- * and IPsec, and kernel sockets other than MPTCP subflows are never
- * checked.
+ * (see vaddr_guard_hook()). Loopback traffic and the outer packets of
+ * tunnels and IPsec are never checked.
+ *
+ * Kernel sockets (other than MPTCP subflows, judged as their program's)
+ * have no owner vaddr can trust: a kernel worker creates most of them, as
+ * root, and some are shared by many users' sockets. Yet some carry a
+ * user's traffic from a source the user chose: AF_RDS over TCP (bind() an
+ * address, sendto() a peer, and a kernel worker connects from that
+ * address to the peer's port 16385) and AF_RXRPC (its UDP socket is bound
+ * to the address the user's socket bound), both open to any user. So
+ * under isolation, a kernel socket may not start anything from a domain's
+ * address; the allow list does not apply, as the socket's uid is not its
+ * user's. See vaddr_guard_kernel_starts() for what a kernel socket
+ * starts: what answers a remote (the kernel's resets and ACKs, ICMP
+ * errors and echo replies, neighbour discovery) and what continues a
+ * connection still leaves. Fail-closed cannot judge them (whose traffic
+ * is it?): a domain's user may still make RDS or RXRPC leave from the
+ * host's address, which is why the package keeps those modules from
+ * loading (README).
  *
  * Not covered: AF_SMC. SMC-R/SMC-D carry the data over RDMA or ISM, not
  * IP, and the TCP connection it sets up first (the "clcsock") is a kernel
  * socket made with sock_create_kern() that vaddr cannot tie to the SMC
- * socket of the program from a module: an SMC socket's source is not
- * checked. Block AF_SMC (e.g. seccomp, or keep the smc module unloaded)
- * where isolation matters.
+ * socket of the program from a module: it is judged as any kernel socket
+ * (its SYN may not leave from a domain's address under isolation, whoever
+ * asked), and fail-closed cannot judge it; the data then goes over RDMA
+ * or ISM, which vaddr never sees. Block AF_SMC (e.g. seccomp, or keep the
+ * smc module unloaded) where isolation matters.
  *
  * Errors: isolation refuses with EPERM, what a local firewall's drop
  * gives, the same for connect() and for sends. Fail-closed refuses with
@@ -58,6 +76,8 @@
  * The hooks are registered in a namespace only while isolation is on
  * there or one of its domains is fail-closed; elsewhere they cost nothing.
  */
+#include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_ipv6.h>
@@ -268,6 +288,100 @@ static bool vaddr_guard_has_addr(const struct sock *sk, int family)
 	return false;
 }
 
+/*
+ * Whether a kernel socket's packet starts something, by the packet:
+ * - TCP: a SYN without ACK. Everything else continues a connection that
+ *   started with a SYN, or answers a remote (SYN-ACKs, resets and ACKs of
+ *   the control sockets).
+ * - ICMP and ICMPv6: a request (echo, timestamp, information, address
+ *   mask; echo, node information query). Errors, echo replies, neighbour
+ *   discovery and MLD answer a remote or serve traffic judged already.
+ * - Anything else (UDP, ...): a datagram of a socket bound to an address
+ *   (that socket's user chose the address, see vaddr_guard_hook() on
+ *   bound sockets), else one conntrack has in the original direction of
+ *   its flow: replies, related packets and what conntrack does not track
+ *   (untracked, invalid) pass.
+ */
+static bool vaddr_guard_kernel_starts(const struct sock *sk,
+				      const struct sk_buff *skb, int family)
+{
+	enum ip_conntrack_info ctinfo;
+	const struct tcphdr *th;
+	struct tcphdr _th;
+	const u8 *type;
+	int thoff = -1;
+	u8 proto, _type;
+
+	if (family == AF_INET) {
+		proto = ip_hdr(skb)->protocol;
+		if (!(ip_hdr(skb)->frag_off & htons(IP_OFFSET)))
+			thoff = skb_network_offset(skb) + ip_hdrlen(skb);
+	} else {
+		__be16 frag_off;
+
+		proto = ipv6_hdr(skb)->nexthdr;
+		thoff = ipv6_skip_exthdr(skb, skb_network_offset(skb) +
+					 sizeof(struct ipv6hdr), &proto,
+					 &frag_off);
+		if (frag_off)
+			thoff = -1;
+	}
+	if (thoff >= 0 && proto == IPPROTO_TCP) {
+		th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
+		return !th || (th->syn && !th->ack);
+	}
+	if (thoff >= 0 && (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6)) {
+		type = skb_header_pointer(skb, thoff, sizeof(_type), &_type);
+		if (!type)
+			return true;
+		if (proto == IPPROTO_ICMP)
+			return *type == ICMP_ECHO || *type == ICMP_TIMESTAMP ||
+			       *type == ICMP_INFO_REQUEST ||
+			       *type == ICMP_ADDRESS;
+		return *type == ICMPV6_ECHO_REQUEST ||
+		       *type == ICMPV6_NI_QUERY;
+	}
+	if (vaddr_guard_has_addr(sk, family))
+		return true;
+	return nf_ct_get(skb, &ctinfo) &&
+	       (ctinfo == IP_CT_NEW || ctinfo == IP_CT_ESTABLISHED);
+}
+
+/*
+ * A kernel socket's packet (see the top of this file): under isolation,
+ * what it starts from a domain's address is refused, counted on that
+ * domain and logged. Under RCU.
+ */
+static int vaddr_guard_kernel(struct sock *sk, const struct sk_buff *skb,
+			      int family, const void *saddr)
+{
+	struct vaddr_net *vn = vaddr_net(sock_net(sk));
+	struct vaddr_domain *owner;
+	struct vaddr_table *t;
+
+	if (!READ_ONCE(vn->isolation))
+		return 0;
+	t = rcu_dereference(vn->table);
+	if (!t)
+		return 0;
+	if (family == AF_INET)
+		owner = vaddr_domain_by_addr4(t, *(const __be32 *)saddr);
+	else
+		owner = vaddr_domain_by_addr6(t, saddr);
+	if (!owner || !vaddr_guard_kernel_starts(sk, skb, family))
+		return 0;
+	vaddr_count(owner, VADDR_STAT_ISOLATED);
+	if (__ratelimit(&vaddr_guard_rs)) {
+		if (family == AF_INET)
+			pr_notice("isolation: refused a kernel socket (protocol %u) starting from %pI4, an address of %s\n",
+				  sk->sk_protocol, saddr, owner->name);
+		else
+			pr_notice("isolation: refused a kernel socket (protocol %u) starting from %pI6c, an address of %s\n",
+				  sk->sk_protocol, saddr, owner->name);
+	}
+	return -EPERM;
+}
+
 static bool vaddr_guard_xfrm(const struct sk_buff *skb, int family)
 {
 	if (family == AF_INET)
@@ -286,11 +400,13 @@ static enum vaddr_scope vaddr_guard_scope(const struct sock *sk,
 
 /*
  * The socket that started @skb, when the hooks judge it (else NULL), and
- * whether it is a TCP socket and @skb a reply as conntrack knows it.
+ * whether it is a TCP socket, @skb a reply as conntrack knows it, and the
+ * socket a kernel socket.
  */
 static struct sock *vaddr_guard_sock(struct sk_buff *skb,
 				     const struct nf_hook_state *state,
-				     int family, bool *tcp, bool *reply)
+				     int family, bool *tcp, bool *reply,
+				     bool *kernel)
 {
 	struct sock *sk = state->sk;
 	enum ip_conntrack_info ctinfo;
@@ -303,13 +419,18 @@ static struct sock *vaddr_guard_sock(struct sk_buff *skb,
 	 * again on the transformed packet with the same socket. The inner
 	 * packet was judged already: the outer one is the tunnel's.
 	 */
-	if (!sk || sk != skb->sk || !sk_fullsock(sk) || vaddr_sk_exempt(sk) ||
+	if (!sk || sk != skb->sk || !sk_fullsock(sk) ||
 	    !net_eq(sock_net(sk), state->net) ||
 	    vaddr_guard_xfrm(skb, family))
 		return NULL;
 	if (state->out && (state->out->flags & IFF_LOOPBACK))
 		return NULL;
 	*tcp = sk->sk_type == SOCK_STREAM && sk->sk_protocol == IPPROTO_TCP;
+	*reply = false;
+	/* Kernel sockets: judged by vaddr_guard_kernel(), at LOCAL_OUT only. */
+	*kernel = vaddr_sk_exempt(sk);
+	if (*kernel)
+		return sk;
 	if (*tcp && sk->sk_state != TCP_SYN_SENT)
 		return NULL;
 	ct = nf_ct_get(skb, &ctinfo);
@@ -322,14 +443,18 @@ static unsigned int vaddr_guard_hook(struct sk_buff *skb,
 				     const struct nf_hook_state *state,
 				     int family, const void *saddr)
 {
+	bool tcp, reply, kernel;
 	struct vaddr_domain *own;
-	bool tcp, reply;
 	struct sock *sk;
 	int err;
 
-	sk = vaddr_guard_sock(skb, state, family, &tcp, &reply);
+	sk = vaddr_guard_sock(skb, state, family, &tcp, &reply, &kernel);
 	if (!sk)
 		return NF_ACCEPT;
+	if (kernel) {
+		err = vaddr_guard_kernel(sk, skb, family, saddr);
+		goto out;
+	}
 	/*
 	 * A reply answers what a remote sent. A socket bound to an address
 	 * got that only on this address, so its replies are still judged
@@ -346,6 +471,7 @@ static unsigned int vaddr_guard_hook(struct sk_buff *skb,
 		err = vaddr_guard_fail_closed(sk, own, family, saddr,
 					      vaddr_guard_scope(sk, skb, family),
 					      skb);
+out:
 	if (!err)
 		return NF_ACCEPT;
 	if (tcp)
@@ -370,12 +496,12 @@ static unsigned int vaddr_guard_post(struct sk_buff *skb,
 				     const struct nf_hook_state *state,
 				     int family, const void *saddr)
 {
+	bool tcp, reply, kernel;
 	struct vaddr_domain *own;
-	bool tcp, reply;
 	struct sock *sk;
 
-	sk = vaddr_guard_sock(skb, state, family, &tcp, &reply);
-	if (!sk || reply ||
+	sk = vaddr_guard_sock(skb, state, family, &tcp, &reply, &kernel);
+	if (!sk || kernel || reply ||
 	    vaddr_guard_scope(sk, skb, family) != VADDR_SCOPE_GLOBAL)
 		return NF_ACCEPT;
 	/* Output hooks run under rcu_read_lock(). */

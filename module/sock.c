@@ -61,7 +61,9 @@ bool vaddr_sk_local6(const struct sock *sk, const struct in6_addr *addr)
  * sock_create_kern() for a user's MPTCP socket, and they carry its
  * traffic. A subflow has its parent's cgroup, and the first one is
  * created when the program creates its socket, so its sk_uid is the
- * program's; they are judged as the program's own sockets.
+ * program's; they are judged as the program's own sockets. The others
+ * are never auto-bound nor rewritten, and vaddr knows no owner of theirs:
+ * guard.c judges what they start by the packet alone.
  */
 bool vaddr_sk_exempt(const struct sock *sk)
 {

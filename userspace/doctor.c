@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vaddrctl doctor: what the module found at load (can it refuse
- * connects, did its probes miss any), then each domain's addresses the
+ * connects, did its probes miss any), whether kernel modules that let any
+ * user send from an address of their choice are loaded (rds, rds_tcp,
+ * rxrpc: /proc/modules), then each domain's addresses the
  * way a receiving server will check them (findings.c judges): configured on an interface of this
  * namespace (getifaddrs), PTR naming the domain (getnameinfo with
  * NI_NAMEREQD) and the domain's A/AAAA including the address (getaddrinfo).
@@ -134,6 +136,36 @@ static int doctor_unmapped(struct doctor *doc, const char *domain)
 	return 0;
 }
 
+/* Whether rds, rds_tcp or rxrpc is loaded (lib/findings.c says why). */
+static int doctor_proxies(struct doctor *doc)
+{
+	char *text = NULL;
+	size_t size = 0;
+	struct finding *v;
+	FILE *f;
+
+	v = reallocarray(doc->v, doc->n + 1, sizeof(*v));
+	if (!v)
+		return fail("out of memory");
+	doc->v = v;
+	/* /proc files say they are empty: read to the end. */
+	f = fopen("/proc/modules", "re");
+	if (f) {
+		FILE *m = open_memstream(&text, &size);
+		char buf[4096];
+		size_t n;
+
+		while (m && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+			fwrite(buf, 1, n, m);
+		if (m)
+			fclose(m);
+		fclose(f);
+	}
+	findings_proxies(text, &doc->v[doc->n++]);
+	free(text);
+	return 0;
+}
+
 int cmd_doctor(int argc, char **argv)
 {
 	struct domains ds = {};
@@ -156,6 +188,8 @@ int cmd_doctor(int argc, char **argv)
 			findings_module(&s.module, doc.v);
 		doc.n = doc.v ? MODULE_FINDINGS : 0;
 	}
+	if (!err)
+		err = doctor_proxies(&doc);
 	for (i = 0; !err && i < ds.n; i++) {
 		const struct domain *d = &ds.v[i];
 

@@ -17,6 +17,12 @@
  *   peer ping DST [--connect] [--v6] [--raw] [--bind ADDR]
  *                                          print the local address, "reply"
  *   peer icmp-watch 4|6 COUNT TIMEOUT_S    print each echo request's source
+ *   peer rds-send DST PORT [--bind ADDR]   one AF_RDS message over TCP (a
+ *                                          kernel socket connects to DST port
+ *                                          16385); print "sent"
+ *   peer rxrpc-send DST PORT [--bind ADDR] one AF_RXRPC client call to
+ *                                          service 1 (a kernel UDP socket
+ *                                          sends it); print "sent"
  *
  * --fail-first ADDR (tcp-connect, udp-send --connect) first connects the
  * same socket to ADDR, which must fail at once (no route), prints
@@ -32,6 +38,8 @@
  * udp-send sets SO_BROADCAST, so that it can send to a broadcast address.
  * --mptcp connects an MPTCP socket (IPPROTO_MPTCP); if the kernel has no
  * MPTCP, it prints "no mptcp" and exits with status 2.
+ * rds-send and rxrpc-send print "no rds" / "no rxrpc" and exit with status
+ * 2 when the kernel has no such family.
  * COUNT 0 means forever. --v6 with an IPv4 DST uses an AF_INET6 socket and
  * the v4-mapped address. IPv4-mapped addresses are printed as plain IPv4.
  */
@@ -51,6 +59,9 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/rds.h>
+#include <linux/rxrpc.h>
 
 #include "common.h"
 
@@ -436,9 +447,98 @@ static int icmp_watch(int family, int count, int timeout_s)
 	return 0;
 }
 
+/* A socket of a family the kernel may not have: "no NAME", status 2. */
+static int family_socket(int family, int type, int proto, const char *name)
+{
+	int fd = socket(family, type, proto);
+
+	if (fd < 0 && (errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT)) {
+		printf("no %s\n", name);
+		exit(2);
+	}
+	if (fd < 0)
+		die("socket %s", name);
+	return fd;
+}
+
+/* RDS over TCP: bound to --bind (RDS needs an address), one message. */
+static int rds_send(const struct addr *dst)
+{
+	int fd = family_socket(AF_RDS, SOCK_SEQPACKET, 0, "rds");
+	int tcp = RDS_TRANS_TCP;
+	struct addr b;
+
+	if (setsockopt(fd, SOL_RDS, SO_RDS_TRANSPORT, &tcp, sizeof(tcp)) < 0)
+		die("setsockopt SO_RDS_TRANSPORT");
+	b = addr_parse(opt.bind ? opt.bind :
+		       dst->ss.ss_family == AF_INET ? "0.0.0.0" : "::",
+		       opt.bind_port, false);
+	if (bind(fd, (struct sockaddr *)&b.ss, b.len) < 0)
+		die("bind");
+	/*
+	 * Non-blocking: RDS may wait, without end, for a connection that
+	 * does not come up (multipath's handshake) before it queues.
+	 */
+	if (sendto(fd, "vaddr", 5, MSG_DONTWAIT,
+		   (const struct sockaddr *)&dst->ss, dst->len) < 0)
+		die("sendto");
+	say("sent");
+	close(fd);
+	return 0;
+}
+
+/* An RXRPC address of transport address A and SERVICE. */
+static struct sockaddr_rxrpc rxrpc_addr(const struct addr *a, int service)
+{
+	struct sockaddr_rxrpc srx = {
+		.srx_family = AF_RXRPC,
+		.srx_service = service,
+		.transport_type = SOCK_DGRAM,
+		.transport_len = a->len,
+	};
+
+	memcpy(&srx.transport, &a->ss, a->len);
+	return srx;
+}
+
+/* An anonymous client call carrying "vaddr", from --bind if given. */
+static int rxrpc_send(const struct addr *dst)
+{
+	int fam = dst->ss.ss_family;
+	int fd = family_socket(AF_RXRPC, SOCK_DGRAM, fam, "rxrpc");
+	struct sockaddr_rxrpc srx, to = rxrpc_addr(dst, 1);
+	unsigned long id = 1;
+	char ctl[CMSG_SPACE(sizeof(id))] = { 0 };
+	struct iovec iov = { .iov_base = "vaddr", .iov_len = 5 };
+	struct msghdr msg = {
+		.msg_name = &to, .msg_namelen = sizeof(to),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl, .msg_controllen = sizeof(ctl),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	struct addr b;
+
+	if (opt.bind) {
+		b = addr_parse(opt.bind, opt.bind_port, false);
+		srx = rxrpc_addr(&b, 0);
+		if (bind(fd, (struct sockaddr *)&srx, sizeof(srx)) < 0)
+			die("bind");
+	}
+	c->cmsg_level = SOL_RXRPC;
+	c->cmsg_type = RXRPC_USER_CALL_ID;
+	c->cmsg_len = CMSG_LEN(sizeof(id));
+	memcpy(CMSG_DATA(c), &id, sizeof(id));
+	if (sendmsg(fd, &msg, MSG_DONTWAIT) < 0)
+		die("sendmsg");
+	say("sent");
+	close(fd);
+	return 0;
+}
+
 static void __attribute__((noreturn)) usage(void)
 {
-	fputs("usage: peer tcp-listen|tcp-connect|udp-echo|udp-send|ping|icmp-watch ...\n"
+	fputs("usage: peer tcp-listen|tcp-connect|udp-echo|udp-send|ping|icmp-watch|\n"
+	      "            rds-send|rxrpc-send ...\n"
 	      "       (see the comment at the top of tests/tools/peer.c)\n", stderr);
 	exit(1);
 }
@@ -465,12 +565,17 @@ int main(int argc, char **argv)
 		dst = addr_parse(argv[2], 0, opt.v6);
 		return ping(&dst);
 	}
-	if (argc < 4 || (strcmp(cmd, "tcp-connect") && strcmp(cmd, "udp-send")))
+	if (argc < 4 || (strcmp(cmd, "tcp-connect") && strcmp(cmd, "udp-send") &&
+			 strcmp(cmd, "rds-send") && strcmp(cmd, "rxrpc-send")))
 		usage();
 	parse_opts(argc - 4, argv + 4, opts);
 	dst = addr_parse(argv[2], num16(argv[3], "port"), opt.v6);
 	if (!strcmp(cmd, "tcp-connect"))
 		return tcp_connect(&dst);
+	if (!strcmp(cmd, "rds-send"))
+		return rds_send(&dst);
+	if (!strcmp(cmd, "rxrpc-send"))
+		return rxrpc_send(&dst);
 	fd = client(&dst, SOCK_DGRAM, 0);
 	if (setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) < 0)
 		die("SO_BROADCAST");

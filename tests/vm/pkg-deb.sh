@@ -41,6 +41,8 @@ check "man vaddr.conf(5) installed" test -f /usr/share/man/man5/vaddr.conf.5.gz
 check "bash completion installed" \
 	test -f /usr/share/bash-completion/completions/vaddrctl
 check "/etc/vaddr.conf installed" test -f /etc/vaddr.conf
+check "modprobe.d file installed" test -f /lib/modprobe.d/vaddr-blocklist.conf
+check_fails "  ... and it keeps rds_tcp from loading" modprobe rds_tcp
 check "the shipped /etc/vaddr.conf loads (an empty table)" \
 	sh -c "modprobe vaddr && ip netns add e && ip netns exec e /usr/sbin/vaddrctl load /etc/vaddr.conf; rc=\$?; ip netns del e; modprobe -r vaddr; exit \$rc"
 
@@ -89,6 +91,6 @@ check_fails "modprobe vaddr fails after purge" modprobe vaddr
 check_fails "dkms knows no vaddr" sh -c "dkms status -m vaddr | grep -q ."
 for f in /usr/src/vaddr-"$version" /usr/sbin/vaddrctl /etc/vaddr.conf \
 	"$unit" /etc/systemd/system/multi-user.target.wants/vaddr.service \
-	/var/lib/dkms/vaddr; do
+	/var/lib/dkms/vaddr /lib/modprobe.d/vaddr-blocklist.conf; do
 	check_fails "purged: $f" test -e "$f"
 done

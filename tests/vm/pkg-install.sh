@@ -35,7 +35,8 @@ check "make install DESTDIR=$stage PREFIX=/usr" \
 for f in lib/modules/"$rel"/updates/vaddr.ko usr/sbin/vaddrctl \
 	usr/share/man/man8/vaddrctl.8 usr/share/man/man5/vaddr.conf.5 \
 	usr/share/bash-completion/completions/vaddrctl \
-	usr/lib/systemd/system/vaddr.service etc/vaddr.conf; do
+	usr/lib/systemd/system/vaddr.service etc/vaddr.conf \
+	lib/modprobe.d/vaddr-blocklist.conf; do
 	check "staged: /$f" test -f "$stage/$f"
 done
 expect_eq "the unit runs the installed vaddrctl on /etc/vaddr.conf" \

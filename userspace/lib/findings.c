@@ -155,6 +155,51 @@ void findings_module(const struct module_state *m, struct finding *out)
 	}
 }
 
+/* Is @name the first word of a line of @text? */
+static bool module_listed(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+	const char *line;
+
+	for (line = text; line && *line; line = strchr(line, '\n'),
+	     line = line ? line + 1 : NULL)
+		if (!strncmp(line, name, n) && line[n] == ' ')
+			return true;
+	return false;
+}
+
+void findings_proxies(const char *proc_modules, struct finding *out)
+{
+	static const char *const proxies[] = { "rds", "rds_tcp", "rxrpc" };
+	char loaded[64] = "";
+	size_t i, len = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->domain = "(kernel)";
+	out->check = "proxies";
+	if (!proc_modules) {
+		out->verdict = VERDICT_WARN;
+		snprintf(out->message, sizeof(out->message),
+			 "cannot read /proc/modules: whether rds, rds_tcp or rxrpc is loaded is unknown");
+		return;
+	}
+	for (i = 0; i < sizeof(proxies) / sizeof(proxies[0]); i++)
+		if (module_listed(proc_modules, proxies[i]))
+			len += snprintf(loaded + len, sizeof(loaded) - len,
+					"%s%s", len ? ", " : "", proxies[i]);
+	if (!len) {
+		snprintf(out->message, sizeof(out->message),
+			 "rds, rds_tcp and rxrpc are not loaded");
+		return;
+	}
+	out->verdict = VERDICT_WARN;
+	snprintf(out->message, sizeof(out->message),
+		 "loaded: %s; any user can make their kernel sockets send from an address of the user's choice: isolation refuses that from domains' addresses, fail-closed cannot stop it from the host's",
+		 loaded);
+	snprintf(out->hint, sizeof(out->hint),
+		 "unless you need them: modprobe -r rds_tcp rds rxrpc; vaddr's modprobe.d file keeps them from loading again");
+}
+
 static const char *const verdicts[] = {
 	[VERDICT_OK] = "ok",
 	[VERDICT_WARN] = "warning",

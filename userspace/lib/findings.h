@@ -55,6 +55,14 @@ void findings_addr(const struct addr_facts *f, struct finding *out);
 struct module_state;
 void findings_module(const struct module_state *m, struct finding *out);
 
+/*
+ * Kernel modules that send from a kernel socket, for any user, from an
+ * address the user chose: rds, rds_tcp and rxrpc. @proc_modules is the
+ * text of /proc/modules (NULL: unreadable). One finding, of the domain
+ * "(kernel)": a warning naming those loaded.
+ */
+void findings_proxies(const char *proc_modules, struct finding *out);
+
 /* A domain nothing is mapped to. */
 void findings_unmapped(const char *domain, struct finding *out);
 

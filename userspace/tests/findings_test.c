@@ -137,10 +137,28 @@ static void test_module(void)
 	   "module: no refusal and missed connects are warnings");
 }
 
+static void test_proxies(void)
+{
+	struct finding f;
+
+	findings_proxies("vaddr 73728 0 - Live 0x0\nrdsx 1 0 - Live 0x0\n", &f);
+	ok(f.verdict == VERDICT_OK && !strcmp(f.domain, "(kernel)") &&
+	   !strcmp(f.check, "proxies"), "proxies: none loaded is ok");
+	findings_proxies("rxrpc 1 0 - Live 0x0\nvaddr 2 0 - Live 0x0\n"
+			 "rds_tcp 3 0 - Live 0x0\nrds 4 1 rds_tcp, Live 0x0\n", &f);
+	ok(f.verdict == VERDICT_WARN &&
+	   !strncmp(f.message, "loaded: rds, rds_tcp, rxrpc;", 28) &&
+	   strstr(f.hint, "modprobe -r"),
+	   "proxies: loaded ones named, a warning: %s", f.message);
+	findings_proxies(NULL, &f);
+	ok(f.verdict == VERDICT_WARN, "proxies: unreadable /proc/modules is a warning");
+}
+
 void test_findings(void)
 {
 	test_names();
 	test_good();
 	test_bad();
 	test_module();
+	test_proxies();
 }
