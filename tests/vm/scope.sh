@@ -147,8 +147,8 @@ expect_eq "fail-closed: udp bound to ::ffff:0.0.0.0, connected: auto-bound" \
 	"$(udp_try 1001 $R4 --v6 --bind ::ffff:0.0.0.0 --connect)" \
 	"ok $BCD4 | $BCD4"
 expect_eq "isolation: unmapped uid sending mDNS from bcd's address: refused" \
-	"$(group_seen $MDNS 5353 1003 --bind $BCD4)" "send: $EPERM | "
+	"$(group_seen $MDNS 5353 1003 --bind $BCD4)" "bind $BCD4 port 0: $EPERM | "
 expect_eq "isolation: unmapped uid to $META from bcd's address: refused" \
-	"$(tcp_try 1003 $META --bind $BCD4)" "connect: $EPERM | $H4"
+	"$(tcp_try 1003 $META --bind $BCD4)" "bind $BCD4 port 0: $EPERM | $H4"
 expect_eq "nothing of these counted as fail_closed" \
 	"$(counter bcd.example fail_closed)" 0
