@@ -176,31 +176,42 @@ int vaddr_guard_allow_foreach(struct vaddr_net *vn, unsigned long *pos,
 }
 
 /*
+ * Under isolation in @sk's namespace, the domain whose address @saddr is;
+ * else (or for an address of no domain) NULL. Under RCU.
+ */
+static struct vaddr_domain *vaddr_guard_isolated_owner(struct sock *sk,
+							int family,
+							const void *saddr)
+{
+	struct vaddr_net *vn = vaddr_net(sock_net(sk));
+	struct vaddr_table *t;
+
+	if (!READ_ONCE(vn->isolation))
+		return NULL;
+	t = rcu_dereference(vn->table);
+	if (!t)
+		return NULL;
+	if (family == AF_INET)
+		return vaddr_domain_by_addr4(t, *(const __be32 *)saddr);
+	return vaddr_domain_by_addr6(t, saddr);
+}
+
+/*
  * Whether @sk, of domain @own (or none), may send from @saddr: 0, or
  * -EPERM, counted on the address's domain and logged. Under RCU.
  */
 int vaddr_guard_isolation(struct sock *sk, const struct vaddr_domain *own,
 			  int family, const void *saddr)
 {
-	struct vaddr_net *vn = vaddr_net(sock_net(sk));
 	struct vaddr_domain *owner;
-	struct vaddr_table *t;
 
-	if (!READ_ONCE(vn->isolation))
-		return 0;
-	t = rcu_dereference(vn->table);
-	if (!t)
-		return 0;
-	if (family == AF_INET)
-		owner = vaddr_domain_by_addr4(t, *(const __be32 *)saddr);
-	else
-		owner = vaddr_domain_by_addr6(t, saddr);
+	owner = vaddr_guard_isolated_owner(sk, family, saddr);
 	if (!owner || owner == own)
 		return 0;
 	/* The table was replaced between the two lookups. */
 	if (own && !strcmp(own->name, owner->name))
 		return 0;
-	if (vaddr_guard_allowed(vn, sk->sk_uid))
+	if (vaddr_guard_allowed(vaddr_net(sock_net(sk)), sk->sk_uid))
 		return 0;
 	vaddr_count(owner, VADDR_STAT_ISOLATED);
 	vaddr_guard_log(sk, owner, family, saddr, true);
@@ -355,19 +366,9 @@ static bool vaddr_guard_kernel_starts(const struct sock *sk,
 static int vaddr_guard_kernel(struct sock *sk, const struct sk_buff *skb,
 			      int family, const void *saddr)
 {
-	struct vaddr_net *vn = vaddr_net(sock_net(sk));
 	struct vaddr_domain *owner;
-	struct vaddr_table *t;
 
-	if (!READ_ONCE(vn->isolation))
-		return 0;
-	t = rcu_dereference(vn->table);
-	if (!t)
-		return 0;
-	if (family == AF_INET)
-		owner = vaddr_domain_by_addr4(t, *(const __be32 *)saddr);
-	else
-		owner = vaddr_domain_by_addr6(t, saddr);
+	owner = vaddr_guard_isolated_owner(sk, family, saddr);
 	if (!owner || !vaddr_guard_kernel_starts(sk, skb, family))
 		return 0;
 	vaddr_count(owner, VADDR_STAT_ISOLATED);
