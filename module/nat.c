@@ -75,6 +75,7 @@ static unsigned int vaddr_nat_hook(void *priv, struct sk_buff *skb,
 	struct nf_nat_range2 range = { .flags = NF_NAT_RANGE_MAP_IPS };
 	enum ip_conntrack_info ctinfo;
 	struct vaddr_domain *d;
+	struct vaddr_net *vn;
 	enum vaddr_stat stat;
 	struct nf_conn *ct;
 	struct sock *sk;
@@ -82,8 +83,12 @@ static unsigned int vaddr_nat_hook(void *priv, struct sk_buff *skb,
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct || ctinfo != IP_CT_NEW || !vaddr_nat_wanted(skb, state, &sk))
 		return NF_ACCEPT;
-	/* Rewriting off: nothing new; what was set up before goes on. */
-	if (!READ_ONCE(vaddr_net(state->net)->nat))
+	/*
+	 * Rewriting off: nothing new; what was set up before goes on. Nor
+	 * once the hooks are going (vaddr_nat_hook_down()).
+	 */
+	vn = vaddr_net(state->net);
+	if (!READ_ONCE(vn->nat) || !READ_ONCE(vn->nat_hooked))
 		return NF_ACCEPT;
 	/*
 	 * A TCP connection is rewritten from its SYN on, or never. Conntrack
@@ -294,11 +299,24 @@ static bool vaddr_ct_translated(struct nf_conn *ct)
  * aborted (its reset leaves translated) and its entry killed. Not when
  * the namespace is going away: no socket is left in it, and its entries
  * go with it.
+ *
+ * The walk sees only confirmed entries: a SYN translated while it runs
+ * would be missed, its entry left translated with no hook to apply it,
+ * and its connection reset by the remote at its next packet. So the hook
+ * stops setting up translations first (nat_hooked is off), and the walk
+ * waits for the packets already in it: a packet goes through all of
+ * POSTROUTING, conntrack's confirmation included, under one RCU read
+ * section.
  */
-static void vaddr_nat_hook_down(struct net *net)
+static void vaddr_nat_hook_down(struct vaddr_net *vn)
 {
-	if (check_net(net))
+	struct net *net = vn->net;
+
+	WRITE_ONCE(vn->nat_hooked, false);
+	if (check_net(net)) {
+		synchronize_net();
 		vaddr_conntrack_end(net, vaddr_ct_translated);
+	}
 	nf_unregister_net_hooks(net, vaddr_syn_ops, ARRAY_SIZE(vaddr_syn_ops));
 	nf_nat_ipv6_unregister_fn(net, &vaddr_nat_ops6);
 	nf_nat_ipv4_unregister_fn(net, &vaddr_nat_ops4);
@@ -320,7 +338,7 @@ int vaddr_nat_sync(struct vaddr_net *vn, bool want)
 		if (err)
 			return err;
 	} else {
-		vaddr_nat_hook_down(vn->net);
+		vaddr_nat_hook_down(vn);
 	}
 	WRITE_ONCE(vn->nat_hooked, want);
 	return 0;
