@@ -107,7 +107,7 @@ static DEFINE_RATELIMIT_STATE(vaddr_guard_rs, DEFAULT_RATELIMIT_INTERVAL,
 static void vaddr_guard_log(struct sock *sk, const struct vaddr_domain *d,
 			    int family, const void *saddr, bool isolation)
 {
-	u32 uid = from_kuid_munged(&init_user_ns, sk->sk_uid);
+	u32 uid = from_kuid_munged(&init_user_ns, vaddr_sk_uid(sk));
 
 	if (!__ratelimit(&vaddr_guard_rs))
 		return;
@@ -211,7 +211,7 @@ int vaddr_guard_isolation(struct sock *sk, const struct vaddr_domain *own,
 	/* The table was replaced between the two lookups. */
 	if (own && !strcmp(own->name, owner->name))
 		return 0;
-	if (vaddr_guard_allowed(vaddr_net(sock_net(sk)), sk->sk_uid))
+	if (vaddr_guard_allowed(vaddr_net(sock_net(sk)), vaddr_sk_uid(sk)))
 		return 0;
 	vaddr_count(owner, VADDR_STAT_ISOLATED);
 	vaddr_guard_log(sk, owner, family, saddr, true);
@@ -512,7 +512,7 @@ static unsigned int vaddr_guard_post(struct sk_buff *skb,
 		return NF_ACCEPT;
 	vaddr_count(own, VADDR_STAT_FAIL_CLOSED_NAT);
 	if (__ratelimit(&vaddr_guard_rs)) {
-		u32 uid = from_kuid_munged(&init_user_ns, sk->sk_uid);
+		u32 uid = from_kuid_munged(&init_user_ns, vaddr_sk_uid(sk));
 
 		if (family == AF_INET)
 			pr_notice("fail-closed: dropped a packet of uid %u of %s: NAT rewrote its source to %pI4\n",

@@ -74,6 +74,27 @@ bool vaddr_sk_exempt(const struct sock *sk)
 }
 
 /*
+ * The uid a socket is judged as: its sk_uid, except for an MPTCP subflow
+ * that the path manager adds. A kernel worker creates those, as root, and
+ * the subflow gets its program's uid (mptcp_sock_graft()) only after its
+ * connect has sent the SYN. But mptcp_subflow_create_socket() gives the
+ * subflow's own socket inode the uid of its MPTCP socket's inode first,
+ * and the graft later makes sk_socket the MPTCP socket itself: so the
+ * inode behind sk_socket always holds the program's uid. Under
+ * rcu_read_lock() or the socket's lock: a socket's inode is freed after
+ * a grace period.
+ */
+kuid_t vaddr_sk_uid(const struct sock *sk)
+{
+	struct socket *sock;
+
+	if (!sk->sk_kern_sock || !sk_is_mptcp(sk))
+		return READ_ONCE(sk->sk_uid);
+	sock = READ_ONCE(sk->sk_socket);
+	return sock ? SOCK_INODE(sock)->i_uid : READ_ONCE(sk->sk_uid);
+}
+
+/*
  * The user namespace a socket was created in: that of the credentials of
  * its file (the creator's, also when the socket was passed on), or NULL
  * for a socket with no file (a kernel socket, or one being closed). Under

@@ -23,6 +23,7 @@ enum vaddr_scope {
 bool vaddr_sk_local4(const struct sock *sk, __be32 addr);
 bool vaddr_sk_local6(const struct sock *sk, const struct in6_addr *addr);
 bool vaddr_sk_exempt(const struct sock *sk);
+kuid_t vaddr_sk_uid(const struct sock *sk);
 const struct user_namespace *vaddr_sk_userns(const struct sock *sk);
 kuid_t vaddr_userns_owner(const struct user_namespace *ns);
 bool vaddr_sk_addr_chosen(const struct sock *sk);

@@ -704,7 +704,7 @@ struct vaddr_domain *vaddr_domain_of_sock(struct vaddr_table *t,
 					  struct sock *sk)
 {
 	return vaddr_owner_domain(t, sock_cgroup_ptr(&sk->sk_cgrp_data),
-				  sk->sk_uid, sk, NULL);
+				  vaddr_sk_uid(sk), sk, NULL);
 }
 
 /*
