@@ -91,6 +91,7 @@
 #include "conntrack.h"
 #include "guard.h"
 #include "net.h"
+#include "sctp.h"
 #include "sock.h"
 #include "stats.h"
 #include "table.h"
@@ -285,6 +286,43 @@ int vaddr_guard_fail_closed(struct sock *sk, struct vaddr_domain *d,
 }
 
 /*
+ * SCTP: the addresses its INIT lists are sources too (see sctp.c). Each is
+ * judged as the packet's source is: isolation, then fail-closed, for which
+ * NAT cannot help (it rewrites the IP header only). So a fail-closed or
+ * isolated domain's SCTP socket must be bound to the domain's address
+ * alone; bound to the wildcard, it lists the host's addresses and every
+ * domain's, and its INIT never leaves.
+ */
+struct vaddr_guard_sctp {
+	struct sock *sk;
+	struct vaddr_domain *own;
+};
+
+static int vaddr_guard_sctp_addr(int family, const void *addr, void *arg)
+{
+	struct vaddr_guard_sctp *g = arg;
+	int err;
+
+	err = vaddr_guard_isolation(g->sk, g->own, family, addr);
+	if (err || !g->own || !READ_ONCE(g->own->fail_closed) ||
+	    vaddr_guard_is_own(g->own, family, addr))
+		return err;
+	vaddr_count(g->own, VADDR_STAT_FAIL_CLOSED);
+	vaddr_guard_log(g->sk, g->own, family, addr, false);
+	return -EADDRNOTAVAIL;
+}
+
+static int vaddr_guard_sctp(struct sock *sk, struct vaddr_domain *own,
+			    int family, const struct sk_buff *skb)
+{
+	struct vaddr_guard_sctp g = { .sk = sk, .own = own };
+
+	if (sk->sk_protocol != IPPROTO_SCTP)
+		return 0;
+	return vaddr_sctp_init_addrs(skb, family, vaddr_guard_sctp_addr, &g);
+}
+
+/*
  * Whether @sk is bound to an address of @family (by bind(), or by a
  * datagram connect): it receives only what is sent to that address.
  */
@@ -472,6 +510,8 @@ static unsigned int vaddr_guard_hook(struct sk_buff *skb,
 		err = vaddr_guard_fail_closed(sk, own, family, saddr,
 					      vaddr_guard_scope(sk, skb, family),
 					      skb);
+	if (!err && !reply)
+		err = vaddr_guard_sctp(sk, own, family, skb);
 out:
 	if (!err)
 		return NF_ACCEPT;

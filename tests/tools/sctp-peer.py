@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Both ends of an SCTP association, for tests/vm/sctp.sh (IPv4).
+
+    sctp-peer.py serve ADDR PORT SECONDS
+        Listen on ADDR:PORT, echo what each association sends, and record
+        every INIT that reaches PORT (a raw socket sees them whether or
+        not the association comes up). Prints "ready", then after SECONDS
+        one line per INIT: "init SRC: ADDR..." (the packet's source, then
+        the IPv4 and IPv6 addresses the INIT lists, sorted).
+
+    sctp-peer.py connect ADDR PORT [BIND]
+        Connect (bound to BIND first, if given), send a line, read its
+        echo; prints "ok LOCAL" or "connect: ERROR" (3 s at most: a
+        refused INIT is dropped, and SCTP would retransmit it for minutes).
+"""
+import os
+import select
+import socket
+import struct
+import sys
+import time
+
+IPPROTO_SCTP = 132
+
+
+def init_of(pkt, port):
+    """'init SRC: ADDR...' for an IPv4 packet with an INIT to @port."""
+    ihl = (pkt[0] & 0x0f) * 4
+    sctp = pkt[ihl:]
+    if len(sctp) < 12 + 20:
+        return None
+    if struct.unpack("!H", sctp[2:4])[0] != port or sctp[12] != 1:
+        return None
+    end = min(len(sctp), 12 + struct.unpack("!H", sctp[14:16])[0])
+    off, addrs = 12 + 20, []
+    while off + 4 <= end:
+        ptype, plen = struct.unpack("!HH", sctp[off:off + 4])
+        if plen < 4:
+            break
+        if ptype == 5 and plen == 8:
+            addrs.append(socket.inet_ntop(socket.AF_INET,
+                                          sctp[off + 4:off + 8]))
+        elif ptype == 6 and plen == 20:
+            addrs.append(socket.inet_ntop(socket.AF_INET6,
+                                          sctp[off + 4:off + 20]))
+        off += (plen + 3) & ~3
+    return "init %s: %s" % (socket.inet_ntoa(pkt[12:16]),
+                            " ".join(sorted(addrs)))
+
+
+def serve(addr, port, secs):
+    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, IPPROTO_SCTP)
+    lsn = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SCTP)
+    lsn.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsn.bind((addr, port))
+    lsn.listen(8)
+    print("ready", flush=True)
+    inits, conns = [], []
+    end = time.monotonic() + secs
+    while True:
+        left = end - time.monotonic()
+        if left <= 0:
+            break
+        r, _, _ = select.select([raw, lsn] + conns, [], [], left)
+        for s in r:
+            if s is raw:
+                init = init_of(raw.recv(65535), port)
+                if init:
+                    inits.append(init)
+            elif s is lsn:
+                conns.append(lsn.accept()[0])
+            else:
+                data = s.recv(4096)
+                if data:
+                    s.sendall(data)
+                else:
+                    conns.remove(s)
+                    s.close()
+    for init in inits:
+        print(init)
+
+
+def connect(addr, port, bind):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SCTP)
+    s.settimeout(3)
+    try:
+        if bind:
+            s.bind((bind, 0))
+        s.connect((addr, port))
+        s.sendall(b"hello\n")
+        if s.recv(64) != b"hello\n":
+            print("connect: no echo")
+            return
+    except socket.timeout:
+        print("connect: timed out")
+        return
+    except OSError as e:
+        print("connect: %s" % os.strerror(e.errno))
+        return
+    print("ok %s" % s.getsockname()[0])
+    s.close()
+
+
+def main():
+    if sys.argv[1] == "serve":
+        serve(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
+    else:
+        connect(sys.argv[2], int(sys.argv[3]),
+                sys.argv[4] if len(sys.argv) > 4 else None)
+
+
+if __name__ == "__main__":
+    main()
