@@ -266,26 +266,25 @@ err_put:
 }
 
 /*
- * A locally sent flow whose source was translated to another local
- * address: what vaddr's hook sets up (an administrator's srcnat rule that
- * does the same for the host's own sockets is taken for one). Called
- * under a conntrack lock.
+ * A locally sent flow whose source was translated: what vaddr's hook sets
+ * up (an administrator's srcnat rule that does the same for the host's
+ * own sockets is taken for one). Its new address need not be local any
+ * more: a domain's address may be away for a moment as the hooks go, and
+ * the flow would then outlive them, to go on from the host's address
+ * once the address is back. Called under a conntrack lock.
  */
 static bool vaddr_ct_translated(struct nf_conn *ct)
 {
-	const struct nf_conntrack_tuple *orig, *reply;
+	const struct nf_conntrack_tuple *orig;
 	struct net *net = nf_ct_net(ct);
 
 	if (!(READ_ONCE(ct->status) & IPS_SRC_NAT))
 		return false;
 	orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
-	reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
 	if (nf_ct_l3num(ct) == NFPROTO_IPV4)
-		return inet_addr_type(net, orig->src.u3.ip) == RTN_LOCAL &&
-		       inet_addr_type(net, reply->dst.u3.ip) == RTN_LOCAL;
+		return inet_addr_type(net, orig->src.u3.ip) == RTN_LOCAL;
 	return nf_ct_l3num(ct) == NFPROTO_IPV6 &&
-	       ipv6_chk_addr(net, &orig->src.u3.in6, NULL, 0) &&
-	       ipv6_chk_addr(net, &reply->dst.u3.in6, NULL, 0);
+	       ipv6_chk_addr(net, &orig->src.u3.in6, NULL, 0);
 }
 
 /*

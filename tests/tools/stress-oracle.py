@@ -230,12 +230,16 @@ def main(d):
 
     def context(cid, start, end, peer):
         """What changed around a violation, as far as 2 s each way."""
+        watch = {peer}
         for t in table.possible(start, end):
             dom = domain_of(t, *clients[cid])
             print("#   a possible state: domain %s %s" %
                   (dom, t["d"].get(dom) if dom else ""))
+            if dom:
+                watch.update(a for a in t["d"].get(dom, []) if a)
         near = [("table", e) for e in tevents] + \
-            [("addr", e) for e in aevents if peer in " ".join(e[2])]
+            [("addr", e) for e in aevents
+             if any(a + "/" in " ".join(e[2]) for a in watch)]
         for kind, (t0, t1, cmd) in sorted(near, key=lambda x: x[1][0]):
             if t1 >= start - 2000000 and t0 <= end + 2000000:
                 print("#   %s %+d..%+d us: %s" % (kind, t0 - start, t1 - start,
@@ -323,6 +327,9 @@ def main(d):
                    "it%s%s" % (cid, seq, local,
                                " (it answered the line)" if acked else "",
                                " (%s)" % os.strerror(ioerr) if ioerr else ""))
+            print("#   connect %+d us, line done %+d us" %
+                  (end - start, done - start))
+            context(cid, start, done, local)
             continue
         if err == errno.ECONNABORTED and cut(start, done):
             # Rewritten, and aborted by the unload as it completed: if the
