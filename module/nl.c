@@ -126,6 +126,42 @@ int vaddr_dump(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
 	return skb->len;
 }
 
+/*
+ * A dump any user may ask for (the domains): under RCU, never the
+ * writers' mutex, so that no unprivileged reader can hold a change up.
+ * Writers change the live table as the connect path reads it, under RCU
+ * rules; a change between two parts of a dump flags it (NLM_F_DUMP_INTR).
+ */
+int vaddr_dump_rcu(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
+		   int (*walk)(struct vaddr_table *t, struct vaddr_msg *m,
+			       struct vaddr_dump_ctx *ctx))
+{
+	struct vaddr_net *vn = vaddr_net(sock_net(skb->sk));
+	struct vaddr_dump_ctx *ctx = vaddr_dump_ctx(cb);
+	struct vaddr_msg m = {
+		.skb = skb,
+		.portid = NETLINK_CB(cb->skb).portid,
+		.seq = cb->nlh->nlmsg_seq,
+		.flags = NLM_F_MULTI,
+		.cmd = cmd,
+		.cb = cb,
+	};
+	struct vaddr_table *t;
+	int err = 0;
+
+	if (ctx->done)
+		return 0;
+	rcu_read_lock();
+	cb->seq = READ_ONCE(vn->generation);
+	t = rcu_dereference(vn->table);
+	if (t)
+		err = walk(t, &m, ctx);
+	rcu_read_unlock();
+	if (!err)
+		ctx->done = true;
+	return skb->len;
+}
+
 struct vaddr_net *vaddr_info_net(struct genl_info *info)
 {
 	return vaddr_net(genl_info_net(info));

@@ -72,6 +72,9 @@ static inline struct vaddr_dump_ctx *vaddr_dump_ctx(struct netlink_callback *cb)
 int vaddr_dump(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
 	       int (*walk)(struct vaddr_net *vn, struct vaddr_msg *m,
 			   struct vaddr_dump_ctx *ctx));
+int vaddr_dump_rcu(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
+		   int (*walk)(struct vaddr_table *t, struct vaddr_msg *m,
+			       struct vaddr_dump_ctx *ctx));
 
 /*
  * A required attribute: when it is missing, say which in the extack, both

@@ -12,14 +12,15 @@
 #include "stats.h"
 #include "table.h"
 
+/* Under RCU (GET, its dump) or vaddr_net.lock: writers count in place. */
 static int vaddr_put_domain(struct sk_buff *skb, const struct vaddr_domain *d)
 {
 	if (nla_put_string(skb, VADDR_A_DOMAIN, d->name) ||
 	    (d->has4 && nla_put_in_addr(skb, VADDR_A_ADDR4, d->addr4)) ||
 	    (d->has6 && nla_put_in6_addr(skb, VADDR_A_ADDR6, &d->addr6)) ||
-	    nla_put_u32(skb, VADDR_A_NR_UIDS, d->nr_uids) ||
-	    nla_put_u32(skb, VADDR_A_NR_CGROUPS, d->nr_cgroups) ||
-	    nla_put_u8(skb, VADDR_A_FAIL_CLOSED, d->fail_closed))
+	    nla_put_u32(skb, VADDR_A_NR_UIDS, READ_ONCE(d->nr_uids)) ||
+	    nla_put_u32(skb, VADDR_A_NR_CGROUPS, READ_ONCE(d->nr_cgroups)) ||
+	    nla_put_u8(skb, VADDR_A_FAIL_CLOSED, READ_ONCE(d->fail_closed)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -295,10 +296,11 @@ int vaddr_nl_domain_get(struct sk_buff *skb, struct genl_info *info)
 	err = vaddr_reply_start(info, VADDR_CMD_DOMAIN_GET, &m);
 	if (err)
 		return err;
-	mutex_lock(&vn->lock);
-	d = vaddr_attr_domain(vaddr_table_locked(vn), info);
+	/* Any user may ask: under RCU, as vaddr_dump_rcu() explains. */
+	rcu_read_lock();
+	d = vaddr_attr_domain(rcu_dereference(vn->table), info);
 	err = IS_ERR(d) ? PTR_ERR(d) : vaddr_fill_domain(&m, d);
-	mutex_unlock(&vn->lock);
+	rcu_read_unlock();
 	return vaddr_reply_send(info, &m, err);
 }
 
@@ -308,16 +310,15 @@ static int vaddr_domain_dump_one(unsigned long id, struct vaddr_domain *d,
 	return vaddr_fill_domain(m, d);
 }
 
-static int vaddr_domain_walk(struct vaddr_net *vn, struct vaddr_msg *m,
+static int vaddr_domain_walk(struct vaddr_table *t, struct vaddr_msg *m,
 			     struct vaddr_dump_ctx *ctx)
 {
-	return vaddr_domain_foreach(vaddr_table_locked(vn), &ctx->pos,
-				    vaddr_domain_dump_one, m);
+	return vaddr_domain_foreach(t, &ctx->pos, vaddr_domain_dump_one, m);
 }
 
 int vaddr_nl_domain_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	return vaddr_dump(skb, cb, VADDR_CMD_DOMAIN_GET, vaddr_domain_walk);
+	return vaddr_dump_rcu(skb, cb, VADDR_CMD_DOMAIN_GET, vaddr_domain_walk);
 }
 
 static int vaddr_stats_dump_one(unsigned long id, struct vaddr_domain *d,

@@ -21,9 +21,9 @@ static int vaddr_fill_settings(struct vaddr_msg *m, const struct vaddr_net *vn)
 	if (!hdr)
 		return -EMSGSIZE;
 	return vaddr_msg_end(m, hdr,
-			     nla_put_u8(m->skb, VADDR_A_NAT, vn->nat) ||
+			     nla_put_u8(m->skb, VADDR_A_NAT, READ_ONCE(vn->nat)) ||
 			     nla_put_u8(m->skb, VADDR_A_ISOLATION,
-					vn->isolation) ||
+					READ_ONCE(vn->isolation)) ||
 			     nla_put_u8(m->skb, VADDR_A_CONNECT_REFUSAL,
 					vaddr_refusal_works()) ||
 			     nla_put_u64_64bit(m->skb, VADDR_A_MISSED,
@@ -113,9 +113,8 @@ int vaddr_nl_settings_get(struct sk_buff *skb, struct genl_info *info)
 	err = vaddr_reply_start(info, VADDR_CMD_SETTINGS_GET, &m);
 	if (err)
 		return err;
-	mutex_lock(&vn->lock);
+	/* Any user may ask: two flags, read as the hooks read them. */
 	err = vaddr_fill_settings(&m, vn);
-	mutex_unlock(&vn->lock);
 	return vaddr_reply_send(info, &m, err);
 }
 
@@ -208,15 +207,19 @@ int vaddr_nl_whoami(struct sk_buff *skb, struct genl_info *info)
 	struct vaddr_net *vn = vaddr_info_net(info);
 	struct vaddr_owner why;
 	struct vaddr_domain *d;
+	struct vaddr_table *t;
 	struct vaddr_msg m;
 	int err;
 
 	err = vaddr_reply_start(info, VADDR_CMD_WHOAMI, &m);
 	if (err)
 		return err;
-	mutex_lock(&vn->lock);
-	d = vaddr_domain_of_current(vaddr_table_locked(vn), &why);
+	/* Any user may ask: under RCU, never the writers' mutex. */
+	rcu_read_lock();
+	t = rcu_dereference(vn->table);
+	why.match = VADDR_MATCH_NONE;
+	d = t ? vaddr_domain_of_current(t, &why) : NULL;
 	err = vaddr_fill_whoami(&m, vaddr_sender_userns(skb), d, &why);
-	mutex_unlock(&vn->lock);
+	rcu_read_unlock();
 	return vaddr_reply_send(info, &m, err);
 }

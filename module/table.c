@@ -711,8 +711,8 @@ struct vaddr_domain *vaddr_domain_of_sock(struct vaddr_table *t,
  * The domain the sockets current creates now would get, and why: a new
  * socket takes the creator's fsuid as sk_uid (sock_alloc() gives its inode
  * current_fsuid()), the creator's cgroup v2 (cgroup_sk_alloc()) and its
- * file the creator's credentials. Called with vaddr_net.lock held; the
- * domain stays valid while it is.
+ * file the creator's credentials. Called under rcu_read_lock() or with
+ * vaddr_net.lock held; the domain stays valid while either is.
  */
 struct vaddr_domain *vaddr_domain_of_current(struct vaddr_table *t,
 					     struct vaddr_owner *why)
