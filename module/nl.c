@@ -240,10 +240,20 @@ u32 vaddr_event_uid(struct genl_info *info, kuid_t kuid)
 	return from_kuid_munged(genl_info_net(info)->user_ns, kuid);
 }
 
-/* -ENOSPC when @t holds max_entries already (module parameter). */
-int vaddr_check_room(struct vaddr_table *t, struct netlink_ext_ack *extack)
+/*
+ * -ENOSPC when @t, the live table, holds max_entries already (module
+ * parameter); for a replacement (@staged), when all the replacements
+ * open in the namespace do together. vn->lock held.
+ */
+int vaddr_check_room(struct vaddr_net *vn, struct vaddr_table *t,
+		     bool staged, struct netlink_ext_ack *extack)
 {
-	if (!vaddr_table_full(t))
+	if (staged && vaddr_table_full(vaddr_stages_size(vn))) {
+		NL_SET_ERR_MSG(extack,
+			       "the replacements open in this namespace are full (vaddr module parameter max_entries)");
+		return -ENOSPC;
+	}
+	if (staged || !vaddr_table_full(vaddr_table_size(t)))
 		return 0;
 	NL_SET_ERR_MSG(extack,
 		       "table is full (vaddr module parameter max_entries)");

@@ -100,7 +100,8 @@ struct vaddr_domain *vaddr_attr_domain(struct vaddr_table *t,
 int vaddr_attr_uid(struct sk_buff *skb, struct genl_info *info,
 		   kuid_t *kuid);
 u32 vaddr_event_uid(struct genl_info *info, kuid_t kuid);
-int vaddr_check_room(struct vaddr_table *t, struct netlink_ext_ack *extack);
+int vaddr_check_room(struct vaddr_net *vn, struct vaddr_table *t,
+		     bool staged, struct netlink_ext_ack *extack);
 int vaddr_check_refusal(const struct nlattr *attr,
 			struct netlink_ext_ack *extack);
 

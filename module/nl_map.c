@@ -80,7 +80,7 @@ static struct vaddr_domain *vaddr_map_target(struct vaddr_net *vn,
 	d = vaddr_attr_domain(*t, info);
 	if (IS_ERR(d))
 		return d;
-	err = vaddr_check_room(*t, info->extack);
+	err = vaddr_check_room(vn, *t, *staged, info->extack);
 	return err ? ERR_PTR(err) : d;
 }
 

@@ -3,6 +3,7 @@
  * The whole table: VADDR_CMD_FLUSH and the staged replacement,
  * VADDR_CMD_REPLACE_BEGIN, _COMMIT and _ABORT (see stage.c).
  */
+#include <linux/stringify.h>
 #include <net/genetlink.h>
 
 #include "net.h"
@@ -63,6 +64,10 @@ int vaddr_nl_replace_begin(struct sk_buff *skb, struct genl_info *info)
 	if (err == -EEXIST)
 		NL_SET_ERR_MSG(info->extack,
 			       "this socket has a replacement open already");
+	else if (err == -EBUSY)
+		NL_SET_ERR_MSG(info->extack,
+			       "too many replacements open in this namespace (at most "
+			       __stringify(VADDR_STAGES_MAX) ")");
 	return err;
 }
 

@@ -65,9 +65,18 @@ struct vaddr_table *vaddr_stage_table(struct vaddr_net *vn, u32 portid,
 	return s ? s->table : NULL;
 }
 
+/*
+ * Open a stage for the socket: -EEXIST when it has one, -EBUSY when the
+ * namespace has VADDR_STAGES_MAX open. Each stage is charged to the
+ * memory cgroup of whoever fills it (VADDR_GFP); the count bounds what
+ * one namespace's administrator can keep half-built at once, whatever
+ * the cgroups.
+ */
 int vaddr_stage_begin(struct vaddr_net *vn, u32 portid, const void *owner)
 {
 	struct vaddr_stage *s = vaddr_stage_find(vn, portid);
+	unsigned int open = 0;
+	struct vaddr_stage *o;
 
 	lockdep_assert_held(&vn->lock);
 	if (s && s->owner == owner)
@@ -75,6 +84,10 @@ int vaddr_stage_begin(struct vaddr_net *vn, u32 portid, const void *owner)
 	/* Left by a released socket whose notifier has not run yet. */
 	if (s)
 		vaddr_stage_free(s);
+	list_for_each_entry(o, &vn->stages, node)
+		open++;
+	if (open >= VADDR_STAGES_MAX)
+		return -EBUSY;
 	s = kzalloc(sizeof(*s), VADDR_GFP);
 	if (!s)
 		return -ENOMEM;
@@ -87,6 +100,18 @@ int vaddr_stage_begin(struct vaddr_net *vn, u32 portid, const void *owner)
 	s->owner = owner;
 	list_add(&s->node, &vn->stages);
 	return 0;
+}
+
+/* Entries in every replacement open in the namespace. */
+unsigned long vaddr_stages_size(struct vaddr_net *vn)
+{
+	struct vaddr_stage *s;
+	unsigned long n = 0;
+
+	lockdep_assert_held(&vn->lock);
+	list_for_each_entry(s, &vn->stages, node)
+		n += vaddr_table_size(s->table);
+	return n;
 }
 
 /*

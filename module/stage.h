@@ -5,6 +5,9 @@
 #ifndef _VADDR_STAGE_H
 #define _VADDR_STAGE_H
 
+/* Replacements open at once in one namespace. */
+#define VADDR_STAGES_MAX	16
+
 #include <linux/types.h>
 
 struct vaddr_net;
@@ -12,6 +15,7 @@ struct vaddr_table;
 
 int vaddr_stage_init(void);
 void vaddr_stage_exit(void);
+unsigned long vaddr_stages_size(struct vaddr_net *vn);
 int vaddr_stage_begin(struct vaddr_net *vn, u32 portid, const void *owner);
 struct vaddr_table *vaddr_stage_table(struct vaddr_net *vn, u32 portid,
 				      const void *owner);

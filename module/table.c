@@ -39,9 +39,10 @@ struct vaddr_uid_map {
 };
 
 /*
- * Entries (domains, uids and cgroups) one table may hold, live or staged:
- * whoever manages a namespace's table, root of a user namespace included,
- * cannot grow it without bound. 4M entries is four times the largest
+ * Entries (domains, uids and cgroups) one table may hold, live; and all
+ * the replacements open in a namespace together (stage.c): whoever
+ * manages a namespace's table, root of a user namespace included, cannot
+ * grow it without bound, nor open replacements to multiply it. 4M entries is four times the largest
  * table the benchmarks load.
  */
 static unsigned int max_entries = 1U << 22;
@@ -416,11 +417,16 @@ void vaddr_domain_set_fail_closed(struct vaddr_table *t,
 		t->nr_fail_closed--;
 }
 
-bool vaddr_table_full(struct vaddr_table *t)
+/* Entries (domains, uids, cgroups) in @t; writers only. */
+unsigned long vaddr_table_size(struct vaddr_table *t)
 {
-	unsigned long n = atomic_read(&t->names.nelems);
+	return atomic_read(&t->names.nelems) + t->nr_uids + t->nr_cgroups;
+}
 
-	return n + t->nr_uids + t->nr_cgroups >= READ_ONCE(max_entries);
+/* Whether @n entries fill a table (module parameter max_entries). */
+bool vaddr_table_full(unsigned long n)
+{
+	return n >= READ_ONCE(max_entries);
 }
 
 int vaddr_uid_add(struct vaddr_table *t, kuid_t uid, struct vaddr_domain *d)

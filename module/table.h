@@ -18,7 +18,8 @@ void vaddr_table_free(struct vaddr_table *t);
 struct vaddr_table *vaddr_table_locked(struct vaddr_net *vn);
 void vaddr_table_replace(struct vaddr_net *vn, struct vaddr_table *t);
 void vaddr_table_keep_stats(struct vaddr_table *t, struct vaddr_table *old);
-bool vaddr_table_full(struct vaddr_table *t);
+unsigned long vaddr_table_size(struct vaddr_table *t);
+bool vaddr_table_full(unsigned long n);
 
 bool vaddr_domain_name_valid(const char *name);
 int vaddr_domain_add(struct vaddr_table *t, const char *name,

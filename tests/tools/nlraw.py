@@ -17,7 +17,9 @@ given in hex), in4, in6, flag (no payload: TYPE:flag:). The command name
 may also be a number.
 Output: one line "errno=NAME msg=TEXT" per request ("errno=0" on success).
 
-A request may start with the word @dump: it is sent as a dump
+A request may start with the word @sock=N: it is sent on socket N (the
+tool opens them as it needs them, all kept open to its end; 0 is the
+default). A request may (then) start with the word @dump: it is sent as a dump
 (NLM_F_DUMP), and its line says errno=0 once the dump is done. It may
 (then) start with the word @fail=N (kernels with fault injection):
 the Nth allocation the kernel attempts for it fails (/proc/thread-self/
@@ -158,11 +160,23 @@ def main(argv):
         requests = [shlex.split(line) for line in sys.stdin if line.strip()]
     else:
         requests = [argv[1:]]
-    sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
-    sock.setsockopt(270, NETLINK_EXT_ACK, 1)
+    socks = {}
+
+    def sock_nr(n):
+        if n not in socks:
+            s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
+                              NETLINK_GENERIC)
+            s.setsockopt(270, NETLINK_EXT_ACK, 1)
+            socks[n] = s
+        return socks[n]
+
+    sock = sock_nr(0)
     family = family_id(sock)
     for seq, words in enumerate(requests, start=2):
         nth, flags = 0, 0
+        sock = sock_nr(0)
+        if words[0].startswith("@sock="):
+            sock = sock_nr(int(words.pop(0)[len("@sock="):]))
         if words[0] == "@dump":
             flags = NLM_F_DUMP
             words.pop(0)

@@ -217,7 +217,31 @@ check "  ... and so is a domain" grep -q "table is full" <<<"$out"
 expect_eq "  ... and the table is unchanged" "$(ctl -j show)" "$before"
 printf 'domain a.example\n\taddr 192.0.2.62\n\tuser 6001 6002 6003\n' >/tmp/cap.conf
 out=$(ctl load /tmp/cap.conf 2>&1)
-check "a load beyond max_entries fails, saying why" grep -q "table is full" <<<"$out"
+check "a load beyond max_entries fails, saying why" \
+	grep -q "replacements open in this namespace are full" <<<"$out"
+expect_eq "  ... and the table is unchanged" "$(ctl -j show)" "$before"
+# The replacements open at once share that budget: else a namespace's
+# administrator would open one per socket and multiply it.
+{
+	echo "@sock=1 REPLACE_BEGIN"
+	echo "@sock=1 DOMAIN_NEW DOMAIN:str:s1.example ADDR4:in4:192.0.2.71 STAGED:flag:"
+	echo "@sock=1 DOMAIN_NEW DOMAIN:str:s2.example ADDR4:in4:192.0.2.72 STAGED:flag:"
+	echo "@sock=2 REPLACE_BEGIN"
+	echo "@sock=2 DOMAIN_NEW DOMAIN:str:s3.example ADDR4:in4:192.0.2.73 STAGED:flag:"
+	echo "@sock=2 DOMAIN_NEW DOMAIN:str:s4.example ADDR4:in4:192.0.2.74 STAGED:flag:"
+} >/tmp/stages.req
+mapfile -t got < <(ip netns exec n $NLRAW - </tmp/stages.req)
+expect_eq "two replacements fill max_entries together: the last entry is refused" \
+	"$(printf '%s|' "${got[@]}")" \
+	"$(printf 'errno=0 msg=|%.0s' 1 2 3 4 5)errno=ENOSPC msg=the replacements open in this namespace are full (vaddr module parameter max_entries)|"
+for i in $(seq 1 17); do
+	echo "@sock=$i REPLACE_BEGIN"
+done >/tmp/stages.req
+mapfile -t got < <(ip netns exec n $NLRAW - </tmp/stages.req)
+expect_eq "16 replacements open at once, one per socket" \
+	"$(printf '%s\n' "${got[@]:0:16}" | sort | uniq -c | xargs)" "16 errno=0 msg="
+expect_eq "  ... a 17th is refused, saying why" "${got[16]:-no answer}" \
+	"errno=EBUSY msg=too many replacements open in this namespace (at most 16)"
 expect_eq "  ... and the table is unchanged" "$(ctl -j show)" "$before"
 echo 4 >/sys/module/vaddr/parameters/max_entries
 check "raised at run time, the next uid fits" ctl user add 5003 domain cap.example
