@@ -136,7 +136,10 @@ static int doctor_unmapped(struct doctor *doc, const char *domain)
 	return 0;
 }
 
-/* Whether rds, rds_tcp or rxrpc is loaded (lib/findings.c says why). */
+/*
+ * Whether rds, rds_tcp or rxrpc is loaded, and smc (lib/findings.c says
+ * why).
+ */
 static int doctor_proxies(struct doctor *doc)
 {
 	char *text = NULL;
@@ -144,7 +147,7 @@ static int doctor_proxies(struct doctor *doc)
 	struct finding *v;
 	FILE *f;
 
-	v = reallocarray(doc->v, doc->n + 1, sizeof(*v));
+	v = reallocarray(doc->v, doc->n + 2, sizeof(*v));
 	if (!v)
 		return fail("out of memory");
 	doc->v = v;
@@ -162,6 +165,7 @@ static int doctor_proxies(struct doctor *doc)
 		fclose(f);
 	}
 	findings_proxies(text, &doc->v[doc->n++]);
+	findings_smc(text, &doc->v[doc->n++]);
 	free(text);
 	return 0;
 }

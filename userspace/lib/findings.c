@@ -200,6 +200,29 @@ void findings_proxies(const char *proc_modules, struct finding *out)
 		 "unless you need them: modprobe -r rds_tcp rds rxrpc; vaddr's modprobe.d file keeps them from loading again");
 }
 
+void findings_smc(const char *proc_modules, struct finding *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->domain = "(kernel)";
+	out->check = "smc";
+	if (!proc_modules) {
+		out->verdict = VERDICT_WARN;
+		snprintf(out->message, sizeof(out->message),
+			 "cannot read /proc/modules: whether smc is loaded is unknown");
+		return;
+	}
+	if (!module_listed(proc_modules, "smc")) {
+		snprintf(out->message, sizeof(out->message),
+			 "smc is not loaded");
+		return;
+	}
+	out->verdict = VERDICT_WARN;
+	snprintf(out->message, sizeof(out->message),
+		 "loaded: smc; an AF_SMC socket's TCP connection is a kernel socket's, which vaddr cannot tie to its program: isolation refuses it from domains' addresses, fail-closed cannot judge it, and its data goes over RDMA or ISM");
+	snprintf(out->hint, sizeof(out->hint),
+		 "where isolation matters: modprobe -r smc, and keep it from loading (an install line in modprobe.d), or block AF_SMC with seccomp");
+}
+
 static const char *const verdicts[] = {
 	[VERDICT_OK] = "ok",
 	[VERDICT_WARN] = "warning",

@@ -63,6 +63,12 @@ void findings_module(const struct module_state *m, struct finding *out);
  */
 void findings_proxies(const char *proc_modules, struct finding *out);
 
+/*
+ * smc: AF_SMC sets up its TCP connection from a kernel socket (README,
+ * "Not covered"). One finding of "(kernel)": a warning when loaded.
+ */
+void findings_smc(const char *proc_modules, struct finding *out);
+
 /* A domain nothing is mapped to. */
 void findings_unmapped(const char *domain, struct finding *out);
 

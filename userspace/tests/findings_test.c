@@ -152,6 +152,13 @@ static void test_proxies(void)
 	   "proxies: loaded ones named, a warning: %s", f.message);
 	findings_proxies(NULL, &f);
 	ok(f.verdict == VERDICT_WARN, "proxies: unreadable /proc/modules is a warning");
+	findings_smc("smc_diag 1 0 - Live 0x0\nvaddr 2 0 - Live 0x0\n", &f);
+	ok(f.verdict == VERDICT_OK && !strcmp(f.check, "smc"),
+	   "smc: not loaded (smc_diag is not smc) is ok");
+	findings_smc("vaddr 2 0 - Live 0x0\nsmc 3 1 smc_diag, Live 0x0\n", &f);
+	ok(f.verdict == VERDICT_WARN && !strncmp(f.message, "loaded: smc;", 12) &&
+	   strstr(f.hint, "modprobe -r smc"), "smc: loaded is a warning: %s",
+	   f.message);
 }
 
 void test_findings(void)
