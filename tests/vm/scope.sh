@@ -12,7 +12,8 @@
 #  |    2001:db8::1/64    host address   |      |    (a metadata service) |
 #  |    2001:db8::70/128  bcd.example    |      |    2001:db8::2/64       |
 #  +-------------------------------------+      +-------------------------+
-#  routes in h: 169.254.0.0/16 and 224.0.0.0/4 on h0 (r: 224.0.0.0/4 on r0)
+#  routes in h: 169.254.0.0/16 (metric 1000) and 224.0.0.0/4 on h0
+#  (r: 224.0.0.0/4 on r0)
 #  link-local: h0 fe80::1, r0 fe80::2
 #
 #  uid 1001 -> bcd.example (v4 + v6)   uid 1003 unmapped
@@ -26,7 +27,14 @@ EPERM="Operation not permitted"
 
 topo_host_remote $H4/24 $BCD4/32 $H6/64 -- $R4/24 $META/16 $R6/64
 addr_add h h0 $BCD6/128 preferred_lft 0
-nsrun h ip route add 169.254.0.0/16 dev h0
+# A metric of its own (1000, as zeroconf scripts give it): two routes alike
+# in all else share one fib_info, so one nexthop and its per-CPU cache of
+# output routes. A send to a group h has not joined (mDNS, SSDP below) from
+# a CPU with nothing cached there yet caches a multicast route, and a TCP
+# connect to $META on that CPU then fails with ENETUNREACH (tcp_v4_connect()
+# refuses a route with RTCF_MULTICAST) until the cache is flushed. The
+# kernel does that, with or without vaddr, on whichever CPU the send ran.
+nsrun h ip route add 169.254.0.0/16 dev h0 metric 1000
 nsrun h ip route add 224.0.0.0/4 dev h0
 nsrun r ip route add 224.0.0.0/4 dev r0
 # One link-local address each, known in advance: no kernel-made one.
