@@ -36,7 +36,9 @@
  * of request sockets, the kernel's resets and ACKs from its control
  * sockets). Datagrams are checked unless conntrack knows them as replies;
  * replies of a socket bound to an address are still checked by isolation
- * (see vaddr_guard_hook()). Loopback traffic and the outer packets of
+ * (see vaddr_guard_hook()), and so are a domain's listener's SYN-ACKs
+ * (vaddr_guard_synack()). SCTP INITs are judged by every address they
+ * list (vaddr_guard_sctp()). Loopback traffic and the outer packets of
  * tunnels and IPsec are never checked.
  *
  * Kernel sockets (other than MPTCP subflows, judged as their program's)
@@ -437,20 +439,38 @@ static enum vaddr_scope vaddr_guard_scope(const struct sock *sk,
 	return vaddr_scope6(&ipv6_hdr(skb)->daddr);
 }
 
+/* What vaddr_guard_sock() tells of a packet. */
+struct vaddr_guard_pkt {
+	bool tcp;	/* of a TCP socket */
+	bool reply;	/* conntrack has it as a reply */
+	bool kernel;	/* of a kernel socket */
+	bool synack;	/* a SYN-ACK: the socket is its listener */
+};
+
 /*
  * The socket that started @skb, when the hooks judge it (else NULL), and
- * whether it is a TCP socket, @skb a reply as conntrack knows it, and the
- * socket a kernel socket.
+ * what @p tells. A SYN-ACK is judged by its listener: the request socket
+ * that sends it (IPv4 passes it to ip_local_out(), IPv6 the listener) is
+ * no full socket; a TCP Fast Open child sends its own, in SYN_RECV, with
+ * its listener's owner. Under SYN cookies a SYN-ACK has no socket.
  */
 static struct sock *vaddr_guard_sock(struct sk_buff *skb,
 				     const struct nf_hook_state *state,
-				     int family, bool *tcp, bool *reply,
-				     bool *kernel)
+				     int family, struct vaddr_guard_pkt *p)
 {
 	struct sock *sk = state->sk;
 	enum ip_conntrack_info ctinfo;
 	struct nf_conn *ct;
 
+	memset(p, 0, sizeof(*p));
+	if (skb->sk && skb->sk->sk_state == TCP_NEW_SYN_RECV && sk &&
+	    net_eq(sock_net(skb->sk), state->net) &&
+	    !vaddr_guard_xfrm(skb, family) &&
+	    !(state->out && (state->out->flags & IFF_LOOPBACK))) {
+		p->tcp = true;
+		p->synack = true;
+		return inet_reqsk(skb->sk)->rsk_listener;
+	}
 	/*
 	 * Only what a socket sends itself. A tunnel (GRE, IPIP, VXLAN, ...)
 	 * sends its outer packet with the inner packet's skb->sk but passes
@@ -464,17 +484,38 @@ static struct sock *vaddr_guard_sock(struct sk_buff *skb,
 		return NULL;
 	if (state->out && (state->out->flags & IFF_LOOPBACK))
 		return NULL;
-	*tcp = sk->sk_type == SOCK_STREAM && sk->sk_protocol == IPPROTO_TCP;
-	*reply = false;
+	p->tcp = sk->sk_type == SOCK_STREAM && sk->sk_protocol == IPPROTO_TCP;
 	/* Kernel sockets: judged by vaddr_guard_kernel(), at LOCAL_OUT only. */
-	*kernel = vaddr_sk_exempt(sk);
-	if (*kernel)
+	p->kernel = vaddr_sk_exempt(sk);
+	if (p->kernel)
 		return sk;
-	if (*tcp && sk->sk_state != TCP_SYN_SENT)
+	if (p->tcp && sk->sk_state == TCP_SYN_RECV) {
+		p->synack = true;
+		return sk;
+	}
+	if (p->tcp && sk->sk_state != TCP_SYN_SENT)
 		return NULL;
 	ct = nf_ct_get(skb, &ctinfo);
-	*reply = ct && CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY;
+	p->reply = ct && CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY;
 	return sk;
+}
+
+/*
+ * A SYN-ACK answers from the address the remote connected to. A listener
+ * bound to an address was judged at bind(); one on the wildcard answers
+ * on every address of the host, which a shared server (no domain's) must.
+ * But a domain's listener may not serve another domain's address under
+ * isolation, as it may not bind it: else a tenant's wildcard listener on
+ * a port no one else uses would answer that domain's clients. Under RCU.
+ */
+static int vaddr_guard_synack(struct sock *listener, int family,
+			      const void *saddr)
+{
+	struct vaddr_domain *own = vaddr_sock_domain(listener);
+
+	if (!own)
+		return 0;
+	return vaddr_guard_isolation(listener, own, family, saddr);
 }
 
 /* At LOCAL_OUT: isolation and fail-closed. */
@@ -482,16 +523,20 @@ static unsigned int vaddr_guard_hook(struct sk_buff *skb,
 				     const struct nf_hook_state *state,
 				     int family, const void *saddr)
 {
-	bool tcp, reply, kernel;
+	struct vaddr_guard_pkt p;
 	struct vaddr_domain *own;
 	struct sock *sk;
 	int err;
 
-	sk = vaddr_guard_sock(skb, state, family, &tcp, &reply, &kernel);
+	sk = vaddr_guard_sock(skb, state, family, &p);
 	if (!sk)
 		return NF_ACCEPT;
-	if (kernel) {
+	if (p.kernel) {
 		err = vaddr_guard_kernel(sk, skb, family, saddr);
+		goto out;
+	}
+	if (p.synack) {
+		err = vaddr_guard_synack(sk, family, saddr);
 		goto out;
 	}
 	/*
@@ -500,22 +545,22 @@ static unsigned int vaddr_guard_hook(struct sk_buff *skb,
 	 * by isolation: else anyone could bind another domain's address and
 	 * "answer" a packet a peer of theirs sent to it first.
 	 */
-	if (reply && !vaddr_guard_has_addr(sk, family))
+	if (p.reply && !vaddr_guard_has_addr(sk, family))
 		return NF_ACCEPT;
 
 	/* Output hooks run under rcu_read_lock(). */
 	own = vaddr_sock_domain(sk);
 	err = vaddr_guard_isolation(sk, own, family, saddr);
-	if (!err && own && !reply)
+	if (!err && own && !p.reply)
 		err = vaddr_guard_fail_closed(sk, own, family, saddr,
 					      vaddr_guard_scope(sk, skb, family),
 					      skb);
-	if (!err && !reply)
+	if (!err && !p.reply)
 		err = vaddr_guard_sctp(sk, own, family, skb);
 out:
 	if (!err)
 		return NF_ACCEPT;
-	if (tcp)
+	if (p.tcp)
 		err = -ECONNREFUSED;
 	return NF_DROP_ERR(err);
 }
@@ -537,12 +582,12 @@ static unsigned int vaddr_guard_post(struct sk_buff *skb,
 				     const struct nf_hook_state *state,
 				     int family, const void *saddr)
 {
-	bool tcp, reply, kernel;
+	struct vaddr_guard_pkt p;
 	struct vaddr_domain *own;
 	struct sock *sk;
 
-	sk = vaddr_guard_sock(skb, state, family, &tcp, &reply, &kernel);
-	if (!sk || kernel || reply ||
+	sk = vaddr_guard_sock(skb, state, family, &p);
+	if (!sk || p.kernel || p.reply || p.synack ||
 	    vaddr_guard_scope(sk, skb, family) != VADDR_SCOPE_GLOBAL)
 		return NF_ACCEPT;
 	/* Output hooks run under rcu_read_lock(). */
@@ -561,7 +606,7 @@ static unsigned int vaddr_guard_post(struct sk_buff *skb,
 			pr_notice("fail-closed: dropped a packet of uid %u of %s: NAT rewrote its source to %pI6c\n",
 				  uid, own->name, saddr);
 	}
-	return NF_DROP_ERR(tcp ? -ECONNREFUSED : -EADDRNOTAVAIL);
+	return NF_DROP_ERR(p.tcp ? -ECONNREFUSED : -EADDRNOTAVAIL);
 }
 
 static unsigned int vaddr_guard_hook4(void *priv, struct sk_buff *skb,

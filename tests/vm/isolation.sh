@@ -48,27 +48,6 @@ raw_try() {
 	rm -f "$out"
 }
 
-# serve_try UID ADDR: UID listens on ADDR in h, and a client in r connects
-# to it: "what the listener said | what the remote client got" (its own
-# address once connected, or its error).
-serve_try() {
-	local uid=$1 addr=$2 out pid res
-	port=$((port + 1))
-	out=$(mktemp)
-	run_as "$uid" h timeout 10 "$PEER" tcp-listen "$addr" $port 1 \
-		>"$out" 2>&1 &
-	pid=$!
-	wait_for "listener of uid $uid on $addr ready or gone" 10 \
-		sh -c "grep -qx ready '$out' || ! kill -0 $pid 2>/dev/null"
-	res=$(ip netns exec r "$PEER" tcp-connect "$addr" $port 2>&1 |
-		sed 's/^peer: //' | grep -v '^#')
-	kill $pid 2>/dev/null
-	wait $pid 2>/dev/null
-	echo "$(grep -v '^#' "$out" | sed 's/^peer: //; s/ port [0-9]*:/:/' |
-		head -n 1) | $res"
-	rm -f "$out"
-}
-
 # logged PATTERN: kernel log lines matching PATTERN so far.
 logged() {
 	dmesg | grep -c -- "$1"

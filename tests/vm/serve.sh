@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Serving under isolation. A listener on the wildcard address answers
+# connections to every address of the host: a shared server (no domain's)
+# must. A domain's listener may not answer on another domain's address,
+# as it may not bind it: else a tenant's wildcard listener on a port no
+# one else uses answers that domain's clients, from its address. The
+# remote client says what it got: connected (its own address), or no
+# answer (the SYN-ACK never left).
+#
+#  ns h ("host")                                ns r ("remote")
+#  +-------------------------------------+      +-----------------------+
+#  | h0 198.51.100.1/24   host address   | veth | r0 198.51.100.2/24    |
+#  |    198.51.100.70/32  bcd.example    |------|    2001:db8::2/64     |
+#  |    198.51.100.80/32  cde.example    |      +-----------------------+
+#  |    2001:db8::1/64    host address   |
+#  |    2001:db8::70/128  bcd.example    |
+#  +-------------------------------------+
+#
+#  uid 1001 -> bcd.example   uid 1002 -> cde.example   uid 1003 unmapped
+set -u
+source "$(dirname "$0")/../lib.sh"
+
+H4=198.51.100.1 H6=2001:db8::1 R4=198.51.100.2 R6=2001:db8::2
+BCD4=198.51.100.70 BCD6=2001:db8::70 CDE4=198.51.100.80
+
+topo_host_remote $H4/24 $BCD4/32 $CDE4/32 $H6/64 -- $R4/24 $R6/64
+addr_add h h0 $BCD6/128
+module_load
+ctl domain add bcd.example addr $BCD4 addr $BCD6
+ctl domain add cde.example addr $CDE4
+ctl user add 1001 domain bcd.example
+ctl user add 1002 domain cde.example
+port=7300
+
+# serve_try runs in a $(...), which cannot move the port for the next one:
+# moved here, so that no listener reuses the port of one whose connection
+# is still being torn down.
+next_port() {
+	port=$((port + 1))
+}
+
+next_port
+expect_eq "isolation off: cde's wildcard listener answers on bcd's address" \
+	"$(serve_try 1002 :: $BCD4)" "ready | $R4"
+
+ctl set isolation on
+next_port
+expect_eq "cde's wildcard listener: no answer on bcd's address" \
+	"$(serve_try 1002 :: $BCD4)" "ready | no answer"
+next_port
+expect_eq "cde's wildcard listener: no answer on bcd's v6 address" \
+	"$(serve_try 1002 :: $BCD6)" "ready | no answer"
+next_port
+expect_eq "cde's IPv4 wildcard listener: no answer on bcd's address" \
+	"$(serve_try 1002 0.0.0.0 $BCD4)" "ready | no answer"
+check "  ... counted in bcd's isolated" \
+	test "$(counter bcd.example isolated)" -ge 3
+next_port
+expect_eq "cde's wildcard listener answers on cde's address" \
+	"$(serve_try 1002 :: $CDE4)" "ready | $R4"
+next_port
+expect_eq "cde's wildcard listener answers on the host's address" \
+	"$(serve_try 1002 :: $H6)" "ready | $R6"
+next_port
+expect_eq "bcd's wildcard listener answers on bcd's address" \
+	"$(serve_try 1001 :: $BCD4)" "ready | $R4"
+next_port
+expect_eq "a shared server (unmapped) answers on bcd's address" \
+	"$(serve_try 1003 :: $BCD4)" "ready | $R4"
+ctl set isolation allow 1002
+next_port
+expect_eq "allowed uid: cde's wildcard listener answers on bcd's address" \
+	"$(serve_try 1002 :: $BCD4)" "ready | $R4"
+ctl set isolation disallow 1002
+# The kernel answers with SYN cookies when a listener's queue overflows:
+# such a SYN-ACK has no socket, and the listener accepts the connection
+# its ACK completes (README, "Not covered").
