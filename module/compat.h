@@ -16,7 +16,6 @@
 #include <net/inet6_hashtables.h>
 #include <net/inet_hashtables.h>
 #include <net/netfilter/nf_conntrack.h>
-#include <net/tcp.h>
 
 /* Built against kernel MAJOR.MINOR or later (Kbuild passes the version). */
 #define VADDR_LINUX_AT_LEAST(major, minor)				\
@@ -58,22 +57,6 @@ static inline void vaddr_ct_cleanup(struct net *net,
 	nf_ct_iterate_cleanup_net(iter, &d);
 #else
 	nf_ct_iterate_cleanup_net(net, iter, data, 0, 0);
-#endif
-}
-
-/*
- * How long ago, in ms, the first SYN of @tp (in SYN_SENT) left:
- * tcp_connect() stamps retrans_stamp with it, in ms, or from 6.7 on in
- * us when the connection negotiates microsecond timestamps.
- */
-static inline u32 vaddr_tcp_syn_age_ms(const struct tcp_sock *tp)
-{
-#if VADDR_LINUX_AT_LEAST(6, 7)
-	if (tp->tcp_usec_ts)
-		return ((u32)tcp_clock_us() - tp->retrans_stamp) / USEC_PER_MSEC;
-	return (u32)tcp_clock_ms() - tp->retrans_stamp;
-#else
-	return tcp_time_stamp_raw() - tp->retrans_stamp;
 #endif
 }
 

@@ -44,9 +44,6 @@
 #include "sock.h"
 #include "stats.h"
 
-/* Sooner than any SYN retransmission (TCP_TIMEOUT_INIT, 1 s). */
-#define VADDR_SYN_RETRANS_MS	500
-
 static bool vaddr_nat_wanted(const struct sk_buff *skb,
 			     const struct nf_hook_state *state,
 			     struct sock **skp)
@@ -101,17 +98,6 @@ static unsigned int vaddr_nat_hook(void *priv, struct sk_buff *skb,
 	 */
 	if (nf_ct_protonum(ct) == IPPROTO_TCP &&
 	    READ_ONCE(ct->proto.tcp.state) != TCP_CONNTRACK_SYN_SENT)
-		return NF_ACCEPT;
-	/*
-	 * Nor from a retransmitted SYN: a new entry in SYN_SENT whose socket
-	 * sent its first SYN long before (a retransmission comes a second
-	 * later at the soonest) is one conntrack did not see begin, as
-	 * when the hooks came while the SYN was out: the remote may have
-	 * answered the first SYN from the socket's own address already, and
-	 * a handshake changing its source half way through breaks.
-	 */
-	if (sk->sk_protocol == IPPROTO_TCP && sk->sk_state == TCP_SYN_SENT &&
-	    vaddr_tcp_syn_age_ms(tcp_sk(sk)) >= VADDR_SYN_RETRANS_MS)
 		return NF_ACCEPT;
 
 	/* NAT hooks run under rcu_read_lock(). */
