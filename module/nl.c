@@ -93,6 +93,20 @@ void vaddr_event_send(struct genl_info *info, struct vaddr_msg *m, int err)
 				m->skb, 0, VADDR_MCGRP_EVENTS_IDX, GFP_KERNEL);
 }
 
+/* The message a part of a dump of @cmd fills in @skb. */
+static struct vaddr_msg vaddr_dump_msg(struct sk_buff *skb,
+				       struct netlink_callback *cb, u8 cmd)
+{
+	return (struct vaddr_msg) {
+		.skb = skb,
+		.portid = NETLINK_CB(cb->skb).portid,
+		.seq = cb->nlh->nlmsg_seq,
+		.flags = NLM_F_MULTI,
+		.cmd = cmd,
+		.cb = cb,
+	};
+}
+
 /*
  * A dump. Each part locks the namespace, notes the generation in cb->seq
  * and has @walk fill @skb from where the context says. A part that went
@@ -105,14 +119,7 @@ int vaddr_dump(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
 {
 	struct vaddr_net *vn = vaddr_net(sock_net(skb->sk));
 	struct vaddr_dump_ctx *ctx = vaddr_dump_ctx(cb);
-	struct vaddr_msg m = {
-		.skb = skb,
-		.portid = NETLINK_CB(cb->skb).portid,
-		.seq = cb->nlh->nlmsg_seq,
-		.flags = NLM_F_MULTI,
-		.cmd = cmd,
-		.cb = cb,
-	};
+	struct vaddr_msg m = vaddr_dump_msg(skb, cb, cmd);
 	int err;
 
 	if (ctx->done)
@@ -138,14 +145,7 @@ int vaddr_dump_rcu(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd,
 {
 	struct vaddr_net *vn = vaddr_net(sock_net(skb->sk));
 	struct vaddr_dump_ctx *ctx = vaddr_dump_ctx(cb);
-	struct vaddr_msg m = {
-		.skb = skb,
-		.portid = NETLINK_CB(cb->skb).portid,
-		.seq = cb->nlh->nlmsg_seq,
-		.flags = NLM_F_MULTI,
-		.cmd = cmd,
-		.cb = cb,
-	};
+	struct vaddr_msg m = vaddr_dump_msg(skb, cb, cmd);
 	struct vaddr_table *t;
 	int err = 0;
 
