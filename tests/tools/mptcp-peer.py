@@ -18,11 +18,12 @@
 """
 import errno
 import os
-import select
 import socket
 import struct
 import sys
 import time
+
+import peerwatch
 
 IPPROTO_MPTCP = 262
 TCPOPT_MPTCP = 30
@@ -62,35 +63,7 @@ def syn_of(pkt, port):
 
 
 def serve(addr, port, secs):
-    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_TCP)
-    lsn = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_MPTCP)
-    lsn.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    lsn.bind((addr, port))
-    lsn.listen(8)
-    print("ready", flush=True)
-    syns, conns = [], []
-    end = time.monotonic() + secs
-    while True:
-        left = end - time.monotonic()
-        if left <= 0:
-            break
-        r, _, _ = select.select([raw, lsn] + conns, [], [], left)
-        for s in r:
-            if s is raw:
-                syn = syn_of(raw.recv(65535), port)
-                if syn:
-                    syns.append(syn)
-            elif s is lsn:
-                conns.append(lsn.accept()[0])
-            else:
-                data = s.recv(4096)
-                if data:
-                    s.sendall(data)
-                else:
-                    conns.remove(s)
-                    s.close()
-    for syn in syns:
-        print(syn)
+    peerwatch.serve(addr, port, secs, IPPROTO_MPTCP, socket.IPPROTO_TCP, syn_of)
 
 
 def connect(addr, port, secs):

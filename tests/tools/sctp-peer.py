@@ -15,11 +15,11 @@
         refused INIT is dropped, and SCTP would retransmit it for minutes).
 """
 import os
-import select
 import socket
 import struct
 import sys
-import time
+
+import peerwatch
 
 IPPROTO_SCTP = 132
 
@@ -50,35 +50,7 @@ def init_of(pkt, port):
 
 
 def serve(addr, port, secs):
-    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, IPPROTO_SCTP)
-    lsn = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SCTP)
-    lsn.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    lsn.bind((addr, port))
-    lsn.listen(8)
-    print("ready", flush=True)
-    inits, conns = [], []
-    end = time.monotonic() + secs
-    while True:
-        left = end - time.monotonic()
-        if left <= 0:
-            break
-        r, _, _ = select.select([raw, lsn] + conns, [], [], left)
-        for s in r:
-            if s is raw:
-                init = init_of(raw.recv(65535), port)
-                if init:
-                    inits.append(init)
-            elif s is lsn:
-                conns.append(lsn.accept()[0])
-            else:
-                data = s.recv(4096)
-                if data:
-                    s.sendall(data)
-                else:
-                    conns.remove(s)
-                    s.close()
-    for init in inits:
-        print(init)
+    peerwatch.serve(addr, port, secs, IPPROTO_SCTP, IPPROTO_SCTP, init_of)
 
 
 def connect(addr, port, bind):
