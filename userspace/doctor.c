@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vaddrctl doctor: what the module found at load (can it refuse
- * connects, did its probes miss any), whether kernel modules that let any
- * user send from an address of their choice are loaded (rds, rds_tcp,
- * rxrpc: /proc/modules), then each domain's addresses the
- * way a receiving server will check them (findings.c judges): configured on an interface of this
- * namespace (getifaddrs), PTR naming the domain (getnameinfo with
- * NI_NAMEREQD) and the domain's A/AAAA including the address (getaddrinfo).
+ * connects, did its probes miss any), what lets users send past vaddr's
+ * hooks (rds, rds_tcp, rxrpc and smc in /proc/modules, users' packet
+ * sockets in /proc/net/packet), then each domain's addresses the way a
+ * receiving server will check them (findings.c judges): configured on an
+ * interface of this namespace (getifaddrs), PTR naming the domain
+ * (getnameinfo with NI_NAMEREQD) and the domain's A/AAAA including the
+ * address (getaddrinfo).
  * Exits 1 when any finding is an error.
  */
+#include <errno.h>
 #include <ifaddrs.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -137,35 +139,47 @@ static int doctor_unmapped(struct doctor *doc, const char *domain)
 }
 
 /*
- * Whether rds, rds_tcp or rxrpc is loaded, and smc (lib/findings.c says
- * why).
+ * The whole text of a /proc file (which says it is empty: read to the
+ * end), "" if @missing_ok and it does not exist, else NULL.
  */
-static int doctor_proxies(struct doctor *doc)
+static char *proc_text(const char *path, bool missing_ok)
 {
-	char *text = NULL;
-	size_t size = 0;
-	struct finding *v;
-	FILE *f;
+	char *text = NULL, buf[4096];
+	size_t size = 0, n;
+	FILE *f, *m;
 
-	v = reallocarray(doc->v, doc->n + 2, sizeof(*v));
+	f = fopen(path, "re");
+	if (!f)
+		return missing_ok && errno == ENOENT ? strdup("") : NULL;
+	m = open_memstream(&text, &size);
+	while (m && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, m);
+	if (m)
+		fclose(m);
+	fclose(f);
+	return text;
+}
+
+/*
+ * What lets a user send past vaddr's hooks (lib/findings.c says why):
+ * rds, rds_tcp, rxrpc or smc loaded, users' packet sockets.
+ */
+static int doctor_kernel(struct doctor *doc)
+{
+	struct finding *v;
+	char *text;
+
+	v = reallocarray(doc->v, doc->n + 3, sizeof(*v));
 	if (!v)
 		return fail("out of memory");
 	doc->v = v;
-	/* /proc files say they are empty: read to the end. */
-	f = fopen("/proc/modules", "re");
-	if (f) {
-		FILE *m = open_memstream(&text, &size);
-		char buf[4096];
-		size_t n;
-
-		while (m && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-			fwrite(buf, 1, n, m);
-		if (m)
-			fclose(m);
-		fclose(f);
-	}
+	text = proc_text("/proc/modules", false);
 	findings_proxies(text, &doc->v[doc->n++]);
 	findings_smc(text, &doc->v[doc->n++]);
+	free(text);
+	/* No file: the kernel has no AF_PACKET (a module not loaded yet). */
+	text = proc_text("/proc/net/packet", true);
+	findings_packet(text, &doc->v[doc->n++]);
 	free(text);
 	return 0;
 }
@@ -193,7 +207,7 @@ int cmd_doctor(int argc, char **argv)
 		doc.n = doc.v ? MODULE_FINDINGS : 0;
 	}
 	if (!err)
-		err = doctor_proxies(&doc);
+		err = doctor_kernel(&doc);
 	for (i = 0; !err && i < ds.n; i++) {
 		const struct domain *d = &ds.v[i];
 

@@ -223,6 +223,74 @@ void findings_smc(const char *proc_modules, struct finding *out)
 		 "where isolation matters: modprobe -r smc, and keep it from loading (an install line in modprobe.d), or block AF_SMC with seccomp");
 }
 
+/* The owners of /proc/net/packet's sockets other than root, and how many. */
+struct packet_users {
+	unsigned int uid[8], count[8];
+	size_t n, more;		/* more: sockets of uids beyond uid[] */
+};
+
+static void packet_user_add(struct packet_users *u, unsigned int uid)
+{
+	size_t i;
+
+	for (i = 0; i < u->n; i++)
+		if (u->uid[i] == uid) {
+			u->count[i]++;
+			return;
+		}
+	if (u->n == sizeof(u->uid) / sizeof(u->uid[0])) {
+		u->more++;
+		return;
+	}
+	u->uid[u->n] = uid;
+	u->count[u->n++] = 1;
+}
+
+void findings_packet(const char *proc_net_packet, struct finding *out)
+{
+	struct packet_users u = {};
+	const char *line;
+	size_t i, len;
+
+	memset(out, 0, sizeof(*out));
+	out->domain = "(kernel)";
+	out->check = "packet";
+	if (!proc_net_packet) {
+		out->verdict = VERDICT_WARN;
+		snprintf(out->message, sizeof(out->message),
+			 "cannot read /proc/net/packet: whether users have packet sockets open is unknown");
+		return;
+	}
+	/* "sk RefCnt Type Proto Iface R Rmem User Inode", a header first. */
+	line = strchr(proc_net_packet, '\n');
+	for (; line && *++line; line = strchr(line, '\n')) {
+		unsigned int uid;
+
+		if (sscanf(line, "%*s %*d %*d %*x %*d %*d %*u %u", &uid) == 1 &&
+		    uid)
+			packet_user_add(&u, uid);
+	}
+	if (!u.n) {
+		snprintf(out->message, sizeof(out->message),
+			 "no user but root has a packet socket open");
+		return;
+	}
+	len = snprintf(out->message, sizeof(out->message),
+		       "packet sockets open by ");
+	for (i = 0; i < u.n; i++)
+		len += snprintf(out->message + len, sizeof(out->message) - len,
+				"%suid %u (%u)", i ? ", " : "", u.uid[i],
+				u.count[i]);
+	if (u.more)
+		len += snprintf(out->message + len, sizeof(out->message) - len,
+				", others (%zu)", u.more);
+	out->verdict = VERDICT_WARN;
+	snprintf(out->message + len, sizeof(out->message) - len,
+		 ": what they send passes no netfilter hook, whatever its source address: neither isolation nor fail-closed judges it");
+	snprintf(out->hint, sizeof(out->hint),
+		 "a packet socket needs CAP_NET_RAW: find what gives it to these users (file capabilities: getcap -r /; a service's AmbientCapabilities=) and take it back");
+}
+
 static const char *const verdicts[] = {
 	[VERDICT_OK] = "ok",
 	[VERDICT_WARN] = "warning",

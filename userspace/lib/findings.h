@@ -69,6 +69,15 @@ void findings_proxies(const char *proc_modules, struct finding *out);
  */
 void findings_smc(const char *proc_modules, struct finding *out);
 
+/*
+ * Packet sockets (AF_PACKET) pass no netfilter hook: a process with
+ * CAP_NET_RAW sends from them whatever source it likes. @proc_net_packet
+ * is the text of /proc/net/packet (NULL: unreadable; "" when the kernel
+ * has no packet sockets). One finding of "(kernel)": a warning naming the
+ * users other than root that have one open.
+ */
+void findings_packet(const char *proc_net_packet, struct finding *out);
+
 /* A domain nothing is mapped to. */
 void findings_unmapped(const char *domain, struct finding *out);
 

@@ -161,6 +161,35 @@ static void test_proxies(void)
 	   f.message);
 }
 
+static void test_packet(void)
+{
+	static const char head[] =
+		"sk       RefCnt Type Proto  Iface R Rmem   User   Inode\n";
+	char text[512];
+	struct finding f;
+
+	findings_packet("", &f);
+	ok(f.verdict == VERDICT_OK && !strcmp(f.check, "packet"),
+	   "packet: no packet sockets at all is ok");
+	snprintf(text, sizeof(text), "%s%s", head,
+		 "0000000000000000 3      3    0003   2     1 0      0      1234\n");
+	findings_packet(text, &f);
+	ok(f.verdict == VERDICT_OK, "packet: root's packet socket is ok: %s",
+	   f.message);
+	snprintf(text, sizeof(text), "%s%s%s%s", head,
+		 "0000000000000000 3      3    0003   2     1 0      1001   1234\n",
+		 "0000000000000000 3      2    0800   0     1 0      0      1235\n",
+		 "0000000000000000 3      3    88cc   2     1 0      1001   1236\n");
+	findings_packet(text, &f);
+	ok(f.verdict == VERDICT_WARN &&
+	   !strncmp(f.message, "packet sockets open by uid 1001 (2):", 36) &&
+	   strstr(f.hint, "CAP_NET_RAW"),
+	   "packet: a user's packet sockets are a warning: %s", f.message);
+	findings_packet(NULL, &f);
+	ok(f.verdict == VERDICT_WARN,
+	   "packet: unreadable /proc/net/packet is a warning");
+}
+
 void test_findings(void)
 {
 	test_names();
@@ -168,4 +197,5 @@ void test_findings(void)
 	test_bad();
 	test_module();
 	test_proxies();
+	test_packet();
 }
