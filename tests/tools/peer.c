@@ -4,7 +4,8 @@
  * item per line; errors go to stderr and exit with status 1. Receiving
  * commands print "ready" once they can receive, so tests need not sleep.
  *
- *   peer tcp-listen ADDR PORT [COUNT]      print each accepted peer address
+ *   peer tcp-listen ADDR PORT [COUNT] [--cookies]
+ *                                          print each accepted peer address
  *   peer tcp-connect DST PORT [--bind ADDR] [--bind-port PORT] [--nonblock]
  *                    [--tfo] [--v6] [--mptcp]
  *                                          print the local address
@@ -35,6 +36,9 @@
  * no reply; if any send failed, it says how many and why, and fails.
  * With --connect too, the socket's local address comes before "sent".
  * --raw pings from a raw socket (as root) instead of a ping socket.
+ * --cookies listens with a backlog of 0: the SYN queue is always full, so
+ * (with net.ipv4.tcp_syncookies=1, the default) every SYN-ACK carries a
+ * SYN cookie, as under a SYN flood. Any user may listen so.
  * udp-send sets SO_BROADCAST, so that it can send to a broadcast address.
  * --mptcp connects an MPTCP socket (IPPROTO_MPTCP); if the kernel has no
  * MPTCP, it prints "no mptcp" and exits with status 2.
@@ -70,13 +74,14 @@ static struct {
 	const char *fail_first;
 	const char *pktinfo;
 	long bind_port, count;
-	bool connect, mptcp, nonblock, raw, tfo, v6, wait;
+	bool connect, cookies, mptcp, nonblock, raw, tfo, v6, wait;
 } opt;
 
 static const struct opt opts[] = {
 	{ "--bind", .text = &opt.bind },
 	{ "--bind-port", .n = &opt.bind_port, .max = 65535 },
 	{ "--connect", .flag = &opt.connect },
+	{ "--cookies", .flag = &opt.cookies },
 	{ "--count", .n = &opt.count, .max = 65535 },
 	{ "--fail-first", .text = &opt.fail_first },
 	{ "--mptcp", .flag = &opt.mptcp },
@@ -146,7 +151,7 @@ static int tcp_listen(const char *addr, int port, int count)
 {
 	int fd = bound(addr, port, SOCK_STREAM);
 
-	if (listen(fd, 128) < 0)
+	if (listen(fd, opt.cookies ? 0 : 128) < 0)
 		die("listen");
 	say("ready");
 	for (int n = 0; count == 0 || n < count; n++) {
@@ -551,9 +556,16 @@ int main(int argc, char **argv)
 
 	if (argc < 3)
 		usage();
-	if (!strcmp(cmd, "tcp-listen") && argc >= 4 && argc <= 5)
-		return tcp_listen(argv[2], num16(argv[3], "port"),
-				  argc == 5 ? num16(argv[4], "count") : 1);
+	if (!strcmp(cmd, "tcp-listen") && argc >= 4) {
+		int count = 1, rest = 4;
+
+		if (argc > 4 && strncmp(argv[4], "--", 2)) {
+			count = num16(argv[4], "count");
+			rest = 5;
+		}
+		parse_opts(argc - rest, argv + rest, opts);
+		return tcp_listen(argv[2], num16(argv[3], "port"), count);
+	}
 	if (!strcmp(cmd, "udp-echo") && argc >= 4 && argc <= 5)
 		return udp_echo(argv[2], num16(argv[3], "port"),
 				argc == 5 ? num16(argv[4], "count") : 1);

@@ -73,6 +73,44 @@ next_port
 expect_eq "allowed uid: cde's wildcard listener answers on bcd's address" \
 	"$(serve_try 1002 :: $BCD4)" "ready | $R4"
 ctl set isolation disallow 1002
-# The kernel answers with SYN cookies when a listener's queue overflows:
-# such a SYN-ACK has no socket, and the listener accepts the connection
-# its ACK completes (README, "Not covered").
+# The kernel answers with SYN cookies when a listener's SYN queue is full,
+# and a tenant fills its own by listening with a backlog of 0 (peer's
+# --cookies): such a SYN-ACK has no socket, and the listener accepts the
+# connection its ACK completes. It is judged by the listener it was sent
+# for, as the SYN found it.
+cookies_sent() {
+	ip netns exec h nstat -asz TcpExtSyncookiesSent |
+		awk '$1 == "TcpExtSyncookiesSent" { print $2 }'
+}
+cookies=$(cookies_sent)
+isolated=$(counter bcd.example isolated)
+next_port
+expect_eq "cde's wildcard listener with SYN cookies: no answer on bcd's address" \
+	"$(serve_try 1002 :: $BCD4 --cookies)" "ready | no answer"
+check "  ... its SYN-ACKs carried SYN cookies" \
+	test "$(cookies_sent)" -gt "$cookies"
+check "  ... counted in bcd's isolated" \
+	test "$(counter bcd.example isolated)" -gt "$isolated"
+next_port
+expect_eq "cde's wildcard listener with SYN cookies: no answer on bcd's v6 address" \
+	"$(serve_try 1002 :: $BCD6 --cookies)" "ready | no answer"
+next_port
+expect_eq "cde's IPv4 wildcard listener with SYN cookies: no answer on bcd's address" \
+	"$(serve_try 1002 0.0.0.0 $BCD4 --cookies)" "ready | no answer"
+cookies=$(cookies_sent)
+next_port
+expect_eq "cde's wildcard listener with SYN cookies answers on cde's address" \
+	"$(serve_try 1002 :: $CDE4 --cookies)" "ready | $R4"
+check "  ... with a SYN cookie" test "$(cookies_sent)" -gt "$cookies"
+next_port
+expect_eq "cde's wildcard listener with SYN cookies answers on the host's v6 address" \
+	"$(serve_try 1002 :: $H6 --cookies)" "ready | $R6"
+next_port
+expect_eq "a shared server with SYN cookies answers on bcd's address" \
+	"$(serve_try 1003 :: $BCD4 --cookies)" "ready | $R4"
+ctl set isolation allow 1002
+next_port
+expect_eq "allowed uid: cde's listener with SYN cookies answers on bcd's address" \
+	"$(serve_try 1002 :: $BCD4 --cookies)" "ready | $R4"
+ctl set isolation disallow 1002
+
