@@ -98,6 +98,44 @@ static inline struct sock *vaddr_tcp_lookup6(struct net *net,
 }
 
 /*
+ * The listener a TCP SYN from @raddr:@rport to @laddr:@lport, received on
+ * device @dif, would find (as the receive path finds it, reuseport and
+ * socket-lookup programs included), not referenced, or NULL. Listeners
+ * are freed after a grace period: under rcu_read_lock(). The hashinfo
+ * argument went with __inet_lookup_established()'s.
+ */
+static inline struct sock *vaddr_tcp_listener4(struct net *net,
+					       __be32 laddr, __be16 lport,
+					       __be32 raddr, __be16 rport,
+					       int dif)
+{
+#if VADDR_LINUX_AT_LEAST(7, 0)
+	return __inet_lookup_listener(net, NULL, 0, raddr, rport, laddr,
+				      ntohs(lport), dif, 0);
+#else
+	return __inet_lookup_listener(net, net->ipv4.tcp_death_row.hashinfo,
+				      NULL, 0, raddr, rport, laddr,
+				      ntohs(lport), dif, 0);
+#endif
+}
+
+static inline struct sock *vaddr_tcp_listener6(struct net *net,
+					       const struct in6_addr *laddr,
+					       __be16 lport,
+					       const struct in6_addr *raddr,
+					       __be16 rport, int dif)
+{
+#if VADDR_LINUX_AT_LEAST(7, 0)
+	return inet6_lookup_listener(net, NULL, 0, raddr, rport, laddr,
+				     ntohs(lport), dif, 0);
+#else
+	return inet6_lookup_listener(net, net->ipv4.tcp_death_row.hashinfo,
+				     NULL, 0, raddr, rport, laddr,
+				     ntohs(lport), dif, 0);
+#endif
+}
+
+/*
  * The level of cgroup v2 directory @id (0: the root), if it exists and the
  * caller can see it from its cgroup namespace, else -ENOENT. 6.1's
  * cgroup_get_from_id() answers exactly that.

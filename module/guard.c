@@ -90,6 +90,7 @@
 #include <net/tcp.h>
 #include <net/netfilter/nf_conntrack.h>
 
+#include "compat.h"
 #include "conntrack.h"
 #include "guard.h"
 #include "net.h"
@@ -179,14 +180,14 @@ int vaddr_guard_allow_foreach(struct vaddr_net *vn, unsigned long *pos,
 }
 
 /*
- * Under isolation in @sk's namespace, the domain whose address @saddr is;
+ * Under isolation in @net, the domain whose address @saddr is;
  * else (or for an address of no domain) NULL. Under RCU.
  */
-static struct vaddr_domain *vaddr_guard_isolated_owner(struct sock *sk,
+static struct vaddr_domain *vaddr_guard_isolated_owner(struct net *net,
 							int family,
 							const void *saddr)
 {
-	struct vaddr_net *vn = vaddr_net(sock_net(sk));
+	struct vaddr_net *vn = vaddr_net(net);
 	struct vaddr_table *t;
 
 	if (!READ_ONCE(vn->isolation))
@@ -208,7 +209,7 @@ int vaddr_guard_isolation(struct sock *sk, const struct vaddr_domain *own,
 {
 	struct vaddr_domain *owner;
 
-	owner = vaddr_guard_isolated_owner(sk, family, saddr);
+	owner = vaddr_guard_isolated_owner(sock_net(sk), family, saddr);
 	if (!owner || owner == own)
 		return 0;
 	/* The table was replaced between the two lookups. */
@@ -340,6 +341,28 @@ static bool vaddr_guard_has_addr(const struct sock *sk, int family)
 }
 
 /*
+ * The offset of @skb's transport header and its protocol in @proto, or -1
+ * when the packet carries none (a fragment after the first).
+ */
+static int vaddr_guard_thoff(const struct sk_buff *skb, int family,
+			     u8 *proto)
+{
+	__be16 frag_off;
+	int thoff;
+
+	if (family == AF_INET) {
+		*proto = ip_hdr(skb)->protocol;
+		if (ip_hdr(skb)->frag_off & htons(IP_OFFSET))
+			return -1;
+		return skb_network_offset(skb) + ip_hdrlen(skb);
+	}
+	*proto = ipv6_hdr(skb)->nexthdr;
+	thoff = ipv6_skip_exthdr(skb, skb_network_offset(skb) +
+				 sizeof(struct ipv6hdr), proto, &frag_off);
+	return frag_off ? -1 : thoff;
+}
+
+/*
  * Whether a kernel socket's packet starts something, by the packet:
  * - TCP: a SYN without ACK. Everything else continues a connection that
  *   started with a SYN, or answers a remote (SYN-ACKs, resets and ACKs of
@@ -360,23 +383,10 @@ static bool vaddr_guard_kernel_starts(const struct sock *sk,
 	const struct tcphdr *th;
 	struct tcphdr _th;
 	const u8 *type;
-	int thoff = -1;
 	u8 proto, _type;
+	int thoff;
 
-	if (family == AF_INET) {
-		proto = ip_hdr(skb)->protocol;
-		if (!(ip_hdr(skb)->frag_off & htons(IP_OFFSET)))
-			thoff = skb_network_offset(skb) + ip_hdrlen(skb);
-	} else {
-		__be16 frag_off;
-
-		proto = ipv6_hdr(skb)->nexthdr;
-		thoff = ipv6_skip_exthdr(skb, skb_network_offset(skb) +
-					 sizeof(struct ipv6hdr), &proto,
-					 &frag_off);
-		if (frag_off)
-			thoff = -1;
-	}
+	thoff = vaddr_guard_thoff(skb, family, &proto);
 	if (thoff >= 0 && proto == IPPROTO_TCP) {
 		th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
 		return !th || (th->syn && !th->ack);
@@ -408,7 +418,7 @@ static int vaddr_guard_kernel(struct sock *sk, const struct sk_buff *skb,
 {
 	struct vaddr_domain *owner;
 
-	owner = vaddr_guard_isolated_owner(sk, family, saddr);
+	owner = vaddr_guard_isolated_owner(sock_net(sk), family, saddr);
 	if (!owner || !vaddr_guard_kernel_starts(sk, skb, family))
 		return 0;
 	vaddr_count(owner, VADDR_STAT_ISOLATED);
@@ -448,11 +458,61 @@ struct vaddr_guard_pkt {
 };
 
 /*
+ * The listener of a SYN-ACK sent with a SYN cookie, or NULL if @skb is no
+ * such packet. tcp_make_synack() leaves a cookie's SYN-ACK without a
+ * socket (no false sharing under a SYN flood); IPv6 passes the listener
+ * to ip6_xmit(), IPv4 passes none to ip_local_out(): look it up as the
+ * SYN found it. A listener whose queue is full answers with cookies, and
+ * listen(fd, 0) makes that every SYN: a tenant can choose it. Under RCU.
+ */
+static struct sock *vaddr_guard_cookie_listener(struct sk_buff *skb,
+						const struct nf_hook_state *state,
+						int family)
+{
+	struct sock *sk = state->sk;
+	const struct tcphdr *th;
+	struct tcphdr _th;
+	int thoff;
+	u8 proto;
+
+	if (!state->out || (state->out->flags & IFF_LOOPBACK) ||
+	    vaddr_guard_xfrm(skb, family))
+		return NULL;
+	thoff = vaddr_guard_thoff(skb, family, &proto);
+	if (thoff < 0 || proto != IPPROTO_TCP)
+		return NULL;
+	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
+	if (!th || !th->syn || !th->ack)
+		return NULL;
+	/* Only isolation judges SYN-ACKs, and only from a domain's address. */
+	if (!vaddr_guard_isolated_owner(state->net, family,
+					family == AF_INET ?
+					(void *)&ip_hdr(skb)->saddr :
+					(void *)&ipv6_hdr(skb)->saddr))
+		return NULL;
+	if (sk)
+		return sk_fullsock(sk) && sk->sk_state == TCP_LISTEN &&
+		       net_eq(sock_net(sk), state->net) ? sk : NULL;
+	if (family == AF_INET)
+		return vaddr_tcp_listener4(state->net, ip_hdr(skb)->saddr,
+					   th->source, ip_hdr(skb)->daddr,
+					   th->dest, state->out->ifindex);
+#if IS_ENABLED(CONFIG_IPV6)
+	return vaddr_tcp_listener6(state->net, &ipv6_hdr(skb)->saddr,
+				   th->source, &ipv6_hdr(skb)->daddr,
+				   th->dest, state->out->ifindex);
+#else
+	return NULL;
+#endif
+}
+
+/*
  * The socket that started @skb, when the hooks judge it (else NULL), and
  * what @p tells. A SYN-ACK is judged by its listener: the request socket
  * that sends it (IPv4 passes it to ip_local_out(), IPv6 the listener) is
  * no full socket; a TCP Fast Open child sends its own, in SYN_RECV, with
- * its listener's owner. Under SYN cookies a SYN-ACK has no socket.
+ * its listener's owner; a SYN cookie's has no socket at all (see
+ * vaddr_guard_cookie_listener()).
  */
 static struct sock *vaddr_guard_sock(struct sk_buff *skb,
 				     const struct nf_hook_state *state,
@@ -470,6 +530,12 @@ static struct sock *vaddr_guard_sock(struct sk_buff *skb,
 		p->tcp = true;
 		p->synack = true;
 		return inet_reqsk(skb->sk)->rsk_listener;
+	}
+	if (!skb->sk && state->hook == NF_INET_LOCAL_OUT) {
+		sk = vaddr_guard_cookie_listener(skb, state, family);
+		if (sk)
+			p->tcp = p->synack = true;
+		return sk;
 	}
 	/*
 	 * Only what a socket sends itself. A tunnel (GRE, IPIP, VXLAN, ...)
