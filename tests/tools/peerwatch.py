@@ -5,7 +5,8 @@ serve() listens on ADDR:PORT with a socket of protocol PROTO, echoes what
 each connection sends, and passes every packet a raw socket of protocol
 RAW_PROTO receives to PARSE(packet, PORT), keeping what it returns (None:
 nothing). Prints "ready" once listening, then, after SECONDS, each kept
-line in the order seen.
+line in the order seen. RAW_PROTO None: no raw socket (any user may serve
+so).
 """
 import select
 import socket
@@ -13,7 +14,9 @@ import time
 
 
 def serve(addr, port, secs, proto, raw_proto, parse):
-    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, raw_proto)
+    raw = None
+    if raw_proto is not None:
+        raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, raw_proto)
     lsn = socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto)
     lsn.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     lsn.bind((addr, port))
@@ -25,7 +28,8 @@ def serve(addr, port, secs, proto, raw_proto, parse):
         left = end - time.monotonic()
         if left <= 0:
             break
-        r, _, _ = select.select([raw, lsn] + conns, [], [], left)
+        r, _, _ = select.select([lsn] + conns + ([raw] if raw else []), [],
+                                [], left)
         for s in r:
             if s is raw:
                 line = parse(raw.recv(65535), port)

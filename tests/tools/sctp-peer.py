@@ -13,6 +13,16 @@
         Connect (bound to BIND first, if given), send a line, read its
         echo; prints "ok LOCAL" or "connect: ERROR" (3 s at most: a
         refused INIT is dropped, and SCTP would retransmit it for minutes).
+
+    sctp-peer.py listen ADDR PORT SECONDS
+        The server alone, as any user: listen on ADDR:PORT and echo for
+        SECONDS; prints "ready".
+
+    sctp-peer.py connect-watch ADDR PORT
+        connect, as root, with a raw socket that records each INIT-ACK
+        from PORT: prints "ok LOCAL | initack SRC: ADDR..." (the addresses
+        it lists, sorted; one such part per distinct INIT-ACK) or
+        "connect: ERROR | ".
 """
 import os
 import socket
@@ -24,13 +34,16 @@ import peerwatch
 IPPROTO_SCTP = 132
 
 
-def init_of(pkt, port):
-    """'init SRC: ADDR...' for an IPv4 packet with an INIT to @port."""
+def listed(pkt, port, chunk):
+    """'NAME SRC: ADDR...' for an IPv4 packet with an INIT to @port or an
+    INIT-ACK from it (@chunk: "init", "initack")."""
+    ctype, portoff = {"init": (1, 2), "initack": (2, 0)}[chunk]
     ihl = (pkt[0] & 0x0f) * 4
     sctp = pkt[ihl:]
     if len(sctp) < 12 + 20:
         return None
-    if struct.unpack("!H", sctp[2:4])[0] != port or sctp[12] != 1:
+    if struct.unpack("!H", sctp[portoff:portoff + 2])[0] != port or \
+            sctp[12] != ctype:
         return None
     end = min(len(sctp), 12 + struct.unpack("!H", sctp[14:16])[0])
     off, addrs = 12 + 20, []
@@ -45,12 +58,17 @@ def init_of(pkt, port):
             addrs.append(socket.inet_ntop(socket.AF_INET6,
                                           sctp[off + 4:off + 20]))
         off += (plen + 3) & ~3
-    return "init %s: %s" % (socket.inet_ntoa(pkt[12:16]),
-                            " ".join(sorted(addrs)))
+    return "%s %s: %s" % (chunk, socket.inet_ntoa(pkt[12:16]),
+                          " ".join(sorted(addrs)))
 
 
 def serve(addr, port, secs):
-    peerwatch.serve(addr, port, secs, IPPROTO_SCTP, IPPROTO_SCTP, init_of)
+    peerwatch.serve(addr, port, secs, IPPROTO_SCTP, IPPROTO_SCTP,
+                    lambda pkt, port: listed(pkt, port, "init"))
+
+
+def listen(addr, port, secs):
+    peerwatch.serve(addr, port, secs, IPPROTO_SCTP, None, None)
 
 
 def connect(addr, port, bind):
@@ -62,24 +80,41 @@ def connect(addr, port, bind):
         s.connect((addr, port))
         s.sendall(b"hello\n")
         if s.recv(64) != b"hello\n":
-            print("connect: no echo")
-            return
+            return "connect: no echo"
     except socket.timeout:
-        print("connect: timed out")
-        return
+        return "connect: timed out"
     except OSError as e:
-        print("connect: %s" % os.strerror(e.errno))
-        return
-    print("ok %s" % s.getsockname()[0])
+        return "connect: %s" % os.strerror(e.errno)
+    res = "ok %s" % s.getsockname()[0]
     s.close()
+    return res
+
+
+def connect_watch(addr, port):
+    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, IPPROTO_SCTP)
+    raw.setblocking(False)
+    res = connect(addr, port, None)
+    seen = set()
+    while True:
+        try:
+            line = listed(raw.recv(65535), port, "initack")
+        except BlockingIOError:
+            break
+        if line:
+            seen.add(line)
+    print("%s | %s" % (res, ";".join(sorted(seen))))
 
 
 def main():
-    if sys.argv[1] == "serve":
-        serve(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
+    cmd, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    if cmd == "serve":
+        serve(addr, port, float(sys.argv[4]))
+    elif cmd == "listen":
+        listen(addr, port, float(sys.argv[4]))
+    elif cmd == "connect-watch":
+        connect_watch(addr, port)
     else:
-        connect(sys.argv[2], int(sys.argv[3]),
-                sys.argv[4] if len(sys.argv) > 4 else None)
+        print(connect(addr, port, sys.argv[4] if len(sys.argv) > 4 else None))
 
 
 if __name__ == "__main__":

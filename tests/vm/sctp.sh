@@ -8,7 +8,9 @@
 # address is judged as a source: a fail-closed domain's socket must be
 # bound to its address alone, and under isolation no one lists another
 # domain's address. The remote's raw socket sees every INIT that reaches
-# it, with the addresses it lists.
+# it, with the addresses it lists. A domain's server is judged by the
+# addresses its INIT-ACK lists in the same way; a shared server's (of no
+# domain) answers on every address, as a wildcard TCP listener does.
 #
 #  ns h ("host")                                ns r ("remote")
 #  +-------------------------------------+      +-----------------------+
@@ -96,3 +98,62 @@ expect_eq "isolation: the unmapped user bound to bcd's address: refused" \
 ctl set isolation off
 expect_eq "isolation off: the wildcard lists every address again" \
 	"$(sctp_seen 1002)" "ok $H4 | init $CDE4: $ALL"
+
+# A server lists addresses in its INIT-ACK as a client does in its INIT:
+# a domain's server on the wildcard lists the host's and every domain's.
+# sctp_served UID ADDR DST: UID serves on ADDR in ns h, a client in ns r
+# connects to DST: "CLIENT RESULT | the INIT-ACKs the client saw".
+sctp_served() {
+	local uid=$1 addr=$2 dst=$3 out res lpid
+	port=$((port + 1))
+	out=$(mktemp)
+	bg_start "$out" run_as "$uid" h timeout 10 python3 "$SCTP_PEER" \
+		listen "$addr" $port 8
+	lpid=$!
+	res=$(ip netns exec r python3 "$SCTP_PEER" connect-watch "$dst" $port)
+	case $res in
+	"connect: timed out | ") res="refused | " ;;
+	esac
+	kill $lpid 2>/dev/null
+	wait $lpid 2>/dev/null
+	echo "$res"
+	rm -f "$out"
+}
+
+expect_eq "cde's server on the wildcard: its INIT-ACK lists every address" \
+	"$(sctp_served 1002 0.0.0.0 $CDE4)" "ok $R4 | initack $CDE4: $ALL"
+ctl set isolation on
+isolated=$(counter bcd.example isolated)
+expect_eq "isolation: cde's server on the wildcard lists bcd's address: refused" \
+	"$(sctp_served 1002 0.0.0.0 $CDE4)" "refused | "
+check "  ... counted in bcd's isolated" \
+	test "$(counter bcd.example isolated)" -gt "$isolated"
+expect_eq "isolation: cde's server bound to cde's address: works" \
+	"$(sctp_served 1002 $CDE4 $CDE4)" "ok $R4 | initack $CDE4: "
+expect_eq "isolation: a shared server (unmapped) on the wildcard answers" \
+	"$(sctp_served 1003 0.0.0.0 $BCD4)" "ok $R4 | initack $BCD4: $ALL"
+ctl set isolation allow 1002
+expect_eq "isolation, allowed uid: cde's server on the wildcard works" \
+	"$(sctp_served 1002 0.0.0.0 $CDE4)" "ok $R4 | initack $CDE4: $ALL"
+ctl set isolation disallow 1002
+ctl set isolation off
+ctl domain set bcd.example fail-closed on
+expect_eq "fail-closed: bcd's server on the wildcard lists the host's address: refused" \
+	"$(sctp_served 1001 0.0.0.0 $BCD4)" "refused | "
+expect_eq "fail-closed: bcd's server bound to bcd's address: works" \
+	"$(sctp_served 1001 $BCD4 $BCD4)" "ok $R4 | initack $BCD4: "
+ctl domain set bcd.example fail-closed off
+
+# ASCONF (only with net.sctp.addip_enable) adds addresses to a live
+# association, unjudged (README, "Not covered"): doctor says when it is on.
+doctor_sctp() {
+	ip netns exec h "$VADDRCTL" -j doctor |
+		jq -r '.[] | select(.check == "sctp") | .status + " " + .message' |
+		cut -d: -f1
+}
+expect_eq "doctor: net.sctp.addip_enable is off (the default)" \
+	"$(doctor_sctp)" "ok net.sctp.addip_enable is off"
+ip netns exec h sysctl -qw net.sctp.addip_enable=1
+expect_eq "doctor warns while net.sctp.addip_enable is on" \
+	"$(doctor_sctp)" "warning net.sctp.addip_enable is on"
+ip netns exec h sysctl -qw net.sctp.addip_enable=0
