@@ -294,7 +294,10 @@ int vaddr_guard_fail_closed(struct sock *sk, struct vaddr_domain *d,
  * NAT cannot help (it rewrites the IP header only). So a fail-closed or
  * isolated domain's SCTP socket must be bound to the domain's address
  * alone; bound to the wildcard, it lists the host's addresses and every
- * domain's, and its INIT never leaves.
+ * domain's, and its INIT never leaves. A server lists addresses in its
+ * INIT-ACK the same way: a domain's server is judged by them too, a
+ * shared server's (of no domain) answers on every address, as a wildcard
+ * TCP listener does.
  */
 struct vaddr_guard_sctp {
 	struct sock *sk;
@@ -322,7 +325,8 @@ static int vaddr_guard_sctp(struct sock *sk, struct vaddr_domain *own,
 
 	if (sk->sk_protocol != IPPROTO_SCTP)
 		return 0;
-	return vaddr_sctp_init_addrs(skb, family, vaddr_guard_sctp_addr, &g);
+	return vaddr_sctp_init_addrs(skb, family, !!own, vaddr_guard_sctp_addr,
+				     &g);
 }
 
 /*
@@ -611,8 +615,13 @@ static unsigned int vaddr_guard_hook(struct sk_buff *skb,
 	 * by isolation: else anyone could bind another domain's address and
 	 * "answer" a packet a peer of theirs sent to it first.
 	 */
-	if (p.reply && !vaddr_guard_has_addr(sk, family))
-		return NF_ACCEPT;
+	if (p.reply && !vaddr_guard_has_addr(sk, family)) {
+		/* But an SCTP server's INIT-ACK lists addresses. */
+		if (sk->sk_protocol != IPPROTO_SCTP)
+			return NF_ACCEPT;
+		err = vaddr_guard_sctp(sk, vaddr_sock_domain(sk), family, skb);
+		goto out;
+	}
 
 	/* Output hooks run under rcu_read_lock(). */
 	own = vaddr_sock_domain(sk);
@@ -621,7 +630,7 @@ static unsigned int vaddr_guard_hook(struct sk_buff *skb,
 		err = vaddr_guard_fail_closed(sk, own, family, saddr,
 					      vaddr_guard_scope(sk, skb, family),
 					      skb);
-	if (!err && !p.reply)
+	if (!err)
 		err = vaddr_guard_sctp(sk, own, family, skb);
 out:
 	if (!err)

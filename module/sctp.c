@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The addresses an SCTP INIT lists. An association may use every address
- * its INIT chunk lists, beside the packet's source, as its own: the peer
- * sends to them and takes packets from them. A socket that is not bound
- * to addresses of its own (wildcard or unbound) lists every local address
- * of its namespace, the host's and every domain's; source NAT rewrites
- * only the IP header. guard.c judges each listed address as a source.
+ * The addresses an SCTP INIT or INIT-ACK lists. An association may use
+ * every address its INIT chunk (or, on the server's side, its INIT-ACK
+ * chunk) lists, beside the packet's source, as its own: the peer sends to
+ * them and takes packets from them. A socket that is not bound to
+ * addresses of its own (wildcard or unbound) lists every local address of
+ * its namespace, the host's and every domain's; source NAT rewrites only
+ * the IP header. guard.c judges each listed address as a source.
  */
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -39,11 +40,13 @@ static int vaddr_sctp_offset(const struct sk_buff *skb, int family)
 
 /*
  * Call @fn for each IPv4 and IPv6 address parameter of @skb's INIT chunk
- * (the only chunk of its packet, RFC 9260 6.10), until it returns an
+ * (and INIT-ACK chunk, if @init_ack: they share their layout, and either
+ * is the only chunk of its packet, RFC 9260 6.10), until it returns an
  * error, which is returned. 0 for any other packet. At LOCAL_OUT the
  * packet is whole: the IP layer fragments it later.
  */
 int vaddr_sctp_init_addrs(const struct sk_buff *skb, int family,
+			  bool init_ack,
 			  int (*fn)(int family, const void *addr, void *arg),
 			  void *arg)
 {
@@ -61,7 +64,8 @@ int vaddr_sctp_init_addrs(const struct sk_buff *skb, int family,
 		return 0;
 	off = start + sizeof(struct sctphdr);
 	ch = skb_header_pointer(skb, off, sizeof(_ch), &_ch);
-	if (!ch || ch->type != SCTP_CID_INIT)
+	if (!ch || (ch->type != SCTP_CID_INIT &&
+		    (!init_ack || ch->type != SCTP_CID_INIT_ACK)))
 		return 0;
 	end = min_t(unsigned int, off + ntohs(ch->length), skb->len);
 	off += sizeof(*ch) + sizeof(struct sctp_inithdr);
