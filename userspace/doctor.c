@@ -3,7 +3,7 @@
  * vaddrctl doctor: what the module found at load (can it refuse
  * connects, did its probes miss any), what lets users send past vaddr's
  * hooks (rds, rds_tcp, rxrpc and smc in /proc/modules, users' packet
- * sockets in /proc/net/packet), then each domain's addresses the way a
+ * sockets in /proc/net/packet, net.sctp.addip_enable), then each domain's addresses the way a
  * receiving server will check them (findings.c judges): configured on an
  * interface of this namespace (getifaddrs), PTR naming the domain
  * (getnameinfo with NI_NAMEREQD) and the domain's A/AAAA including the
@@ -162,14 +162,14 @@ static char *proc_text(const char *path, bool missing_ok)
 
 /*
  * What lets a user send past vaddr's hooks (lib/findings.c says why):
- * rds, rds_tcp, rxrpc or smc loaded, users' packet sockets.
+ * rds, rds_tcp, rxrpc or smc loaded, users' packet sockets, SCTP's ASCONF.
  */
 static int doctor_kernel(struct doctor *doc)
 {
 	struct finding *v;
 	char *text;
 
-	v = reallocarray(doc->v, doc->n + 3, sizeof(*v));
+	v = reallocarray(doc->v, doc->n + 4, sizeof(*v));
 	if (!v)
 		return fail("out of memory");
 	doc->v = v;
@@ -180,6 +180,10 @@ static int doctor_kernel(struct doctor *doc)
 	/* No file: the kernel has no AF_PACKET (a module not loaded yet). */
 	text = proc_text("/proc/net/packet", true);
 	findings_packet(text, &doc->v[doc->n++]);
+	free(text);
+	/* Of this namespace; no file: SCTP is not loaded. */
+	text = proc_text("/proc/sys/net/sctp/addip_enable", false);
+	findings_sctp(text, &doc->v[doc->n++]);
 	free(text);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <netdb.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -289,6 +290,28 @@ void findings_packet(const char *proc_net_packet, struct finding *out)
 		 ": what they send passes no netfilter hook, whatever its source address: neither isolation nor fail-closed judges it");
 	snprintf(out->hint, sizeof(out->hint),
 		 "a packet socket needs CAP_NET_RAW: find what gives it to these users (file capabilities: getcap -r /; a service's AmbientCapabilities=) and take it back");
+}
+
+void findings_sctp(const char *addip_enable, struct finding *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->domain = "(kernel)";
+	out->check = "sctp";
+	if (!addip_enable) {
+		snprintf(out->message, sizeof(out->message),
+			 "sctp is not loaded");
+		return;
+	}
+	if (atoi(addip_enable) == 0) {
+		snprintf(out->message, sizeof(out->message),
+			 "net.sctp.addip_enable is off: SCTP associations cannot add addresses");
+		return;
+	}
+	out->verdict = VERDICT_WARN;
+	snprintf(out->message, sizeof(out->message),
+		 "net.sctp.addip_enable is on: an SCTP association may add addresses with ASCONF (sctp_bindx()), another domain's too, which vaddr does not judge");
+	snprintf(out->hint, sizeof(out->hint),
+		 "unless SCTP's dynamic addresses are needed: sysctl -w net.sctp.addip_enable=0 (and in /etc/sysctl.d)");
 }
 
 static const char *const verdicts[] = {

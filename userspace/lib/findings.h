@@ -78,6 +78,14 @@ void findings_smc(const char *proc_modules, struct finding *out);
  */
 void findings_packet(const char *proc_net_packet, struct finding *out);
 
+/*
+ * SCTP's ASCONF adds addresses to a live association, which vaddr does not
+ * judge (README, "Not covered"); only with net.sctp.addip_enable.
+ * @addip_enable is that file's text (NULL: no such file, SCTP is not
+ * loaded). One finding of "(kernel)": a warning when it is on.
+ */
+void findings_sctp(const char *addip_enable, struct finding *out);
+
 /* A domain nothing is mapped to. */
 void findings_unmapped(const char *domain, struct finding *out);
 

@@ -190,6 +190,21 @@ static void test_packet(void)
 	   "packet: unreadable /proc/net/packet is a warning");
 }
 
+static void test_sctp(void)
+{
+	struct finding f;
+
+	findings_sctp(NULL, &f);
+	ok(f.verdict == VERDICT_OK && !strcmp(f.check, "sctp") &&
+	   !strcmp(f.message, "sctp is not loaded"), "sctp: not loaded is ok");
+	findings_sctp("0\n", &f);
+	ok(f.verdict == VERDICT_OK, "sctp: addip_enable 0 is ok: %s", f.message);
+	findings_sctp("1\n", &f);
+	ok(f.verdict == VERDICT_WARN && strstr(f.message, "ASCONF") &&
+	   strstr(f.hint, "addip_enable=0"),
+	   "sctp: addip_enable 1 is a warning: %s", f.message);
+}
+
 void test_findings(void)
 {
 	test_names();
@@ -198,4 +213,5 @@ void test_findings(void)
 	test_module();
 	test_proxies();
 	test_packet();
+	test_sctp();
 }
