@@ -331,16 +331,15 @@ _try() {
 	rm -f "$out"
 }
 
-# serve_try UID ADDR [DST [OPTION...]]: UID listens on ADDR in ns h (with
-# peer's tcp-listen OPTIONs), and a client in ns r connects to DST (ADDR
-# if not given): "what the listener said | what the remote client got"
-# (its own address once connected, its error, or "no answer" within 5 s).
+# serve_try UID ADDR [DST]: UID listens on ADDR in ns h, and a client in
+# ns r connects to DST (ADDR if not given): "what the listener said | what
+# the remote client got" (its own address once connected, its error, or
+# "no answer" within 5 s).
 serve_try() {
 	local uid=$1 addr=$2 dst=${3:-$2} out pid res
-	shift $(($# < 3 ? $# : 3))
 	port=$((port + 1))
 	out=$(mktemp)
-	run_as "$uid" h timeout 10 "$PEER" tcp-listen "$addr" $port 1 "$@" \
+	run_as "$uid" h timeout 10 "$PEER" tcp-listen "$addr" $port 1 \
 		>"$out" 2>&1 &
 	pid=$!
 	wait_for "listener of uid $uid on $addr ready or gone" 10 \

@@ -29,8 +29,8 @@ ctl domain add cde.example addr $CDE4
 ctl user add 1001 domain bcd.example
 ctl user add 1002 domain cde.example
 check "set isolation on" ctl set isolation on
-check "set domain cde.example fail-closed on" \
-	ctl set domain cde.example fail-closed on
+check "domain set cde.example fail-closed on" \
+	ctl domain set cde.example fail-closed on
 
 # One UDP datagram from SRC to DST:PORT, written whole (Ethernet, IPv4,
 # UDP) to a packet socket on h0. With "hold", the socket stays open (and
@@ -44,9 +44,9 @@ except OSError as e:
     print(e.strerror); sys.exit(1)
 if mode == "hold":
     print("ready", flush=True); sys.stdin.read(); sys.exit(0)
-src, dst, port, dmac = sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+src, dst, port = sys.argv[2], sys.argv[3], int(sys.argv[4])
+smac, dmac = sys.argv[5], sys.argv[6]
 s.bind(("h0", 0))
-smac = open("/sys/class/net/h0/address").read().strip()
 mac = lambda m: bytes.fromhex(m.replace(":", ""))
 data = b"vaddr"
 udp = struct.pack("!HHHH", 40000, port, 8 + len(data), 0) + data
@@ -58,22 +58,24 @@ ip = ip[:10] + struct.pack("!H", ~((csum & 0xffff) + (csum >> 16)) & 0xffff) + i
 s.send(mac(dmac) + mac(smac) + b"\x08\x00" + ip + udp)
 print("sent")
 '
-rmac=$(ip netns exec r cat /sys/class/net/r0/address)
+mac() {
+	ip -n "$1" link show "$2" | awk '$1 == "link/ether" { print $2 }'
+}
+hmac=$(mac h h0) rmac=$(mac r r0)
 port=7600
 
 # packet_seen UID NSEXEC_OPTION...: what a UDP server in r saw when UID
 # sent from bcd's address through a packet socket: "what the sender
-# said | the source the server saw" (or "nothing").
+# said | the source the server saw" (or "nothing" within 5 s).
 packet_seen() {
-	local uid=$1 out res seen
+	local uid=$1 out res seen pid
 	shift
-	port=$((port + 1))
 	out=$(mktemp)
 	bg_start "$out" ip netns exec r timeout 5 "$PEER" udp-echo $R4 $port 1
+	pid=$!
 	res=$("$NSEXEC" -n h -u "$uid" "$@" -- python3 -c "$packet_py" \
-		send $BCD4 $R4 $port "$rmac" 2>&1)
-	wait_for "the server in r is done" 10 \
-		sh -c "! pgrep -f 'udp-echo $R4 $port' >/dev/null"
+		send $BCD4 $R4 $port "$hmac" "$rmac" 2>&1)
+	wait $pid
 	seen=$(grep -vx ready "$out" | head -n 1)
 	echo "$res | ${seen:-nothing}"
 	rm -f "$out"
@@ -81,6 +83,7 @@ packet_seen() {
 
 expect_eq "cde's user without CAP_NET_RAW: no packet socket" \
 	"$(packet_seen 1002)" "Operation not permitted | nothing"
+port=$((port + 1))
 expect_eq "cde's user with CAP_NET_RAW sends from bcd's address: not judged (README)" \
 	"$(packet_seen 1002 -r)" "sent | $BCD4"
 

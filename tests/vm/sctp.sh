@@ -101,47 +101,46 @@ expect_eq "isolation off: the wildcard lists every address again" \
 
 # A server lists addresses in its INIT-ACK as a client does in its INIT:
 # a domain's server on the wildcard lists the host's and every domain's.
-# sctp_served UID ADDR DST: UID serves on ADDR in ns h, a client in ns r
-# connects to DST: "CLIENT RESULT | the INIT-ACKs the client saw".
+# sctp_served UID ADDR DST PORT: UID serves on ADDR:PORT in ns h, a client
+# in ns r connects to DST: "CLIENT RESULT | the INIT-ACKs it saw". A
+# wildcard server answers from the address routing picks, the host's.
+# Each on a port of its own: a server lives 5 s, and sctp_served runs in
+# a $(...), which cannot move the port for the next one.
 sctp_served() {
-	local uid=$1 addr=$2 dst=$3 out res lpid
-	port=$((port + 1))
+	local uid=$1 addr=$2 dst=$3 port=$4 out res
 	out=$(mktemp)
-	bg_start "$out" run_as "$uid" h timeout 10 python3 "$SCTP_PEER" \
-		listen "$addr" $port 8
-	lpid=$!
-	res=$(ip netns exec r python3 "$SCTP_PEER" connect-watch "$dst" $port)
+	bg_start "$out" "$NSEXEC" -n h -u "$uid" -- python3 "$SCTP_PEER" \
+		listen "$addr" "$port" 5
+	res=$(ip netns exec r python3 "$SCTP_PEER" connect-watch "$dst" "$port")
 	case $res in
 	"connect: timed out | ") res="refused | " ;;
 	esac
-	kill $lpid 2>/dev/null
-	wait $lpid 2>/dev/null
 	echo "$res"
 	rm -f "$out"
 }
 
 expect_eq "cde's server on the wildcard: its INIT-ACK lists every address" \
-	"$(sctp_served 1002 0.0.0.0 $CDE4)" "ok $R4 | initack $CDE4: $ALL"
+	"$(sctp_served 1002 0.0.0.0 $CDE4 7201)" "ok $R4 | initack $H4: $ALL"
 ctl set isolation on
 isolated=$(counter bcd.example isolated)
 expect_eq "isolation: cde's server on the wildcard lists bcd's address: refused" \
-	"$(sctp_served 1002 0.0.0.0 $CDE4)" "refused | "
+	"$(sctp_served 1002 0.0.0.0 $CDE4 7202)" "refused | "
 check "  ... counted in bcd's isolated" \
 	test "$(counter bcd.example isolated)" -gt "$isolated"
 expect_eq "isolation: cde's server bound to cde's address: works" \
-	"$(sctp_served 1002 $CDE4 $CDE4)" "ok $R4 | initack $CDE4: "
+	"$(sctp_served 1002 $CDE4 $CDE4 7203)" "ok $R4 | initack $CDE4: "
 expect_eq "isolation: a shared server (unmapped) on the wildcard answers" \
-	"$(sctp_served 1003 0.0.0.0 $BCD4)" "ok $R4 | initack $BCD4: $ALL"
+	"$(sctp_served 1003 0.0.0.0 $BCD4 7204)" "ok $R4 | initack $H4: $ALL"
 ctl set isolation allow 1002
 expect_eq "isolation, allowed uid: cde's server on the wildcard works" \
-	"$(sctp_served 1002 0.0.0.0 $CDE4)" "ok $R4 | initack $CDE4: $ALL"
+	"$(sctp_served 1002 0.0.0.0 $CDE4 7205)" "ok $R4 | initack $H4: $ALL"
 ctl set isolation disallow 1002
 ctl set isolation off
 ctl domain set bcd.example fail-closed on
 expect_eq "fail-closed: bcd's server on the wildcard lists the host's address: refused" \
-	"$(sctp_served 1001 0.0.0.0 $BCD4)" "refused | "
+	"$(sctp_served 1001 0.0.0.0 $BCD4 7206)" "refused | "
 expect_eq "fail-closed: bcd's server bound to bcd's address: works" \
-	"$(sctp_served 1001 $BCD4 $BCD4)" "ok $R4 | initack $BCD4: "
+	"$(sctp_served 1001 $BCD4 $BCD4 7207)" "ok $R4 | initack $BCD4: "
 ctl domain set bcd.example fail-closed off
 
 # ASCONF (only with net.sctp.addip_enable) adds addresses to a live

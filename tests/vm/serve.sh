@@ -73,11 +73,45 @@ next_port
 expect_eq "allowed uid: cde's wildcard listener answers on bcd's address" \
 	"$(serve_try 1002 :: $BCD4)" "ready | $R4"
 ctl set isolation disallow 1002
-# The kernel answers with SYN cookies when a listener's SYN queue is full,
-# and a tenant fills its own by listening with a backlog of 0 (peer's
-# --cookies): such a SYN-ACK has no socket, and the listener accepts the
-# connection its ACK completes. It is judged by the listener it was sent
-# for, as the SYN found it.
+# The kernel answers with SYN cookies once a listener's SYN queue is full
+# (more pending requests than its backlog): such a SYN-ACK has no socket,
+# and the listener accepts the connection its ACK completes. A tenant
+# fills its own listener's queue with a backlog of 0 (peer's --cookies)
+# and one SYN, from a remote machine of theirs, whose SYN-ACKs that
+# machine drops (here: nft in r, for client ports 30000-30999). The
+# SYN-ACK is judged by the listener it was sent for, as the SYN found it.
+nsrun r nft -f - <<EOF
+table inet block {
+	chain in {
+		type filter hook input priority 0; policy accept;
+		tcp dport 30000-30999 tcp flags & (syn | ack) == syn | ack drop
+	}
+}
+EOF
+
+# cookie_try UID ADDR DST: serve_try's answer, the listener answering
+# with SYN cookies (its queue full first, as above).
+cookie_try() {
+	local uid=$1 addr=$2 dst=$3 out pid res
+	out=$(mktemp)
+	run_as "$uid" h timeout 10 "$PEER" tcp-listen "$addr" $port 1 \
+		--cookies >"$out" 2>&1 &
+	pid=$!
+	wait_for "listener of uid $uid on $addr ready or gone" 10 \
+		sh -c "grep -qx ready '$out' || ! kill -0 $pid 2>/dev/null"
+	ip netns exec r timeout 1 "$PEER" tcp-connect $H4 $port \
+		--bind-port $((30000 + port % 1000)) >/dev/null 2>&1
+	wait_for "a request of the listener on $addr waits for its ACK" 5 \
+		sh -c "ip netns exec h ss -Htn state syn-recv '( sport = :$port )' | grep -q ."
+	res=$(ip netns exec r timeout 5 "$PEER" tcp-connect "$dst" $port 2>&1 |
+		sed 's/^peer: //' | grep -v '^#')
+	kill $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	echo "$(grep -v '^#' "$out" | sed 's/^peer: //; s/ port [0-9]*:/:/' |
+		head -n 1) | ${res:-no answer}"
+	rm -f "$out"
+}
+
 cookies_sent() {
 	ip netns exec h nstat -asz TcpExtSyncookiesSent |
 		awk '$1 == "TcpExtSyncookiesSent" { print $2 }'
@@ -86,31 +120,30 @@ cookies=$(cookies_sent)
 isolated=$(counter bcd.example isolated)
 next_port
 expect_eq "cde's wildcard listener with SYN cookies: no answer on bcd's address" \
-	"$(serve_try 1002 :: $BCD4 --cookies)" "ready | no answer"
+	"$(cookie_try 1002 :: $BCD4)" "ready | no answer"
 check "  ... its SYN-ACKs carried SYN cookies" \
 	test "$(cookies_sent)" -gt "$cookies"
 check "  ... counted in bcd's isolated" \
 	test "$(counter bcd.example isolated)" -gt "$isolated"
 next_port
 expect_eq "cde's wildcard listener with SYN cookies: no answer on bcd's v6 address" \
-	"$(serve_try 1002 :: $BCD6 --cookies)" "ready | no answer"
+	"$(cookie_try 1002 :: $BCD6)" "ready | no answer"
 next_port
 expect_eq "cde's IPv4 wildcard listener with SYN cookies: no answer on bcd's address" \
-	"$(serve_try 1002 0.0.0.0 $BCD4 --cookies)" "ready | no answer"
+	"$(cookie_try 1002 0.0.0.0 $BCD4)" "ready | no answer"
 cookies=$(cookies_sent)
 next_port
 expect_eq "cde's wildcard listener with SYN cookies answers on cde's address" \
-	"$(serve_try 1002 :: $CDE4 --cookies)" "ready | $R4"
+	"$(cookie_try 1002 :: $CDE4)" "ready | $R4"
 check "  ... with a SYN cookie" test "$(cookies_sent)" -gt "$cookies"
 next_port
 expect_eq "cde's wildcard listener with SYN cookies answers on the host's v6 address" \
-	"$(serve_try 1002 :: $H6 --cookies)" "ready | $R6"
+	"$(cookie_try 1002 :: $H6)" "ready | $R6"
 next_port
 expect_eq "a shared server with SYN cookies answers on bcd's address" \
-	"$(serve_try 1003 :: $BCD4 --cookies)" "ready | $R4"
+	"$(cookie_try 1003 :: $BCD4)" "ready | $R4"
 ctl set isolation allow 1002
 next_port
 expect_eq "allowed uid: cde's listener with SYN cookies answers on bcd's address" \
-	"$(serve_try 1002 :: $BCD4 --cookies)" "ready | $R4"
+	"$(cookie_try 1002 :: $BCD4)" "ready | $R4"
 ctl set isolation disallow 1002
-
