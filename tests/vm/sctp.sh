@@ -104,13 +104,15 @@ expect_eq "isolation off: the wildcard lists every address again" \
 # sctp_served UID ADDR DST PORT: UID serves on ADDR:PORT in ns h, a client
 # in ns r connects to DST: "CLIENT RESULT | the INIT-ACKs it saw". A
 # wildcard server answers from the address routing picks, the host's.
-# Each on a port of its own: a server lives 5 s, and sctp_served runs in
-# a $(...), which cannot move the port for the next one.
+# Each on a port of its own: a server lives 15 s, longer than the client
+# tries (else a slow client's retransmitted INIT finds no server and gets
+# an ABORT), and sctp_served runs in a $(...), which cannot move the port
+# for the next one.
 sctp_served() {
 	local uid=$1 addr=$2 dst=$3 port=$4 out res
 	out=$(mktemp)
 	bg_start "$out" "$NSEXEC" -n h -u "$uid" -- python3 "$SCTP_PEER" \
-		listen "$addr" "$port" 5
+		listen "$addr" "$port" 15
 	res=$(ip netns exec r python3 "$SCTP_PEER" connect-watch "$dst" "$port")
 	case $res in
 	"connect: timed out | ") res="refused | " ;;
