@@ -3,11 +3,11 @@
  * vaddrctl doctor: what the module found at load (can it refuse
  * connects, did its probes miss any), what lets users send past vaddr's
  * hooks (rds, rds_tcp, rxrpc and smc in /proc/modules, users' packet
- * sockets in /proc/net/packet, net.sctp.addip_enable), then each domain's addresses the way a
- * receiving server will check them (findings.c judges): configured on an
- * interface of this namespace (getifaddrs), PTR naming the domain
- * (getnameinfo with NI_NAMEREQD) and the domain's A/AAAA including the
- * address (getaddrinfo).
+ * sockets in /proc/net/packet, net.sctp.addip_enable), then each domain's
+ * addresses the way a receiving server will check them (findings.c
+ * judges): configured on an interface of this namespace (getifaddrs), PTR
+ * naming the domain (getnameinfo with NI_NAMEREQD) and the domain's
+ * A/AAAA including the address (getaddrinfo).
  * Exits 1 when any finding is an error.
  */
 #include <errno.h>

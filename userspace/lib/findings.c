@@ -169,15 +169,21 @@ static bool module_listed(const char *text, const char *name)
 	return false;
 }
 
+/* @out, an ok finding of the host's kernel, check @check. */
+static void kernel_finding(struct finding *out, const char *check)
+{
+	memset(out, 0, sizeof(*out));
+	out->domain = "(kernel)";
+	out->check = check;
+}
+
 void findings_proxies(const char *proc_modules, struct finding *out)
 {
 	static const char *const proxies[] = { "rds", "rds_tcp", "rxrpc" };
 	char loaded[64] = "";
 	size_t i, len = 0;
 
-	memset(out, 0, sizeof(*out));
-	out->domain = "(kernel)";
-	out->check = "proxies";
+	kernel_finding(out, "proxies");
 	if (!proc_modules) {
 		out->verdict = VERDICT_WARN;
 		snprintf(out->message, sizeof(out->message),
@@ -203,9 +209,7 @@ void findings_proxies(const char *proc_modules, struct finding *out)
 
 void findings_smc(const char *proc_modules, struct finding *out)
 {
-	memset(out, 0, sizeof(*out));
-	out->domain = "(kernel)";
-	out->check = "smc";
+	kernel_finding(out, "smc");
 	if (!proc_modules) {
 		out->verdict = VERDICT_WARN;
 		snprintf(out->message, sizeof(out->message),
@@ -253,9 +257,7 @@ void findings_packet(const char *proc_net_packet, struct finding *out)
 	const char *line;
 	size_t i, len;
 
-	memset(out, 0, sizeof(*out));
-	out->domain = "(kernel)";
-	out->check = "packet";
+	kernel_finding(out, "packet");
 	if (!proc_net_packet) {
 		out->verdict = VERDICT_WARN;
 		snprintf(out->message, sizeof(out->message),
@@ -294,9 +296,7 @@ void findings_packet(const char *proc_net_packet, struct finding *out)
 
 void findings_sctp(const char *addip_enable, struct finding *out)
 {
-	memset(out, 0, sizeof(*out));
-	out->domain = "(kernel)";
-	out->check = "sctp";
+	kernel_finding(out, "sctp");
 	if (!addip_enable) {
 		snprintf(out->message, sizeof(out->message),
 			 "sctp is not loaded");
