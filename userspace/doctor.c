@@ -182,7 +182,7 @@ static int doctor_kernel(struct doctor *doc)
 	findings_packet(text, &doc->v[doc->n++]);
 	free(text);
 	/* Of this namespace; no file: SCTP is not loaded. */
-	text = proc_text("/proc/sys/net/sctp/addip_enable", false);
+	text = proc_text("/proc/sys/net/sctp/addip_enable", true);
 	findings_sctp(text, &doc->v[doc->n++]);
 	free(text);
 	return 0;

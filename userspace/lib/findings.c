@@ -298,6 +298,12 @@ void findings_sctp(const char *addip_enable, struct finding *out)
 {
 	kernel_finding(out, "sctp");
 	if (!addip_enable) {
+		out->verdict = VERDICT_WARN;
+		snprintf(out->message, sizeof(out->message),
+			 "cannot read net.sctp.addip_enable: whether SCTP associations may add addresses is unknown");
+		return;
+	}
+	if (!*addip_enable) {
 		snprintf(out->message, sizeof(out->message),
 			 "sctp is not loaded");
 		return;

@@ -81,8 +81,9 @@ void findings_packet(const char *proc_net_packet, struct finding *out);
 /*
  * SCTP's ASCONF adds addresses to a live association, which vaddr does not
  * judge (README, "Not covered"); only with net.sctp.addip_enable.
- * @addip_enable is that file's text (NULL: no such file, SCTP is not
- * loaded). One finding of "(kernel)": a warning when it is on.
+ * @addip_enable is that file's text ("": no such file, SCTP is not
+ * loaded; NULL: unreadable). One finding of "(kernel)": a warning when it
+ * is on or unreadable.
  */
 void findings_sctp(const char *addip_enable, struct finding *out);
 

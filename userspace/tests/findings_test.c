@@ -194,9 +194,12 @@ static void test_sctp(void)
 {
 	struct finding f;
 
-	findings_sctp(NULL, &f);
+	findings_sctp("", &f);
 	ok(f.verdict == VERDICT_OK && !strcmp(f.check, "sctp") &&
 	   !strcmp(f.message, "sctp is not loaded"), "sctp: not loaded is ok");
+	findings_sctp(NULL, &f);
+	ok(f.verdict == VERDICT_WARN && !strncmp(f.message, "cannot read", 11),
+	   "sctp: unreadable net.sctp.addip_enable is a warning");
 	findings_sctp("0\n", &f);
 	ok(f.verdict == VERDICT_OK, "sctp: addip_enable 0 is ok: %s", f.message);
 	findings_sctp("1\n", &f);
