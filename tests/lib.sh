@@ -331,19 +331,23 @@ _try() {
 	rm -f "$out"
 }
 
-# serve_try UID ADDR [DST]: UID listens on ADDR in ns h, and a client in
-# ns r connects to DST (ADDR if not given): "what the listener said | what
-# the remote client got" (its own address once connected, its error, or
-# "no answer" within 5 s).
+# serve_try UID ADDR [DST [OPTION...]]: UID listens on ADDR in ns h (with
+# peer's tcp-listen OPTIONs), and a client in ns r connects to DST (ADDR
+# if not given): "what the listener said | what the remote client got"
+# (its own address once connected, its error, or "no answer" within 5 s).
+# SERVE_BEFORE, if set, names a command run with the port once the
+# listener is ready, before the client connects.
 serve_try() {
 	local uid=$1 addr=$2 dst=${3:-$2} out pid res
+	shift $(($# < 3 ? $# : 3))
 	port=$((port + 1))
 	out=$(mktemp)
-	run_as "$uid" h timeout 10 "$PEER" tcp-listen "$addr" $port 1 \
+	run_as "$uid" h timeout 10 "$PEER" tcp-listen "$addr" $port 1 "$@" \
 		>"$out" 2>&1 &
 	pid=$!
 	wait_for "listener of uid $uid on $addr ready or gone" 10 \
 		sh -c "grep -qx ready '$out' || ! kill -0 $pid 2>/dev/null"
+	[ -z "${SERVE_BEFORE:-}" ] || "$SERVE_BEFORE" $port
 	res=$(ip netns exec r timeout 5 "$PEER" tcp-connect "$dst" $port 2>&1 |
 		sed 's/^peer: //' | grep -v '^#')
 	kill $pid 2>/dev/null

@@ -89,27 +89,19 @@ table inet block {
 }
 EOF
 
+# fill_syn_queue PORT: one SYN from r to the listener on PORT, whose
+# SYN-ACKs r drops; returns once the request waits in the SYN queue.
+fill_syn_queue() {
+	ip netns exec r timeout 1 "$PEER" tcp-connect $H4 "$1" \
+		--bind-port $((30000 + $1 % 1000)) >/dev/null 2>&1
+	wait_for "a request of the listener on port $1 waits for its ACK" 5 \
+		sh -c "ip netns exec h ss -Htn state syn-recv '( sport = :$1 )' | grep -q ."
+}
+
 # cookie_try UID ADDR DST: serve_try's answer, the listener answering
 # with SYN cookies (its queue full first, as above).
 cookie_try() {
-	local uid=$1 addr=$2 dst=$3 out pid res
-	out=$(mktemp)
-	run_as "$uid" h timeout 10 "$PEER" tcp-listen "$addr" $port 1 \
-		--cookies >"$out" 2>&1 &
-	pid=$!
-	wait_for "listener of uid $uid on $addr ready or gone" 10 \
-		sh -c "grep -qx ready '$out' || ! kill -0 $pid 2>/dev/null"
-	ip netns exec r timeout 1 "$PEER" tcp-connect $H4 $port \
-		--bind-port $((30000 + port % 1000)) >/dev/null 2>&1
-	wait_for "a request of the listener on $addr waits for its ACK" 5 \
-		sh -c "ip netns exec h ss -Htn state syn-recv '( sport = :$port )' | grep -q ."
-	res=$(ip netns exec r timeout 5 "$PEER" tcp-connect "$dst" $port 2>&1 |
-		sed 's/^peer: //' | grep -v '^#')
-	kill $pid 2>/dev/null
-	wait $pid 2>/dev/null
-	echo "$(grep -v '^#' "$out" | sed 's/^peer: //; s/ port [0-9]*:/:/' |
-		head -n 1) | ${res:-no answer}"
-	rm -f "$out"
+	SERVE_BEFORE=fill_syn_queue serve_try "$1" "$2" "$3" --cookies
 }
 
 cookies_sent() {
