@@ -286,6 +286,15 @@ _seen() {
 	rm -f "$out"
 }
 
+# rule_packets NS TABLE CHAIN COMMENT: the packets counted by the rule
+# with comment COMMENT in nft chain inet TABLE CHAIN of NS. Rule counters,
+# not named counter objects: those need nft_objref, which a kernel may lack.
+rule_packets() {
+	ip netns exec "$1" nft -j list chain inet "$2" "$3" |
+		jq --arg c "$4" '.nftables[] | select(.rule.comment == $c) |
+			.rule.expr[] | select(.counter) | .counter.packets'
+}
+
 # attempt UID ARGS...: peer ARGS as UID in ns h; "ok" and its first line of
 # output, or its error without the "peer: " prefix.
 attempt() {

@@ -28,9 +28,8 @@ addr_add h h0 $BCD6/128 preferred_lft 0
 module_load
 kmsg_mark
 
-# What reaches the sink's port, counted by source address (rule counters:
-# named counter objects need nft_objref, which not every kernel has).
-ip netns exec r nft -f - <<EOF
+# What reaches the sink's port, counted by source address.
+check "the remote counts the sink's segments by source" ip netns exec r nft -f - <<EOF
 table inet watch {
 	chain in {
 		type filter hook input priority 0;
@@ -44,9 +43,7 @@ EOF
 
 # segs NAME: segments counted by the rule with comment NAME.
 segs() {
-	ip netns exec r nft -j list chain inet watch in |
-		jq --arg c "$1" '.nftables[] | select(.rule.comment == $c) |
-			.rule.expr[] | select(.counter) | .counter.packets'
+	rule_packets r watch in "$1"
 }
 
 # matches N PATTERN FILE...: at least N lines of FILEs match PATTERN.

@@ -45,26 +45,21 @@ ctl user add 1002 domain cde.example
 check "set isolation on" ctl set isolation on
 
 # SYNs to RDS's port in r, counted per source.
-nsrun r nft -f - <<EOF
+check "the remote counts SYNs to RDS's port by source" nsrun r nft -f - <<EOF
 table inet seen {
-	counter bcd { }
-	counter bcd6 { }
-	counter host { }
-	counter host_r4b { }
 	chain in {
 		type filter hook input priority 0; policy accept;
-		tcp dport 16385 tcp flags & (syn | ack) == syn ip saddr $BCD4 counter name bcd
-		tcp dport 16385 tcp flags & (syn | ack) == syn ip6 saddr $BCD6 counter name bcd6
-		tcp dport 16385 tcp flags & (syn | ack) == syn ip saddr $H4 ip daddr $R4 counter name host
-		tcp dport 16385 tcp flags & (syn | ack) == syn ip saddr $H4 ip daddr $R4B counter name host_r4b
+		tcp dport 16385 tcp flags & (syn | ack) == syn ip saddr $BCD4 counter comment "bcd"
+		tcp dport 16385 tcp flags & (syn | ack) == syn ip6 saddr $BCD6 counter comment "bcd6"
+		tcp dport 16385 tcp flags & (syn | ack) == syn ip saddr $H4 ip daddr $R4 counter comment "host"
+		tcp dport 16385 tcp flags & (syn | ack) == syn ip saddr $H4 ip daddr $R4B counter comment "host_r4b"
 	}
 }
 EOF
 
 # syns NAME: the SYNs from NAME's source the remote has seen.
 syns() {
-	ip netns exec r nft -j list counter inet seen "$1" |
-		jq '.nftables[] | select(.counter) | .counter.packets'
+	rule_packets r seen in "$1"
 }
 
 # over N CMD...: CMD prints a number greater than N (for wait_for).

@@ -80,7 +80,7 @@ ctl set isolation disallow 1002
 # and one SYN, from a remote machine of theirs, whose SYN-ACKs that
 # machine drops (here: nft in r, for client ports 30000-30999). The
 # SYN-ACK is judged by the listener it was sent for, as the SYN found it.
-nsrun r nft -f - <<EOF
+check "the remote drops SYN-ACKs to ports 30000-30999" nsrun r nft -f - <<EOF
 table inet block {
 	chain in {
 		type filter hook input priority 0; policy accept;
