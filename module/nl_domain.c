@@ -27,16 +27,15 @@ static int vaddr_put_domain(struct sk_buff *skb, const struct vaddr_domain *d)
 
 static int vaddr_put_stats(struct sk_buff *skb, const struct vaddr_domain *d)
 {
-	struct vaddr_stats sum;
 	struct nlattr *nest;
 	int i;
 
-	vaddr_stats_sum(d, &sum);
 	nest = nla_nest_start(skb, VADDR_A_STATS);
 	if (!nest)
 		return -EMSGSIZE;
 	for (i = VADDR_STAT_PAD + 1; i <= VADDR_STAT_MAX; i++) {
-		if (nla_put_u64_64bit(skb, i, sum.count[i], VADDR_STAT_PAD)) {
+		if (nla_put_u64_64bit(skb, i, vaddr_stat_read(d, i),
+				      VADDR_STAT_PAD)) {
 			nla_nest_cancel(skb, nest);
 			return -EMSGSIZE;
 		}

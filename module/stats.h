@@ -1,24 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * stats.c: per-domain counters, one copy per CPU.
+ * stats.c: per-domain counters.
  */
 #ifndef _VADDR_STATS_H
 #define _VADDR_STATS_H
 
-#include <linux/percpu.h>
+#include <linux/atomic.h>
 
 #include "vaddr.h"
 
-struct vaddr_stats __percpu *vaddr_stats_alloc(void);
-void vaddr_stats_free(struct vaddr_stats __percpu *stats);
-void vaddr_stats_sum(const struct vaddr_domain *d, struct vaddr_stats *sum);
+struct vaddr_stats *vaddr_stats_alloc(void);
+void vaddr_stats_free(struct vaddr_stats *stats);
+u64 vaddr_stat_read(const struct vaddr_domain *d, enum vaddr_stat stat);
 
 /* d->stats may be handed to d's successor by a table replacement. */
 static inline void vaddr_count(struct vaddr_domain *d, enum vaddr_stat stat)
 {
-	struct vaddr_stats __percpu *stats = READ_ONCE(d->stats);
+	struct vaddr_stats *stats = READ_ONCE(d->stats);
 
-	this_cpu_inc(stats->count[stat]);
+	atomic64_inc(&stats->count[stat]);
 }
 
 #endif /* _VADDR_STATS_H */

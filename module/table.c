@@ -620,7 +620,7 @@ void vaddr_table_replace(struct vaddr_net *vn, struct vaddr_table *t)
  */
 void vaddr_table_keep_stats(struct vaddr_table *t, struct vaddr_table *old)
 {
-	struct vaddr_stats __percpu *stats;
+	struct vaddr_stats *stats;
 	struct vaddr_domain *d, *o;
 	unsigned long id;
 

@@ -6,6 +6,7 @@
 #ifndef _VADDR_H
 #define _VADDR_H
 
+#include <linux/atomic.h>
 #include <linux/gfp.h>
 #include <linux/in6.h>
 #include <linux/mutex.h>
@@ -26,8 +27,12 @@ struct net;
  */
 #define VADDR_GFP (GFP_KERNEL_ACCOUNT | __GFP_NORETRY | __GFP_NOWARN)
 
+/*
+ * kmalloc() aligns it to its size class (128 bytes): its lines, written by
+ * every CPU that counts, share nothing with the read-mostly domain.
+ */
 struct vaddr_stats {
-	u64 count[VADDR_STAT_MAX + 1];
+	atomic64_t count[VADDR_STAT_MAX + 1];
 };
 
 /* A virtual address in vaddr_table.addrs; IPv4 is kept v4-mapped. */
@@ -56,7 +61,7 @@ struct vaddr_domain {
 	bool fail_closed;		/* never leave from another address */
 	__be32 addr4;
 	struct in6_addr addr6;
-	struct vaddr_stats __percpu *stats;
+	struct vaddr_stats *stats;
 	char name[VADDR_DOMAIN_MAX + 1];
 };
 
