@@ -16,6 +16,9 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 export LOOP=$VADDR_ROOT/tests/bench/loop
+# The eBPF peer (cost.sh's "bpf" systems): its loader and its programs.
+export BPF_PEER=$VADDR_ROOT/tests/bench/bpf-peer
+export BPF_OBJ=$VADDR_ROOT/tests/bench/bpf-peer.bpf.o
 # Width of the title column, so that the figures of one run line up.
 BENCH_WIDTH=${BENCH_WIDTH:-46}
 _bench_status=0
@@ -33,7 +36,7 @@ bench_header() {
 	tcg) accel="TCG emulation" ;;
 	esac
 	echo "== $1"
-	echo "   guest kernel $(uname -r), $(nproc) vCPUs ($accel)"
+	echo "   guest kernel $(uname -r), $(nproc) vCPUs of $(($(awk -F- '{ print $NF }' /sys/devices/system/cpu/possible) + 1)) possible ($accel)"
 }
 
 # bench_note TEXT: a line of figures output that is no comparison.

@@ -29,7 +29,8 @@
 # (TCG only: a shift N for QEMU's -icount: guest time becomes instructions x
 # 2^N ns, deterministic whatever else the host runs; for benchmarks; with
 # QEMU 7.2 the guest hangs bringing up a second vCPU: set VM_SMP=1 too),
-# VM_SMP (vCPUs, default 2),
+# VM_SMP (vCPUs, default 2), VM_MAXCPUS (possible CPUs, default VM_SMP:
+# what per-CPU allocations are sized by; `make bench` takes 64),
 # VM_KERNEL + VM_MODULES (boot this image with this modules directory, for
 # `make check-debug`'s own kernel and the kernel matrix; KDIR then only
 # names its release, or VM_RELEASE does and KDIR is not needed), VM_ROOTFS
@@ -146,7 +147,7 @@ boot() {
 	# pdeathsig: qemu dies with this script even if it is SIGKILLed.
 	setpriv --pdeathsig KILL -- "${VM_QEMU:-qemu-system-x86_64}" \
 		-accel "$accel" -cpu "$cpu" -m "${VM_MEM:-1024}" \
-		-smp "${VM_SMP:-2}" "${icount[@]}" -nodefaults -display none \
+		-smp "${VM_SMP:-2}${VM_MAXCPUS:+,maxcpus=$VM_MAXCPUS}" "${icount[@]}" -nodefaults -display none \
 		-no-reboot -serial "file:$log" \
 		-kernel "$image" -initrd "$initrd" -append "$cmdline" \
 		"${shares[@]}" \
