@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Issue 9's measure: what vaddr costs a connect, against no module and
-# against what administrators use today, for growing tables.
+# against what administrators use today, for growing tables; and issue
+# 20's eBPF peer.
 #
 #  ns h ("host")                              ns r ("remote")
 #  +-----------------------------------+      +------------------------+
@@ -18,6 +19,7 @@
 # long-lived process per caller:
 #   tcp4      socket, connect to 198.51.100.2, close (RST)
 #   tcp6      the same to 2001:db8::2
+#   tcp4in6   the same to 198.51.100.2 from an IPv6 socket (v4-mapped)
 #   udp-conn  socket, connect (UDP), send 1 byte, close
 #   udp-send  sendto() on one unconnected socket (no connect: vaddr's
 #             auto-bind is not on its path; only NAT or routing is)
@@ -36,6 +38,12 @@
 #   nftables N    a `meta skuid` map of N uids (1001 and N-1 others) and
 #                 snat, in one inet table's postrouting chain (two rules:
 #                 ip and ip6); no module
+#   bpf N         the eBPF peer (bpf-peer.bpf.c, loaded by bpf-peer.c):
+#                 cgroup connect4/connect6 programs on the root cgroup
+#                 that bpf_bind() a caller's socket to its uid's address,
+#                 from a BPF hash map of N uids (1001 and N-1 others); no
+#                 module. What a user could pick instead of vaddr's
+#                 auto-bind; like it, no NAT for unconnected sends
 #   ip-rule D     D domains, each an `ip rule uidrange` (and `ip -6 rule`)
 #                 to its own table with a default route with `src`: uid
 #                 1001's rule last (the others map 100 uids each), so
@@ -45,8 +53,8 @@
 # set up, checks say what source the remote saw for each caller (tcp4,
 # tcp6), so the figures show that the system does what its title says.
 #
-# QUICK=1 (make bench QUICK=1): fewer and shorter runs, three systems at
-# one size each, no tcp6. BENCH_PAIRS overrides the pairs, COST_SYSTEMS the systems.
+# QUICK=1 (make bench QUICK=1): fewer and shorter runs, four systems at
+# one size each, no tcp6 and no tcp4in6. BENCH_PAIRS overrides the pairs, COST_SYSTEMS the systems.
 # The state functions run through compare's eval.
 # shellcheck disable=SC2317
 set -u
@@ -67,16 +75,17 @@ CPU=0 SINK_CPU=1
 # compare switches once per pair). ip-rule 10k, 13 times slower than
 # none, gets two. Runs cost little here: loading the tables takes most
 # of the time.
-WORKLOADS=(tcp4 tcp6 udp-conn udp-send)
+WORKLOADS=(tcp4 tcp6 tcp4in6 udp-conn udp-send)
 if [ -n "${QUICK:-}" ]; then
 	P=${BENCH_PAIRS:-2} P_BIG=${BENCH_PAIRS:-2} P_VADDR=${BENCH_PAIRS:-2}
 	RUN_MS=10
 	WORKLOADS=(tcp4 udp-conn udp-send)
-	SYSTEMS=("vaddr 10k" "nftables 1" "ip-rule 1k")
+	SYSTEMS=("vaddr 10k" "bpf 10k" "nftables 1" "ip-rule 1k")
 else
 	P=${BENCH_PAIRS:-3} P_BIG=${BENCH_PAIRS:-2} P_VADDR=${BENCH_PAIRS:-7}
 	RUN_MS=200
 	SYSTEMS=("vaddr empty" "vaddr 1" "vaddr 10k" "vaddr 1M"
+		"bpf 1" "bpf 10k" "bpf 1M"
 		"vaddr+nat 1" "vaddr+nat 10k" "nftables 1" "nftables 10k"
 		"ip-rule 1" "ip-rule 1k" "ip-rule 10k")
 fi
@@ -128,6 +137,16 @@ nft_conf() {
 		map("src6", "ipv6_addr", b6, f6)
 		print "}"
 	}' >"$conf/nft-$1.nft"
+}
+
+# bpf-peer's table: UID ADDR4 ADDR6 lines.
+bpf_conf() {
+	awk -v n="$(nsize "$1")" -v uid=$MAPPED -v b4=$BCD4 -v b6=$BCD6 \
+		-v f4=$FILL4 -v f6=$FILL6 'BEGIN {
+		printf "%d %s %s\n", uid, b4, b6
+		for (i = 1; i < n; i++)
+			printf "%d %s %s\n", 100000 + i - 1, f4, f6
+	}' >"$conf/bpf-$1.tab"
 }
 
 # The chain that makes the maps work: without it, they are in no path.
@@ -183,6 +202,8 @@ start_workers() {
 			--stdin --cpu $CPU
 		worker "tcp6 $who" run_as $uid h "$LOOP" tcp-connect $R6 7000 1 \
 			--stdin --cpu $CPU
+		worker "tcp4in6 $who" run_as $uid h "$LOOP" tcp-connect $R4 7000 1 \
+			--v6 --stdin --cpu $CPU
 		worker "udp-conn $who" run_as $uid h "$LOOP" udp-connect $R4 7001 1 \
 			--stdin --cpu $CPU
 		worker "udp-send $who" run_as $uid h "$LOOP" udp-send $R4 7001 1 \
@@ -219,6 +240,7 @@ take_down() {
 	none) ;;
 	vaddr*) module_unload ;;
 	nftables*) ip netns exec h nft delete chain inet bench post ;;
+	bpf*) kill "$BPF_PID" && wait "$BPF_PID" ;;
 	ip-rule*)
 		ip -n h -4 -batch "$conf/rules-${CUR#* }.del4" &&
 			ip -n h -6 -batch "$conf/rules-${CUR#* }.del6"
@@ -276,6 +298,13 @@ set_up() {
 		ctl set nat $nat && ctl load "$conf/vaddr-$sz.conf"
 		;;
 	nftables*) ip netns exec h nft -f "$conf/nft-chain.nft" ;;
+	bpf*)
+		: >/tmp/bpf-peer.out
+		"$BPF_PEER" "$BPF_OBJ" "$conf/bpf-$sz.tab" >/tmp/bpf-peer.out &
+		BPF_PID=$!
+		wait_for "the eBPF peer is attached" 120 \
+			grep -q '^ready' /tmp/bpf-peer.out
+		;;
 	ip-rule*)
 		ip -n h -4 -batch "$conf/rules-$sz.add4" &&
 			ip -n h -6 -batch "$conf/rules-$sz.add6"
@@ -350,6 +379,7 @@ for s in "${SYSTEMS[@]}"; do
 	"vaddr empty") ;;
 	vaddr*) vaddr_conf "${s#* }" ;;
 	nftables*) nft_conf "${s#* }" ;;
+	bpf*) bpf_conf "${s#* }" ;;
 	ip-rule*) rules_conf "${s#* }" ;;
 	esac
 done

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # deps.sh check    exit 0 when everything to build and test is installed,
 #                  else print the apt-get line that installs it and exit 1
+# deps.sh check bench   the same, for `make bench` too (the eBPF peer)
 # deps.sh install  apt-get update + install the missing packages (Debian, root)
 # deps.sh guest-packages  the packages the VM's tests need in the guest's root
 set -euo pipefail
@@ -29,6 +30,9 @@ packages=(
 	"${guest[@]}"
 )
 
+# `make bench` only: the eBPF peer (tests/bench/bpf-peer*.c).
+bench=(clang libbpf-dev)
+
 installed() {
 	[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
 }
@@ -36,7 +40,7 @@ installed() {
 # Print the packages still needed, one per line.
 missing() {
 	local p kdir release
-	for p in "${packages[@]}"; do
+	for p in "${packages[@]}" ${with_bench:+"${bench[@]}"}; do
 		installed "$p" || echo "$p"
 	done
 	# The VM boots the kernel the module is built against: its image must
@@ -51,6 +55,9 @@ missing() {
 		echo "linux-image-$release"
 	fi
 }
+
+with_bench=
+[ "${1:-check}" = check ] && [ "${2:-}" != bench ] || with_bench=1
 
 case ${1:-check} in
 guest-packages)
