@@ -8,6 +8,7 @@
  * the types they share, compat.h every difference between kernels):
  *
  *   stats.c sock.c conntrack.c   counters, socket facts, conntrack refs
+ *   uids.c                       the uid mappings' hash array
  *   sctp.c                       the addresses an SCTP INIT lists
  *   table.c                      the table: domains, uid and cgroup maps
  *   stage.c                      replacement tables being built

@@ -4,7 +4,7 @@
  *
  * Readers (the connect hooks, the NAT and output hooks) take no lock: they
  * reach the table through vaddr_net.table under RCU and look a socket's
- * owner up in the uids rhashtable and the cgroups xarray, and a source
+ * owner up in the uids array (uids.c) and the cgroups xarray, and a source
  * address in the addrs rhashtable, which are RCU-safe. Writers hold
  * vaddr_net.lock. A domain taken out of a live table is freed after a
  * grace period; a table that is replaced or flushed is freed whole, after
@@ -24,19 +24,7 @@
 #include "sock.h"
 #include "stats.h"
 #include "table.h"
-
-/*
- * A uid's mapping, in vaddr_table.uids. Uids are hashed, not indexed: an
- * xarray spends a 576-byte node on a uid with no neighbour within 64, and
- * hosting panels hand out uids far apart; this costs the same wherever
- * the uid is (40 bytes and a bucket).
- */
-struct vaddr_uid_map {
-	struct rhash_head node;
-	u32 uid;			/* kuid value */
-	struct vaddr_domain *domain;
-	struct rcu_head rcu;
-};
+#include "uids.h"
 
 /*
  * Entries (domains, uids and cgroups) one table may hold, live; and all
@@ -51,7 +39,6 @@ MODULE_PARM_DESC(max_entries,
 		 "most domains, uids and cgroups in one namespace's table");
 
 static struct workqueue_struct *vaddr_wq;
-static struct kmem_cache *vaddr_uid_cache;
 
 /*
  * Names are hashed and compared as strings, not as the whole NUL-padded
@@ -88,13 +75,6 @@ static const struct rhashtable_params vaddr_addrs_params = {
 	.automatic_shrinking = true,
 };
 
-static const struct rhashtable_params vaddr_uids_params = {
-	.head_offset = offsetof(struct vaddr_uid_map, node),
-	.key_offset = offsetof(struct vaddr_uid_map, uid),
-	.key_len = sizeof_field(struct vaddr_uid_map, uid),
-	.automatic_shrinking = true,
-};
-
 struct vaddr_table *vaddr_table_alloc(void)
 {
 	struct vaddr_table *t;
@@ -106,29 +86,14 @@ struct vaddr_table *vaddr_table_alloc(void)
 		goto err_free;
 	if (rhashtable_init(&t->addrs, &vaddr_addrs_params))
 		goto err_names;
-	if (rhashtable_init(&t->uids, &vaddr_uids_params))
-		goto err_addrs;
 	xa_init_flags(&t->domains, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	xa_init_flags(&t->cgroups, XA_FLAGS_ACCOUNT);
 	return t;
-err_addrs:
-	rhashtable_destroy(&t->addrs);
 err_names:
 	rhashtable_destroy(&t->names);
 err_free:
 	kfree(t);
 	return NULL;
-}
-
-static void vaddr_uid_map_free(void *ptr, void *arg)
-{
-	kmem_cache_free(vaddr_uid_cache, ptr);
-}
-
-static void vaddr_uid_map_free_rcu(struct rcu_head *head)
-{
-	kmem_cache_free(vaddr_uid_cache,
-			container_of(head, struct vaddr_uid_map, rcu));
 }
 
 static void vaddr_domain_free(struct vaddr_domain *d)
@@ -147,7 +112,7 @@ static void vaddr_table_destroy(struct vaddr_table *t)
 	struct vaddr_domain *d;
 	unsigned long id;
 
-	rhashtable_free_and_destroy(&t->uids, vaddr_uid_map_free, NULL);
+	vaddr_uids_free(rcu_dereference_protected(t->uids, true));
 	xa_destroy(&t->cgroups);
 	xa_for_each(&t->domains, id, d)
 		vaddr_domain_free(d);
@@ -329,57 +294,14 @@ static void vaddr_erase_domain_entries(struct xarray *xa,
 	}
 }
 
-static void vaddr_uid_map_remove(struct vaddr_table *t, struct vaddr_uid_map *m)
-{
-	rhashtable_remove_fast(&t->uids, &m->node, vaddr_uids_params);
-	WRITE_ONCE(t->nr_uids, t->nr_uids - 1);
-	m->domain->nr_uids--;
-	call_rcu(&m->rcu, vaddr_uid_map_free_rcu);
-}
-
-/*
- * The next entry of a walk of the uids (an ERR_PTR(-EAGAIN) when a resize
- * made it start again, so that some entries come twice), leaving the RCU
- * read section every 1024 entries to let others run: a table may hold
- * millions. The entry returned last must still be in the table then, for
- * the walk to find its place again; the writer's lock keeps anyone else
- * from removing it.
- */
-static struct vaddr_uid_map *vaddr_uid_walk_next(struct rhashtable_iter *iter,
-						 unsigned long *seen)
-{
-	if (!(++*seen % 1024)) {
-		rhashtable_walk_stop(iter);
-		cond_resched();
-		rhashtable_walk_start(iter);
-	}
-	return rhashtable_walk_next(iter);
-}
-
-/* Every uid mapping of @d, found by walking the whole hash table. */
+/* Every uid mapping of @d. */
 static void vaddr_erase_domain_uids(struct vaddr_table *t,
 				    struct vaddr_domain *d)
 {
-	struct vaddr_uid_map *m, *gone = NULL;
-	struct rhashtable_iter iter;
-	unsigned long seen = 0;
+	unsigned long n = vaddr_uids_erase_domain(&t->uids, d);
 
-	rhashtable_walk_enter(&t->uids, &iter);
-	rhashtable_walk_start(&iter);
-	while (d->nr_uids && (m = vaddr_uid_walk_next(&iter, &seen))) {
-		/*
-		 * Removed one step late, once the walk has moved past it,
-		 * so that its place is never lost across a pause.
-		 */
-		if (gone)
-			vaddr_uid_map_remove(t, gone);
-		gone = !IS_ERR(m) && m->domain == d ? m : NULL;
-	}
-	if (gone)
-		vaddr_uid_map_remove(t, gone);
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
-	/* Every entry is visited at least once, resize or not. */
+	WRITE_ONCE(t->nr_uids, t->nr_uids - n);
+	d->nr_uids -= n;
 	WARN_ON_ONCE(d->nr_uids);
 }
 
@@ -431,39 +353,23 @@ bool vaddr_table_full(unsigned long n)
 
 int vaddr_uid_add(struct vaddr_table *t, kuid_t uid, struct vaddr_domain *d)
 {
-	struct vaddr_uid_map *m;
-	int err;
+	int err = vaddr_uids_add(&t->uids, __kuid_val(uid), d);
 
-	m = kmem_cache_alloc(vaddr_uid_cache, VADDR_GFP);
-	if (!m)
-		return -ENOMEM;
-	m->uid = __kuid_val(uid);
-	m->domain = d;
-	err = rhashtable_lookup_insert_fast(&t->uids, &m->node,
-					    vaddr_uids_params);
-	if (err) {
-		kmem_cache_free(vaddr_uid_cache, m);
-		/* -EBUSY: the table must grow first; as out of memory. */
-		return err == -EEXIST ? err : -ENOMEM;
-	}
+	if (err)
+		return err;
 	WRITE_ONCE(t->nr_uids, t->nr_uids + 1);
 	d->nr_uids++;
 	return 0;
 }
 
-static struct vaddr_uid_map *vaddr_uid_map_find(struct vaddr_table *t,
-						u32 uid)
-{
-	return rhashtable_lookup_fast(&t->uids, &uid, vaddr_uids_params);
-}
-
 int vaddr_uid_del(struct vaddr_table *t, kuid_t uid)
 {
-	struct vaddr_uid_map *m = vaddr_uid_map_find(t, __kuid_val(uid));
+	struct vaddr_domain *d = vaddr_uids_del(&t->uids, __kuid_val(uid));
 
-	if (!m)
+	if (!d)
 		return -ENOENT;
-	vaddr_uid_map_remove(t, m);
+	WRITE_ONCE(t->nr_uids, t->nr_uids - 1);
+	d->nr_uids--;
 	return 0;
 }
 
@@ -490,14 +396,11 @@ unsigned long vaddr_uid_sort(u32 *uids, unsigned long n)
  * The mapped uids in ascending order, for a dump to resume by position:
  * a kvmalloc'ed array of *@nr kuid values (NULL when there are none), or
  * an ERR_PTR. The caller holds vaddr_net.lock, so exactly nr_uids are
- * there; a walk that overlapped a resize and saw some twice is retried.
+ * there.
  */
 u32 *vaddr_uid_list(struct vaddr_table *t, unsigned long *nr)
 {
-	unsigned long n, max = t->nr_uids, seen = 0;
-	struct rhashtable_iter iter;
-	struct vaddr_uid_map *m;
-	int tries = 4;
+	unsigned long n, max = t->nr_uids;
 	u32 *uids;
 
 	*nr = 0;
@@ -506,23 +409,10 @@ u32 *vaddr_uid_list(struct vaddr_table *t, unsigned long *nr)
 	uids = kvmalloc_array(max, sizeof(*uids), VADDR_GFP);
 	if (!uids)
 		return ERR_PTR(-ENOMEM);
-	do {
-		n = 0;
-		rhashtable_walk_enter(&t->uids, &iter);
-		rhashtable_walk_start(&iter);
-		while ((m = vaddr_uid_walk_next(&iter, &seen))) {
-			if (!IS_ERR(m) && n < max)
-				uids[n++] = m->uid;
-		}
-		rhashtable_walk_stop(&iter);
-		rhashtable_walk_exit(&iter);
-		*nr = vaddr_uid_sort(uids, n);
-	} while (*nr != max && --tries);
-	if (*nr != max) {
-		kvfree(uids);
-		*nr = 0;
-		return ERR_PTR(-EBUSY);
-	}
+	n = vaddr_uids_collect(&t->uids, uids, max);
+	*nr = vaddr_uid_sort(uids, n);
+	/* nr_uids counts what the array holds, each uid once. */
+	WARN_ON_ONCE(*nr != max);
 	return uids;
 }
 
@@ -634,13 +524,13 @@ void vaddr_table_keep_stats(struct vaddr_table *t, struct vaddr_table *old)
 	}
 }
 
-/* The uid mapping of @uid, or NULL. Under RCU. */
-static __always_inline struct vaddr_uid_map *
+/* The domain @uid is mapped to, or NULL. Under RCU. */
+static __always_inline struct vaddr_domain *
 vaddr_uid_lookup(struct vaddr_table *t, kuid_t uid)
 {
-	u32 key = __kuid_val(uid);
+	struct vaddr_uids *u = rcu_dereference_check(t->uids, true);
 
-	return rhashtable_lookup(&t->uids, &key, vaddr_uids_params);
+	return u ? vaddr_uids_lookup(u, __kuid_val(uid)) : NULL;
 }
 
 /*
@@ -656,7 +546,6 @@ static __always_inline struct vaddr_domain *
 vaddr_owner_domain(struct vaddr_table *t, struct cgroup *cgrp, kuid_t uid,
 		   const struct sock *sk, struct vaddr_owner *why)
 {
-	struct vaddr_uid_map *m;
 	struct vaddr_domain *d;
 
 	if (READ_ONCE(t->nr_cgroups) && cgrp) {
@@ -683,17 +572,16 @@ vaddr_owner_domain(struct vaddr_table *t, struct cgroup *cgrp, kuid_t uid,
 	}
 	if (!READ_ONCE(t->nr_uids))
 		return NULL;
-	m = vaddr_uid_lookup(t, uid);
-	if (!m) {
+	d = vaddr_uid_lookup(t, uid);
+	if (!d) {
 		uid = vaddr_userns_owner(sk ? vaddr_sk_userns(sk) :
 					 current_user_ns());
 		if (!uid_valid(uid))
 			return NULL;
-		m = vaddr_uid_lookup(t, uid);
-		if (!m)
+		d = vaddr_uid_lookup(t, uid);
+		if (!d)
 			return NULL;
 	}
-	d = m->domain;
 	if (why) {
 		why->match = VADDR_MATCH_UID;
 		why->uid = uid;
@@ -736,9 +624,7 @@ struct vaddr_domain *vaddr_domain_of_current(struct vaddr_table *t,
 /* The domain a uid or a cgroup is mapped to, if any; writers only. */
 struct vaddr_domain *vaddr_uid_domain(struct vaddr_table *t, kuid_t uid)
 {
-	struct vaddr_uid_map *m = vaddr_uid_map_find(t, __kuid_val(uid));
-
-	return m ? m->domain : NULL;
+	return vaddr_uids_find(&t->uids, __kuid_val(uid));
 }
 
 struct vaddr_domain *vaddr_cgroup_domain(struct vaddr_table *t, u64 id)
@@ -748,16 +634,9 @@ struct vaddr_domain *vaddr_cgroup_domain(struct vaddr_table *t, u64 id)
 
 int vaddr_table_init(void)
 {
-	vaddr_uid_cache = KMEM_CACHE(vaddr_uid_map, 0);
-	if (!vaddr_uid_cache)
-		return -ENOMEM;
 	/* Frees, no CPU of their own: 7.x warns when neither is said. */
 	vaddr_wq = alloc_workqueue("vaddr", WQ_UNBOUND, 0);
-	if (!vaddr_wq) {
-		kmem_cache_destroy(vaddr_uid_cache);
-		return -ENOMEM;
-	}
-	return 0;
+	return vaddr_wq ? 0 : -ENOMEM;
 }
 
 /* After the namespaces: no table is left but those being freed. */
@@ -766,5 +645,4 @@ void vaddr_table_exit(void)
 	/* Let pending frees queue their work, then drain it. */
 	rcu_barrier();
 	destroy_workqueue(vaddr_wq);
-	kmem_cache_destroy(vaddr_uid_cache);
 }

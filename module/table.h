@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * table.c: a namespace's table of domains and uid and cgroup mappings,
- * and the lookups the hooks make in it. Depends on stats.c only.
+ * and the lookups the hooks make in it. Depends on stats.c, sock.c and
+ * uids.c.
  */
 #ifndef _VADDR_TABLE_H
 #define _VADDR_TABLE_H

@@ -18,6 +18,7 @@
 #include <uapi/linux/vaddr.h>
 
 struct net;
+struct vaddr_uids;
 
 /*
  * Allocations a table change makes on behalf of userspace: charged to the
@@ -76,7 +77,7 @@ struct vaddr_table {
 	struct xarray domains;		/* id -> domain */
 	struct rhashtable names;	/* name -> domain, writers only */
 	struct rhashtable addrs;	/* address -> domain, RCU readers */
-	struct rhashtable uids;		/* kuid value -> vaddr_uid_map */
+	struct vaddr_uids __rcu *uids;	/* kuid value -> domain, uids.c */
 	struct xarray cgroups;		/* cgroup id -> domain */
 	unsigned long nr_uids;
 	unsigned long nr_cgroups;

@@ -30,10 +30,12 @@
 #
 # Memory: the module allocates the table with __GFP_ACCOUNT, in the context
 # of the process that sends the requests, so each load runs in a memory
-# cgroup of its own and the slab + percpu memory charged to it is the
-# table's, to the byte, whatever else the kernel does meanwhile, except
-# the rhashtable bucket arrays, which lib/rhashtable.c allocates without
-# __GFP_ACCOUNT: 8 to 16 bytes per uid, per domain name and per address.
+# cgroup of its own and the kernel memory charged to it (memory.stat's
+# "kernel": slab, percpu, vmalloc) is the table's, to the byte, whatever
+# else the kernel does meanwhile, except the rhashtable bucket arrays of
+# domain names and addresses, which lib/rhashtable.c allocates without
+# __GFP_ACCOUNT: 8 to 16 bytes per domain name and per address (the uids'
+# array, uids.c, is charged).
 # So Slab + Percpu + VmallocUsed of /proc/meminfo across the load is shown
 # too, per user ("kernel-wide"): it includes the buckets, and moves a
 # little with everything else the kernel does meanwhile.
@@ -149,10 +151,11 @@ settle() {
 	diag "settle: kernel memory at $b kB after 30 s, $KMEM_BASE before the loads"
 }
 
-# memcg_bytes CG: slab and percpu memory charged to cgroup CG.
+# memcg_bytes CG: the kernel memory charged to cgroup CG: slab, percpu,
+# vmalloc and pages (the loader, which ran there, has exited: none of it
+# is its stack or page tables).
 memcg_bytes() {
-	awk '$1 == "slab" || $1 == "percpu" { b += $2 } END { print b }' \
-		"$1/memory.stat"
+	awk '$1 == "kernel" { print $2 }' "$1/memory.stat"
 }
 
 secs() {
