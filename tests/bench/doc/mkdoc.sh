@@ -91,7 +91,7 @@ cost_targets() {
 		wl[$1 " " $2] = 1
 	}
 	END {
-		printf "- Module overhead at most 1%% (issue 20; issue 9 asked 2%%) (median ratio) at every table size, "
+		printf "- Module overhead at most 1%% median ratio (issue 20; issue 9 asked 2%%) at every table size, "
 		printf "mapped and unmapped callers (vaddr with `set nat off`, and with an empty table): "
 		if (worst == "") {
 			print "not measured."
@@ -184,6 +184,28 @@ cost_targets() {
 	}' "$tmp/rows"
 }
 
+# The floor of each way of hooking connect that vaddr has used: the
+# kretprobes', measured before the module moved to entry-only kprobes
+# (d21b597), and this run's "vaddr empty" row, mapped / unmapped caller.
+attach_table() {
+	echo "| attach mechanism | tcp4 | tcp6 | tcp4in6 | udp-conn | udp-send | measured |"
+	echo "|---|---:|---:|---:|---:|---:|---|"
+	echo "| kretprobe (entry and return handler, a per-call instance) | 1.007 / 1.005 | 1.004 / 1.004 | | 1.008 / 1.007 | 1.000 / 1.000 | \`make bench T=cost\`, 2026-12-02 02:28 UTC, at fa67fc3 |"
+	awk '$3 == "vaddr" && $4 == "empty" { v[$1, $2] = $5 }
+	END {
+		printf "| kprobe on ftrace (entry only; a refusal returns at once) |"
+		n = split("tcp4 tcp6 tcp4in6 udp-conn udp-send", w, " ")
+		for (i = 1; i <= n; i++)
+			printf " %s |", ((w[i], "mapped") in v) ? v[w[i], "mapped"] " / " v[w[i], "unmapped"] : ""
+		print " this run (the `vaddr empty` row) |"
+	}' "$tmp/rows"
+	echo
+	echo "Mapped / unmapped caller. fprobe and a bare \`ftrace_ops\` were not"
+	echo "tried: a refusal changes the instruction pointer, which only a hook"
+	echo "with saved registers (\`FTRACE_OPS_FL_IPMODIFY\`) may do, and on x86 a"
+	echo "kprobe at a function's entry already is an ftrace callback."
+}
+
 # The plot: median ratio against table size, a panel per workload, a line
 # per system and caller.
 cost_plot() {
@@ -237,6 +259,10 @@ cost_plot() {
 		echo "are on the figures' last line (\`run:\`) and in their header."
 		echo
 		cost_table
+		echo
+		echo "The floor of each attach mechanism (\`vaddr empty / none\`):"
+		echo
+		attach_table
 		echo
 		echo "Targets (issues 9 and 20), checked against these figures:"
 		echo
