@@ -105,6 +105,40 @@ static u32 vaddr_test_uid(unsigned long k)
 	return 1000 + k * 1000003;
 }
 
+/*
+ * Removals leave tombstones, which an add of the same uid revives and a
+ * rebuild drops: remove every other uid, add back a quarter, remove all.
+ * Each step, every uid maps to what it should, and INVALID_UID to nothing.
+ */
+static void vaddr_selftest_uid_churn(struct vaddr_selftest *st,
+				     struct vaddr_table *t,
+				     struct vaddr_domain *d)
+{
+	unsigned long i, bad = 0, want;
+	struct vaddr_domain *got;
+	int err = 0;
+
+	for (i = 0; i < VADDR_TEST_UIDS && !err; i += 2)
+		err = vaddr_uid_del(t, KUIDT_INIT(vaddr_test_uid(i)));
+	for (i = 0; i < VADDR_TEST_UIDS && !err; i += 4)
+		err = vaddr_uid_add(t, KUIDT_INIT(vaddr_test_uid(i)), d);
+	for (i = 0; i < VADDR_TEST_UIDS; i++) {
+		got = vaddr_uid_domain(t, KUIDT_INIT(vaddr_test_uid(i)));
+		bad += got != (i % 2 || !(i % 4) ? d : NULL);
+	}
+	want = VADDR_TEST_UIDS / 2 + VADDR_TEST_UIDS / 4;
+	vaddr_check(st, !err && !bad && t->nr_uids == want &&
+		    !vaddr_uid_domain(t, INVALID_UID),
+		    "uid churn: half removed, a quarter back: %lu mapped, %lu wrong (error %d)",
+		    t->nr_uids, bad, err);
+	for (i = 0; i < VADDR_TEST_UIDS && !err; i++)
+		if (vaddr_uid_domain(t, KUIDT_INIT(vaddr_test_uid(i))))
+			err = vaddr_uid_del(t, KUIDT_INIT(vaddr_test_uid(i)));
+	vaddr_check(st, !err && !t->nr_uids && !d->nr_uids &&
+		    !rcu_access_pointer(t->uids),
+		    "uid churn: all removed, the array is gone (error %d)", err);
+}
+
 static void vaddr_selftest_uid_list(struct vaddr_selftest *st)
 {
 	static const u32 want[] = { 0, 3, 5, 42, 4294967294U };
@@ -147,6 +181,7 @@ static void vaddr_selftest_uid_list(struct vaddr_selftest *st)
 			    i, nr);
 		kvfree(uids);
 	}
+	vaddr_selftest_uid_churn(st, t, d);
 	vaddr_table_free(t);
 }
 

@@ -15,6 +15,7 @@
  */
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 
@@ -46,6 +47,7 @@ static struct vaddr_uids *vaddr_uids_alloc(u32 bits)
 		return NULL;
 	}
 	u->bits = bits;
+	u->seed = get_random_u32();
 	u->used = 0;
 	u->live = 0;
 	for (i = 0; i < (1U << bits); i++) {
@@ -75,7 +77,7 @@ static void vaddr_uids_free_rcu(struct rcu_head *head)
 /* The slot of @uid in @u, or the empty one where it would go. */
 static struct vaddr_uid_slot *vaddr_uids_slot(struct vaddr_uids *u, u32 uid)
 {
-	u32 mask = (1U << u->bits) - 1, i = hash_32(uid, u->bits);
+	u32 mask = (1U << u->bits) - 1, i = vaddr_uids_hash(u, uid);
 
 	while (u->slots[i].uid != uid && u->slots[i].uid != VADDR_UID_EMPTY)
 		i = (i + 1) & mask;
@@ -103,14 +105,14 @@ static int vaddr_uids_rebuild(struct vaddr_uids __rcu **up, unsigned long live)
 			return -ENOMEM;
 	}
 	for (i = 0; old && u && i < (1U << old->bits); i++) {
+		if (!(i % 4096))
+			cond_resched();
 		if (!old->slots[i].domain)
 			continue;
 		s = vaddr_uids_slot(u, old->slots[i].uid);
 		*s = old->slots[i];
 		u->used++;
 		u->live++;
-		if (!(i % 4096))
-			cond_resched();
 	}
 	rcu_assign_pointer(*up, u);
 	if (old)

@@ -35,24 +35,34 @@ struct vaddr_uid_slot {
 struct vaddr_uids {
 	struct vaddr_uid_slot *slots;	/* apart: a power of two of bytes */
 	u32 bits;
+	u32 seed;			/* random: no one picks colliding uids */
 	u32 used;			/* slots taken, tombstones included */
 	u32 live;			/* slots with a domain */
 	struct rcu_head rcu;
 };
 
-/* The domain @uid is mapped to in @u, or NULL. Under RCU. */
+static __always_inline u32 vaddr_uids_hash(const struct vaddr_uids *u, u32 uid)
+{
+	return hash_32(uid ^ u->seed, u->bits);
+}
+
+/*
+ * The domain @uid is mapped to in @u, or NULL. Under RCU. An empty slot
+ * ends the probe first: INVALID_UID, a socket's when its namespace maps
+ * no root, must not match a slot being filled.
+ */
 static __always_inline struct vaddr_domain *
 vaddr_uids_lookup(const struct vaddr_uids *u, u32 uid)
 {
-	u32 mask = (1U << u->bits) - 1, i = hash_32(uid, u->bits), key;
+	u32 mask = (1U << u->bits) - 1, i = vaddr_uids_hash(u, uid), key;
 
 	for (;; i = (i + 1) & mask) {
 		/* Pairs with the release in vaddr_uids_add(). */
 		key = smp_load_acquire(&u->slots[i].uid);
-		if (key == uid)
-			return READ_ONCE(u->slots[i].domain);
 		if (key == VADDR_UID_EMPTY)
 			return NULL;
+		if (key == uid)
+			return READ_ONCE(u->slots[i].domain);
 	}
 }
 
