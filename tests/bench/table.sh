@@ -335,11 +335,12 @@ N_TCP=$(calibrate $RUN_MS 200 tcp)
 : >/tmp/writer.err
 bound0=$(counter bcd.example bound4)
 t0=$SECONDS
-line=$(pairs "$P" "tcp-connect v4 mapped: writer/no writer" \
-	"writer_stop; tcp $N_TCP" "writer_start; tcp $N_TCP")
+# In this shell, not a $(...): the writer is its child, and must stop.
+pairs "$P" "tcp-connect v4 mapped: writer/no writer" \
+	"writer_stop; tcp $N_TCP" "writer_start; tcp $N_TCP" >/tmp/writer.line
 writer_stop
-echo "$line"
-ratio=$(sed -n 's/.* = \([0-9.]*\) (min .*/\1/p' <<<"$line")
+cat /tmp/writer.line
+ratio=$(sed -n 's/.* = \([0-9.]*\) (min .*/\1/p' /tmp/writer.line)
 bound=$(($(counter bcd.example bound4) - bound0))
 want=$((P * 2 * (N_TCP + N_TCP / 20)))
 loads=$(wc -l </tmp/writer.loads)
