@@ -68,11 +68,13 @@ expect "VM_ACCEL=tcg: no probe" eval 'verdict tcg && ! test -e "$work/calls"'
 expect "VM_ACCEL=other is refused" eval '! VM_ACCEL=hvf "$here/accel.sh" >/dev/null 2>&1'
 
 # Whole runs of the harness's VM test, in a directory of their own.
-# run MODE: vm.sh with the fake; its output in $work/vm.out.
+# run MODE [SECS]: vm.sh with the fake, SECS for a KVM boot to reach init
+# (the TCG retry keeps vm.sh's default: under make check-debug it boots a
+# KASAN kernel); its output in $work/vm.out.
 run() {
 	rm -f "$work/calls"
 	FAKE_QEMU_MODE=$1 VADDR_CACHE=$work/cache VM_DIR=$work/vm \
-		VM_PROBE_TIMEOUT=120 VM_BOOT_TIMEOUT=${2:-300} \
+		VM_PROBE_TIMEOUT=120 VM_KVM_BOOT_TIMEOUT=${2:-300} \
 		"$here/vm.sh" harness >"$work/vm.out" 2>&1
 }
 passed() {
