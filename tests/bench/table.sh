@@ -333,6 +333,11 @@ N_TCP=$(calibrate $RUN_MS 200 tcp)
 : >/tmp/writer.loads
 : >/tmp/writer.failed
 : >/tmp/writer.err
+# The noise line first: the same runs with no writer on either side.
+pairs "$P" "tcp-connect v4 mapped: no writer/no writer (noise)" \
+	"tcp $N_TCP" "tcp $N_TCP" >/tmp/writer.noise
+cat /tmp/writer.noise
+noise=$(sed -n 's/.* = \([0-9.]*\) (min .*/\1/p' /tmp/writer.noise)
 bound0=$(counter bcd.example bound4)
 t0=$SECONDS
 # In this shell, not a $(...): the writer is its child, and must stop.
@@ -353,8 +358,12 @@ if [ "$(nproc)" -eq 1 ]; then
 		"issue 20's target is for two vCPUs: VM_ICOUNT= make bench T=table"
 elif [ -n "$ratio" ]; then
 	bench_note "target (issue 20): connects under a writer at most 1.05 times slower" \
-		"($(nproc) vCPUs${VM_ICOUNT:+, icount}): $(awk -v r="$ratio" \
-		'BEGIN { print r <= 1.05 ? "met" : "missed" }'), $ratio"
+		"($(nproc) vCPUs${VM_ICOUNT:+, icount}): $(awk -v r="$ratio" -v n="${noise:-1}" '
+		function abs(x) { return x < 0 ? -x : x }
+		BEGIN {
+			if (abs(n - 1) > 0.05) print "not resolved (the noise line is " n ")"
+			else print r <= 1.05 ? "met" : "missed"
+		}'), $ratio"
 fi
 [ "$failed" -eq 0 ] ||
 	bench_fail "writer" "$failed loads failed: $(head -n 3 /tmp/writer.err)"
