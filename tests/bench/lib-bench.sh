@@ -36,7 +36,12 @@ bench_header() {
 	tcg) accel="TCG emulation" ;;
 	esac
 	echo "== $1"
-	echo "   guest kernel $(uname -r), $(nproc) vCPUs of $(($(awk -F- '{ print $NF }' /sys/devices/system/cpu/possible) + 1)) possible ($accel)"
+	echo "   guest kernel $(uname -r), $(nproc) vCPUs of $(possible_cpus) possible ($accel)"
+}
+
+# possible_cpus: the CPUs per-CPU memory is allocated for ("0-63": 64).
+possible_cpus() {
+	awk -F- '{ print $NF + 1 }' /sys/devices/system/cpu/possible
 }
 
 # bench_note TEXT: a line of figures output that is no comparison.

@@ -242,6 +242,11 @@ kernel_instructions() {
 	}'
 }
 
+# median_of FILE: the median ratio of the line of pairs in FILE.
+median_of() {
+	sed -n 's/.* = \([0-9.]*\) (min .*/\1/p' "$1"
+}
+
 # The writer: loads the 10k table in a loop on the sink's CPU, counting
 # loads and failures, until writer_stop.
 writer_start() {
@@ -312,17 +317,15 @@ bench_note "target (issue 20): at most 64 bytes per mapping, hash buckets includ
 # larger of charged and kernel-wide growth (the domain names' and
 # addresses' hash buckets are not charged).
 if [ -n "${CHARGED[1M/10k-domains]:-}" ] && [ -n "${CHARGED[1M]:-}" ]; then
-	cpus=$(awk -F- '{ print $NF + 1 }' /sys/devices/system/cpu/possible)
+	cpus=$(possible_cpus)
 	dom=$(( (CHARGED[1M/10k-domains] - CHARGED[1M]) / 9999 ))
 	domk=$(( (KWIDE[1M/10k-domains] - KWIDE[1M]) / 9999 ))
 	bench_note "a domain: $dom bytes charged, kernel-wide $domk," \
 		"of which $(( PERCPU / 10000 )) percpu ($cpus possible CPUs)"
 	[ "$domk" -gt "$dom" ] && dom=$domk
-	if [ "$dom" -le 1024 ]; then
-		bench_note "target (issue 20): at most 1 KB per domain with $cpus possible CPUs: met, $dom bytes"
-	else
-		bench_note "target (issue 20): at most 1 KB per domain with $cpus possible CPUs: missed, $dom bytes"
-	fi
+	verdict=met
+	[ "$dom" -le 1024 ] || verdict=missed
+	bench_note "target (issue 20): at most 1 KB per domain with $cpus possible CPUs: $verdict, $dom bytes"
 fi
 diag "loads done after ${SECONDS}s"
 
@@ -337,7 +340,7 @@ N_TCP=$(calibrate $RUN_MS 200 tcp)
 pairs "$P" "tcp-connect v4 mapped: no writer/no writer (noise)" \
 	"tcp $N_TCP" "tcp $N_TCP" >/tmp/writer.noise
 cat /tmp/writer.noise
-noise=$(sed -n 's/.* = \([0-9.]*\) (min .*/\1/p' /tmp/writer.noise)
+noise=$(median_of /tmp/writer.noise)
 bound0=$(counter bcd.example bound4)
 t0=$SECONDS
 # In this shell, not a $(...): the writer is its child, and must stop.
@@ -345,7 +348,7 @@ pairs "$P" "tcp-connect v4 mapped: writer/no writer" \
 	"writer_stop; tcp $N_TCP" "writer_start; tcp $N_TCP" >/tmp/writer.line
 writer_stop
 cat /tmp/writer.line
-ratio=$(sed -n 's/.* = \([0-9.]*\) (min .*/\1/p' /tmp/writer.line)
+ratio=$(median_of /tmp/writer.line)
 bound=$(($(counter bcd.example bound4) - bound0))
 want=$((P * 2 * (N_TCP + N_TCP / 20)))
 loads=$(wc -l </tmp/writer.loads)

@@ -77,6 +77,18 @@ cost_targets() {
 		return s + 0
 	}
 	function abs(x) { return x < 0 ? -x : x }
+	# report K FAILS: the verdict of K comparisons, FAILS of them lost, and their lines.
+	function report(k, fails,   i) {
+		if (!k) {
+			print "not measured (no size measured for both)."
+			return
+		}
+		printf "%s (a difference within the noise counts as met):\n",
+			fails ? "**missed** in " fails " of " k : "**met**"
+		for (i = 1; i <= k; i++)
+			print lines[i] | "sort"
+		close("sort")
+	}
 	$3 == "noise" { if (abs($5 - 1) > noise) noise = abs($5 - 1); next }
 	$3 == "vaddr" {
 		if ($5 > worst) { worst = $5; wat = $1 " " $2 ", vaddr " $4 }
@@ -123,15 +135,7 @@ cost_targets() {
 				lines[k] = sprintf("  - %s, %s uids: %s %.3f, nftables %.3f", f[3], f[2], s, v, m[key])
 			}
 		}
-		if (!k) {
-			print "not measured (no size measured for both)."
-		} else {
-			printf "%s (a difference within the noise counts as met):\n",
-				fails ? "**missed** in " fails " of " k : "**met**"
-			for (i = 1; i <= k; i++)
-				print lines[i] | "sort"
-			close("sort")
-		}
+		report(k, fails)
 		printf "- vaddr at least as fast as the eBPF peer (issue 20: cgroup connect4/6 "
 		printf "programs and bpf_bind(); vaddr with nat off, the same job; each caller, "
 		printf "same table size; not udp-send, which neither touches): "
@@ -147,15 +151,7 @@ cost_targets() {
 			lines[k] = sprintf("  - %s %s, %s uids: vaddr %.3f, bpf %.3f%s", f[3], f[4], f[2], v, m[key],
 				v > m[key] + noise ? " (slower)" : v < m[key] - noise ? " (faster)" : " (within the noise)")
 		}
-		if (!k) {
-			print "not measured (no size measured for both)."
-		} else {
-			printf "%s (a difference within the noise counts as met):\n",
-				fails ? "**missed** in " fails " of " k : "**met**"
-			for (i = 1; i <= k; i++)
-				print lines[i] | "sort"
-			close("sort")
-		}
+		report(k, fails)
 		printf "- vaddr flat where ip rule degrades (median at the largest table "
 		printf "against the smallest, same workload and caller): "
 		if (!("vaddr" in big) || !("ip-rule" in big) || big["vaddr"] == small["vaddr"] ||
