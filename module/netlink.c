@@ -56,6 +56,18 @@ static const struct nla_policy vaddr_allow_policy[VADDR_A_MAX + 1] = {
 	[VADDR_A_UID] = { .type = NLA_U32 },
 };
 
+/* The entries of VADDR_A_UIDS: uids and nothing else. */
+static const struct nla_policy vaddr_uid_list_policy[VADDR_A_UID + 1] = {
+	[VADDR_A_UID] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy vaddr_uid_add_policy[VADDR_A_MAX + 1] = {
+	[VADDR_A_UID] = { .type = NLA_U32 },
+	[VADDR_A_UIDS] = NLA_POLICY_NESTED(vaddr_uid_list_policy),
+	[VADDR_A_DOMAIN] = VADDR_NAME_POLICY,
+	[VADDR_A_STAGED] = { .type = NLA_FLAG },
+};
+
 static const struct nla_policy vaddr_uid_policy[VADDR_A_MAX + 1] = {
 	[VADDR_A_UID] = { .type = NLA_U32 },
 	[VADDR_A_DOMAIN] = VADDR_NAME_POLICY,
@@ -104,7 +116,7 @@ static const struct genl_ops vaddr_genl_ops[] = {
 		.dumpit = vaddr_nl_domain_dump,
 	},
 	{
-		VADDR_OP(VADDR_CMD_UID_ADD, vaddr_uid_policy,
+		VADDR_OP(VADDR_CMD_UID_ADD, vaddr_uid_add_policy,
 			 GENL_UNS_ADMIN_PERM),
 		.doit = vaddr_nl_uid_add,
 	},

@@ -218,20 +218,25 @@ struct vaddr_domain *vaddr_attr_domain(struct vaddr_table *t,
 	return d;
 }
 
-/* VADDR_A_UID, in the sender's user namespace. */
-int vaddr_attr_uid(struct sk_buff *skb, struct genl_info *info, kuid_t *kuid)
+/* A uid attribute of the request, in the sender's user namespace. */
+int vaddr_uid_of(struct sk_buff *skb, const struct nlattr *attr,
+		 struct netlink_ext_ack *extack, kuid_t *kuid)
 {
-	struct nlattr *attr = info->attrs[VADDR_A_UID];
-
-	if (VADDR_MISSING(info, VADDR_A_UID, "missing uid"))
-		return -EINVAL;
 	*kuid = make_kuid(vaddr_sender_userns(skb), nla_get_u32(attr));
 	if (!uid_valid(*kuid)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "uid is not mapped in the sender's user namespace");
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* VADDR_A_UID, in the sender's user namespace. */
+int vaddr_attr_uid(struct sk_buff *skb, struct genl_info *info, kuid_t *kuid)
+{
+	if (VADDR_MISSING(info, VADDR_A_UID, "missing uid"))
+		return -EINVAL;
+	return vaddr_uid_of(skb, info->attrs[VADDR_A_UID], info->extack, kuid);
 }
 
 /* Events name uids as the user namespace owning the network namespace does. */
@@ -241,19 +246,20 @@ u32 vaddr_event_uid(struct genl_info *info, kuid_t kuid)
 }
 
 /*
- * -ENOSPC when @t, the live table, holds max_entries already (module
- * parameter); for a replacement (@staged), when all the replacements
- * open in the namespace do together. vn->lock held.
+ * -ENOSPC when @n more entries would take @t, the live table, over
+ * max_entries (module parameter); for a replacement (@staged), all the
+ * replacements open in the namespace together. vn->lock held.
  */
 int vaddr_check_room(struct vaddr_net *vn, struct vaddr_table *t,
-		     bool staged, struct netlink_ext_ack *extack)
+		     bool staged, unsigned long n,
+		     struct netlink_ext_ack *extack)
 {
-	if (staged && vaddr_table_full(vaddr_stages_size(vn))) {
+	if (staged && vaddr_table_over(vaddr_stages_size(vn) + n)) {
 		NL_SET_ERR_MSG(extack,
 			       "the replacements open in this namespace are full (vaddr module parameter max_entries)");
 		return -ENOSPC;
 	}
-	if (staged || !vaddr_table_full(vaddr_table_size(t)))
+	if (staged || !vaddr_table_over(vaddr_table_size(t) + n))
 		return 0;
 	NL_SET_ERR_MSG(extack,
 		       "table is full (vaddr module parameter max_entries)");

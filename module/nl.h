@@ -99,9 +99,12 @@ struct vaddr_domain *vaddr_attr_domain(struct vaddr_table *t,
 				       struct genl_info *info);
 int vaddr_attr_uid(struct sk_buff *skb, struct genl_info *info,
 		   kuid_t *kuid);
+int vaddr_uid_of(struct sk_buff *skb, const struct nlattr *attr,
+		 struct netlink_ext_ack *extack, kuid_t *kuid);
 u32 vaddr_event_uid(struct genl_info *info, kuid_t kuid);
 int vaddr_check_room(struct vaddr_net *vn, struct vaddr_table *t,
-		     bool staged, struct netlink_ext_ack *extack);
+		     bool staged, unsigned long n,
+		     struct netlink_ext_ack *extack);
 int vaddr_check_refusal(const struct nlattr *attr,
 			struct netlink_ext_ack *extack);
 

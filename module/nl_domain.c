@@ -206,7 +206,7 @@ int vaddr_nl_domain_new(struct sk_buff *skb, struct genl_info *info)
 				    "IPv6 address already belongs to another domain");
 		goto out;
 	}
-	err = vaddr_check_room(vn, t, staged, extack);
+	err = vaddr_check_room(vn, t, staged, 1, extack);
 	if (err)
 		goto out;
 	err = vaddr_domain_add(t, name, addr4, addr6);

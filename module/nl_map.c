@@ -63,13 +63,14 @@ static void vaddr_cgroup_changed(struct vaddr_net *vn, struct genl_info *info,
 }
 
 /*
- * For an add, with vn->lock held: the table it goes to (*@t), the domain
- * the request names, and room for one more entry; else an ERR_PTR, said
- * in the extack.
+ * For an add of @n entries, with vn->lock held: the table they go to
+ * (*@t), the domain the request names, and room for them; else an
+ * ERR_PTR, said in the extack.
  */
 static struct vaddr_domain *vaddr_map_target(struct vaddr_net *vn,
 					     struct sk_buff *skb,
 					     struct genl_info *info,
+					     unsigned long n,
 					     struct vaddr_table **t,
 					     bool *staged)
 {
@@ -80,8 +81,112 @@ static struct vaddr_domain *vaddr_map_target(struct vaddr_net *vn,
 	d = vaddr_attr_domain(*t, info);
 	if (IS_ERR(d))
 		return d;
-	err = vaddr_check_room(vn, *t, *staged, info->extack);
+	err = vaddr_check_room(vn, *t, *staged, n, info->extack);
 	return err ? ERR_PTR(err) : d;
+}
+
+/* How many uids VADDR_A_UIDS lists, each checked; or an error. */
+static int vaddr_attr_uids(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *list = info->attrs[VADDR_A_UIDS], *a;
+	int n = 0, rem, err;
+	kuid_t kuid;
+
+	if (info->attrs[VADDR_A_UID]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[VADDR_A_UID],
+				    "give a uid or a list of uids, not both");
+		return -EINVAL;
+	}
+	/* The policy let in only VADDR_A_UID attributes of 4 bytes. */
+	nla_for_each_nested(a, list, rem) {
+		err = vaddr_uid_of(skb, a, info->extack, &kuid);
+		if (err)
+			return err;
+		n++;
+	}
+	if (!n) {
+		NL_SET_ERR_MSG_ATTR(info->extack, list, "empty list of uids");
+		return -EINVAL;
+	}
+	return n;
+}
+
+/* The uid of an entry of VADDR_A_UIDS, checked by vaddr_attr_uids(). */
+static kuid_t vaddr_listed_uid(struct sk_buff *skb, const struct nlattr *a)
+{
+	return make_kuid(vaddr_sender_userns(skb), nla_get_u32(a));
+}
+
+/*
+ * Add every uid of VADDR_A_UIDS to @d in @t, or none. Those mapped
+ * already are found first; room is made once, so the adds cannot fail
+ * for memory. What is left is a uid listed twice: the adds before it are
+ * taken back. A reader of the live table may see those few for that
+ * moment, mapped to the domain the request asked for.
+ */
+static int vaddr_uids_add_all(struct sk_buff *skb, struct genl_info *info,
+			      struct vaddr_table *t, struct vaddr_domain *d,
+			      int n)
+{
+	struct nlattr *list = info->attrs[VADDR_A_UIDS], *a, *b;
+	int rem, err = 0;
+
+	nla_for_each_nested(a, list, rem) {
+		if (vaddr_uid_domain(t, vaddr_listed_uid(skb, a))) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "uid is already mapped to a domain");
+			return -EEXIST;
+		}
+	}
+	err = vaddr_uid_reserve(t, n);
+	if (err)
+		return err;
+	nla_for_each_nested(a, list, rem) {
+		err = vaddr_uid_add(t, vaddr_listed_uid(skb, a), d);
+		if (err)
+			break;
+	}
+	if (!err)
+		return 0;
+	NL_SET_ERR_MSG_ATTR(info->extack, a, "uid is listed twice");
+	nla_for_each_nested(b, list, rem) {
+		if (b == a)
+			break;
+		vaddr_uid_del(t, vaddr_listed_uid(skb, b));
+	}
+	return err;
+}
+
+/* VADDR_A_UIDS: many uids to one domain, one event for each. */
+static int vaddr_nl_uids_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct vaddr_net *vn = vaddr_info_net(info);
+	struct vaddr_domain *d;
+	struct vaddr_table *t;
+	struct nlattr *a;
+	int n, rem, err;
+	bool staged;
+
+	n = vaddr_attr_uids(skb, info);
+	if (n < 0)
+		return n;
+
+	mutex_lock(&vn->lock);
+	d = vaddr_map_target(vn, skb, info, n, &t, &staged);
+	if (IS_ERR(d)) {
+		err = PTR_ERR(d);
+		goto out;
+	}
+	err = vaddr_uids_add_all(skb, info, t, d, n);
+	if (err || staged)
+		goto out;
+	nla_for_each_nested(a, info->attrs[VADDR_A_UIDS], rem)
+		vaddr_uid_changed(vn, info, VADDR_CMD_UID_ADD,
+				  vaddr_event_uid(info, vaddr_listed_uid(skb, a)),
+				  d);
+out:
+	mutex_unlock(&vn->lock);
+	return err;
 }
 
 int vaddr_nl_uid_add(struct sk_buff *skb, struct genl_info *info)
@@ -93,12 +198,14 @@ int vaddr_nl_uid_add(struct sk_buff *skb, struct genl_info *info)
 	kuid_t kuid;
 	int err;
 
+	if (info->attrs[VADDR_A_UIDS])
+		return vaddr_nl_uids_add(skb, info);
 	err = vaddr_attr_uid(skb, info, &kuid);
 	if (err)
 		return err;
 
 	mutex_lock(&vn->lock);
-	d = vaddr_map_target(vn, skb, info, &t, &staged);
+	d = vaddr_map_target(vn, skb, info, 1, &t, &staged);
 	if (IS_ERR(d)) {
 		err = PTR_ERR(d);
 		goto out;
@@ -236,7 +343,7 @@ int vaddr_nl_cgroup_add(struct sk_buff *skb, struct genl_info *info)
 		return err;
 
 	mutex_lock(&vn->lock);
-	d = vaddr_map_target(vn, skb, info, &t, &staged);
+	d = vaddr_map_target(vn, skb, info, 1, &t, &staged);
 	if (IS_ERR(d)) {
 		err = PTR_ERR(d);
 		goto out;

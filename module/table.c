@@ -345,10 +345,10 @@ unsigned long vaddr_table_size(struct vaddr_table *t)
 	return atomic_read(&t->names.nelems) + t->nr_uids + t->nr_cgroups;
 }
 
-/* Whether @n entries fill a table (module parameter max_entries). */
-bool vaddr_table_full(unsigned long n)
+/* Whether @n entries are more than a table may hold (max_entries). */
+bool vaddr_table_over(unsigned long n)
 {
-	return n >= READ_ONCE(max_entries);
+	return n > READ_ONCE(max_entries);
 }
 
 int vaddr_uid_add(struct vaddr_table *t, kuid_t uid, struct vaddr_domain *d)
@@ -360,6 +360,12 @@ int vaddr_uid_add(struct vaddr_table *t, kuid_t uid, struct vaddr_domain *d)
 	WRITE_ONCE(t->nr_uids, t->nr_uids + 1);
 	d->nr_uids++;
 	return 0;
+}
+
+/* Room for @n more uids in @t: vaddr_uid_add() then fails only on -EEXIST. */
+int vaddr_uid_reserve(struct vaddr_table *t, unsigned long n)
+{
+	return vaddr_uids_reserve(&t->uids, n);
 }
 
 int vaddr_uid_del(struct vaddr_table *t, kuid_t uid)

@@ -20,7 +20,7 @@ struct vaddr_table *vaddr_table_locked(struct vaddr_net *vn);
 void vaddr_table_replace(struct vaddr_net *vn, struct vaddr_table *t);
 void vaddr_table_keep_stats(struct vaddr_table *t, struct vaddr_table *old);
 unsigned long vaddr_table_size(struct vaddr_table *t);
-bool vaddr_table_full(unsigned long n);
+bool vaddr_table_over(unsigned long n);
 
 bool vaddr_domain_name_valid(const char *name);
 int vaddr_domain_add(struct vaddr_table *t, const char *name,
@@ -40,6 +40,7 @@ int vaddr_domain_foreach(struct vaddr_table *t, unsigned long *pos,
 			 void *arg);
 
 int vaddr_uid_add(struct vaddr_table *t, kuid_t uid, struct vaddr_domain *d);
+int vaddr_uid_reserve(struct vaddr_table *t, unsigned long n);
 int vaddr_uid_del(struct vaddr_table *t, kuid_t uid);
 struct vaddr_domain *vaddr_uid_domain(struct vaddr_table *t, kuid_t uid);
 u32 *vaddr_uid_list(struct vaddr_table *t, unsigned long *nr);

@@ -120,6 +120,19 @@ static int vaddr_uids_rebuild(struct vaddr_uids __rcu **up, unsigned long live)
 	return 0;
 }
 
+/*
+ * Room for @n more uids: the adds that follow rebuild nothing, so they
+ * cannot fail for memory, and a list of uids is copied over once.
+ */
+int vaddr_uids_reserve(struct vaddr_uids __rcu **up, unsigned long n)
+{
+	struct vaddr_uids *u = vaddr_uids_get(up);
+
+	if (u && (u->used + (u64)n) * 4 <= (3ULL << u->bits))
+		return 0;
+	return vaddr_uids_rebuild(up, (u ? u->live : 0) + n);
+}
+
 /* Map @uid to @d: -EEXIST if it is mapped, -ENOMEM if there is no room. */
 int vaddr_uids_add(struct vaddr_uids __rcu **up, u32 uid,
 		   struct vaddr_domain *d)

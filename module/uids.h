@@ -68,6 +68,7 @@ vaddr_uids_lookup(const struct vaddr_uids *u, u32 uid)
 
 int vaddr_uids_add(struct vaddr_uids __rcu **up, u32 uid,
 		   struct vaddr_domain *d);
+int vaddr_uids_reserve(struct vaddr_uids __rcu **up, unsigned long n);
 struct vaddr_domain *vaddr_uids_del(struct vaddr_uids __rcu **up, u32 uid);
 struct vaddr_domain *vaddr_uids_find(struct vaddr_uids __rcu **up, u32 uid);
 unsigned long vaddr_uids_erase_domain(struct vaddr_uids __rcu **up,

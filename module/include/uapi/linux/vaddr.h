@@ -50,9 +50,14 @@
  *                   another address is dropped after it, at the end of
  *                   POSTROUTING: counted in VADDR_STAT_FAIL_CLOSED_NAT.
  *
- * VADDR_CMD_UID_ADD: map a uid to a domain.
- *   VADDR_A_UID: u32, in the sender's user namespace (required)
+ * VADDR_CMD_UID_ADD: map a uid, or a list of uids, to a domain.
+ *   VADDR_A_UID: u32, in the sender's user namespace; or
+ *   VADDR_A_UIDS: nest of VADDR_A_UID, one or more (as many as the
+ *                 nest's 64 KB hold), none of them mapped yet and none
+ *                 twice: all of them are added, or none (the extack
+ *                 points at the uid refused)
  *   VADDR_A_DOMAIN (required)
+ *   Each uid added is announced as its own UID_ADD event.
  * VADDR_CMD_UID_DEL: VADDR_A_UID (required).
  * VADDR_CMD_UID_GET: dump only; one message per mapping with VADDR_A_UID
  *   (as seen from the sender's user namespace) and VADDR_A_DOMAIN. uids
@@ -230,6 +235,7 @@ enum vaddr_attr {
 	VADDR_A_STAGED,		/* flag: for the socket's replacement */
 	VADDR_A_CONNECT_REFUSAL,	/* u8, 0 or 1 */
 	VADDR_A_MISSED,		/* u64 */
+	VADDR_A_UIDS,		/* nest: a list of uids, u32 each */
 
 	__VADDR_A_MAX
 };
