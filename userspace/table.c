@@ -7,7 +7,9 @@
  * table in a kernel replacement stage (VADDR_CMD_REPLACE_BEGIN), in batches
  * of requests flagged VADDR_A_STAGED, and commits it: the running table is
  * replaced in one step, or not at all. If vaddrctl dies before the commit,
- * closing its socket throws the stage away.
+ * closing its socket throws the stage away. A domain's uids go as lists
+ * (VADDR_A_UIDS) of up to LOAD_LIST_MAX: the kernel's work per request,
+ * not per uid, is what a million users would otherwise pay for.
  *
  * The commit carries no generation: the file is the whole table wanted,
  * so the last load wins, like a load run a moment later would. Changes
@@ -95,38 +97,104 @@ int cmd_check(int argc, char **argv)
 	return err;
 }
 
+/*
+ * uids per VADDR_A_UIDS list: 256 entries of 8 bytes and a domain name
+ * keep a request within NL_BATCH_MSG_MAX.
+ */
+#define LOAD_LIST_MAX	256
+#define LOAD_LIST_ENTRY	(MNL_ATTR_HDRLEN + sizeof(uint32_t))
+
+/* A request of the load, for the line of its error. */
+struct load_req {
+	size_t item;		/* its first item, as load_line() counts */
+	uint32_t n;		/* items in it */
+	uint32_t list;		/* offset of its list's first uid, or 0 */
+};
+
 struct load {
 	const struct conf *c;
 	const char *file;
 	size_t errors;
+	size_t *uids;		/* indexes of c->uids, grouped by domain */
+	struct load_req *reqs;
+	size_t nr_reqs;
 };
 
-/* Requests go in order: domains, uids, cgroups. */
-static unsigned int load_line(const struct conf *c, size_t i)
+/* Items go in order: domains, uids (grouped by domain), cgroups. */
+static unsigned int load_line(const struct load *l, size_t i)
 {
+	const struct conf *c = l->c;
+
 	if (i < c->nr_domains)
 		return c->domains[i].line;
 	i -= c->nr_domains;
 	if (i < c->nr_uids)
-		return c->uids[i].line;
+		return c->uids[l->uids[i]].line;
 	i -= c->nr_uids;
 	return i < c->nr_cgroups ? c->cgroups[i].line : 0;
 }
 
-static void load_err(size_t index, int err, const char *msg, void *data)
+/* The item of a request the kernel refused, by the attribute it named. */
+static size_t load_item(const struct load_req *r, uint32_t offset)
+{
+	size_t k = 0;
+
+	if (r->list && offset >= r->list)
+		k = (offset - r->list) / LOAD_LIST_ENTRY;
+	return r->item + (k < r->n ? k : r->n - 1);
+}
+
+static void load_err(size_t index, int err, const char *msg,
+		     uint32_t offset, void *data)
 {
 	struct load *l = data;
 	size_t len = strlen(msg);
+	unsigned int line;
 
-	if (l->errors++ >= CONF_ERRORS_MAX)
+	if (l->errors++ >= CONF_ERRORS_MAX || index >= l->nr_reqs)
 		return;
+	line = load_line(l, load_item(&l->reqs[index], offset));
 	if (len)
-		fprintf(stderr, "%s:%u: Error: %s%s\n", l->file,
-			load_line(l->c, index), msg,
+		fprintf(stderr, "%s:%u: Error: %s%s\n", l->file, line, msg,
 			msg[len - 1] == '.' ? "" : ".");
 	else
-		fprintf(stderr, "%s:%u: Error: %s.\n", l->file,
-			load_line(l->c, index), strerror(-err));
+		fprintf(stderr, "%s:%u: Error: %s.\n", l->file, line,
+			strerror(-err));
+}
+
+/* c->uids grouped by domain (a counting sort), uid order within each. */
+static size_t *uids_by_domain(const struct conf *c)
+{
+	size_t *start = calloc(c->nr_domains + 1, sizeof(*start));
+	size_t *v = calloc(c->nr_uids + 1, sizeof(*v));
+	size_t i;
+
+	if (!start || !v) {
+		free(start);
+		free(v);
+		fail("out of memory");
+		return NULL;
+	}
+	for (i = 0; i < c->nr_uids; i++)
+		start[c->uids[i].domain + 1]++;
+	for (i = 1; i <= c->nr_domains; i++)
+		start[i] += start[i - 1];
+	for (i = 0; i < c->nr_uids; i++)
+		v[start[c->uids[i].domain]++] = i;
+	free(start);
+	return v;
+}
+
+/* Note request number l->nr_reqs, of @n items from @item. */
+static int load_req(struct load *l, size_t item, uint32_t n, uint32_t list)
+{
+	struct load_req *v = array_grow(l->reqs, l->nr_reqs, sizeof(*v));
+
+	if (!v)
+		return fail("out of memory");
+	l->reqs = v;
+	v[l->nr_reqs++] = (struct load_req){ item, n, list };
+	return 0;
 }
 
 static void put_addr(struct nlmsghdr *nlh, const struct addr *a)
@@ -150,17 +218,44 @@ static struct nlmsghdr *stage_msg(uint8_t cmd)
 	return nlh;
 }
 
-/* Every request of the new table; -1 once one could not be sent. */
-static int load_send(const struct conf *c)
+/*
+ * One request for the uids from position @i of l->uids on: as many of
+ * them as are of the same domain, up to LOAD_LIST_MAX. How many it took,
+ * or 0 when it could not be sent.
+ */
+static size_t load_uids(struct load *l, size_t i)
 {
+	const struct conf *c = l->c;
+	uint32_t domain = c->uids[l->uids[i]].domain;
+	struct nlmsghdr *nlh = stage_msg(VADDR_CMD_UID_ADD);
+	struct nlattr *nest;
+	uint32_t list;
+	size_t n;
+
+	if (!nlh)
+		return 0;
+	mnl_attr_put_strz(nlh, VADDR_A_DOMAIN, c->domains[domain].name);
+	nest = mnl_attr_nest_start(nlh, VADDR_A_UIDS);
+	list = (uint32_t)((char *)mnl_attr_get_payload(nest) - (char *)nlh);
+	for (n = 0; n < LOAD_LIST_MAX && i + n < c->nr_uids &&
+	     c->uids[l->uids[i + n]].domain == domain; n++)
+		mnl_attr_put_u32(nlh, VADDR_A_UID, c->uids[l->uids[i + n]].key);
+	mnl_attr_nest_end(nlh, nest);
+	return load_req(l, c->nr_domains + i, n, list) ? 0 : n;
+}
+
+/* Every request of the new table; -1 once one could not be sent. */
+static int load_send(struct load *l)
+{
+	const struct conf *c = l->c;
 	struct nlmsghdr *nlh;
-	size_t i;
+	size_t i, n;
 
 	for (i = 0; i < c->nr_domains; i++) {
 		const struct conf_domain *d = &c->domains[i];
 
 		nlh = stage_msg(VADDR_CMD_DOMAIN_NEW);
-		if (!nlh)
+		if (!nlh || load_req(l, i, 1, 0))
 			return -1;
 		mnl_attr_put_strz(nlh, VADDR_A_DOMAIN, d->name);
 		put_addr(nlh, &d->addr4);
@@ -168,17 +263,14 @@ static int load_send(const struct conf *c)
 		if (d->fail_closed)
 			mnl_attr_put_u8(nlh, VADDR_A_FAIL_CLOSED, 1);
 	}
-	for (i = 0; i < c->nr_uids; i++) {
-		nlh = stage_msg(VADDR_CMD_UID_ADD);
-		if (!nlh)
+	for (i = 0; i < c->nr_uids; i += n) {
+		n = load_uids(l, i);
+		if (!n)
 			return -1;
-		mnl_attr_put_u32(nlh, VADDR_A_UID, c->uids[i].key);
-		mnl_attr_put_strz(nlh, VADDR_A_DOMAIN,
-				  c->domains[c->uids[i].domain].name);
 	}
 	for (i = 0; i < c->nr_cgroups; i++) {
 		nlh = stage_msg(VADDR_CMD_CGROUP_ADD);
-		if (!nlh)
+		if (!nlh || load_req(l, c->nr_domains + c->nr_uids + i, 1, 0))
 			return -1;
 		mnl_attr_put_u64(nlh, VADDR_A_CGROUP_ID, c->cgroups[i].key);
 		mnl_attr_put_strz(nlh, VADDR_A_DOMAIN,
@@ -207,11 +299,14 @@ int cmd_load(int argc, char **argv)
 		conf_free(&c);
 		return -1;
 	}
-	err = request(VADDR_CMD_REPLACE_BEGIN);
+	l.uids = uids_by_domain(&c);
+	err = l.uids ? request(VADDR_CMD_REPLACE_BEGIN) : -1;
 	if (!err) {
 		nl_batch_start(load_err, &l);
-		load_send(&c);
-		err = nl_batch_end();
+		/* Sent or not, what was sent is answered before the socket closes. */
+		err = load_send(&l);
+		if (nl_batch_end())
+			err = -1;
 		if (l.errors > CONF_ERRORS_MAX)
 			fprintf(stderr,
 				"%s: %zu more errors (sending stops after the first batch of requests with one)\n",
@@ -225,6 +320,8 @@ int cmd_load(int argc, char **argv)
 		else
 			err = request(VADDR_CMD_REPLACE_COMMIT);
 	}
+	free(l.uids);
+	free(l.reqs);
 	conf_free(&c);
 	return err;
 }

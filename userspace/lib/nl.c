@@ -31,6 +31,7 @@ static struct {
 	uint16_t family;
 	uint32_t events;	/* id of the "events" multicast group */
 	char extack[256];	/* message of the last ack */
+	uint32_t extack_offs;	/* where it points in the request, or 0 */
 } nl;
 
 static union {
@@ -82,13 +83,18 @@ static void nl_extack(const struct nlmsghdr *nlh, size_t offset)
 {
 	const struct nlattr *attr;
 
+	nl.extack_offs = 0;
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
-	mnl_attr_for_each(attr, nlh, offset)
+	mnl_attr_for_each(attr, nlh, offset) {
 		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
 		    !mnl_attr_validate(attr, MNL_TYPE_NUL_STRING))
 			snprintf(nl.extack, sizeof(nl.extack), "%s",
 				 mnl_attr_get_str(attr));
+		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_OFFS &&
+		    !mnl_attr_validate(attr, MNL_TYPE_U32))
+			nl.extack_offs = mnl_attr_get_u32(attr);
+	}
 }
 
 /* NLMSG_ERROR: 0 for an ack, else the negative errno of the rejection. */
@@ -430,7 +436,7 @@ int nl_listen(nl_event_cb cb, void *data)
 
 /* A send buffer of a batch; a request of it never takes more than this. */
 #define NL_BATCH_SIZE	65536
-#define NL_BATCH_MSG	1024
+#define NL_BATCH_MSG	NL_BATCH_MSG_MAX
 /*
  * Room for an answer to every request of a buffer, even if all fail: an
  * error message takes about a kilobyte of receive buffer. Beyond the
@@ -475,7 +481,7 @@ static int nl_batch_handle(const struct nlmsghdr *nlh, uint32_t seq)
 	if (err) {
 		batch.failed = true;
 		batch.err(nlh->nlmsg_seq - batch.seq0, err, nl.extack,
-			  batch.data);
+			  nl.extack_offs, batch.data);
 	}
 	return nlh->nlmsg_seq != seq;
 }

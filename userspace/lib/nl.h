@@ -56,13 +56,16 @@ int nl_listen(nl_event_cb cb, void *data);
 /*
  * A batch: many requests sent a buffer at a time, only the last of each
  * with NLM_F_ACK; the kernel still answers every failure. Each failure is
- * passed to err with the request's index in the batch (from 0), its errno
- * and the kernel's message ("" if none). Sending stops after a buffer with
- * a failure. nl_batch_msg() returns NULL after a failure or when the
- * socket cannot be opened; nl_batch_end() returns -1 then.
+ * passed to err with the request's index in the batch (from 0), its errno,
+ * the kernel's message ("" if none) and the offset in the request of the
+ * attribute it points at (0 if none). Sending stops after a buffer with a
+ * failure. nl_batch_msg() returns NULL after a failure or when the socket
+ * cannot be opened; nl_batch_end() returns -1 then. A request of a batch
+ * takes at most NL_BATCH_MSG_MAX bytes.
  */
+#define NL_BATCH_MSG_MAX	4096
 typedef void (*nl_batch_err)(size_t index, int err, const char *msg,
-			     void *data);
+			     uint32_t offset, void *data);
 void nl_batch_start(nl_batch_err err, void *data);
 struct nlmsghdr *nl_batch_msg(uint8_t cmd);
 int nl_batch_end(void);
