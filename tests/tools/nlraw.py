@@ -13,8 +13,10 @@ extended ACK message:
 CMD is a command name from the UAPI header without VADDR_CMD_ (e.g.
 DOMAIN_NEW). Each attribute is TYPE (a name without VADDR_A_, or a number)
 with KIND one of str (NUL-terminated), raw (no NUL), u8, u32, u64, hex (bytes
-given in hex), in4, in6, flag (no payload: TYPE:flag:). The command name
-may also be a number.
+given in hex), in4, in6, flag (no payload: TYPE:flag:), nest (attributes
+of this syntax, separated by ';', in an attribute flagged NLA_F_NESTED)
+and uids (a nest of UID:u32 attributes: UIDS:uids:1001,1002). The command
+name may also be a number.
 Output: one line "errno=NAME msg=TEXT" per request ("errno=0" on success).
 
 A request may start with the word @sock=N: it is sent on socket N (the
@@ -46,6 +48,7 @@ GENL_ID_CTRL = 16
 CTRL_CMD_GETFAMILY = 3
 CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
 NLMSGERR_ATTR_MSG = 1
+NLA_F_NESTED = 0x8000
 
 HEADER = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                       "../../module/include/uapi/linux/vaddr.h")
@@ -142,14 +145,21 @@ def family_id(sock):
     raise SystemExit("no family id in the controller's answer")
 
 
+def build_attr(spec, attrs):
+    atype, kind, value = spec.split(":", 2)
+    atype = int(atype) if atype.isdigit() else attrs[atype]
+    if kind == "uids":
+        kind = "nest"
+        value = ";".join("UID:u32:" + u for u in value.split(",") if u)
+    if kind == "nest":
+        inner = [build_attr(s, attrs) for s in value.split(";") if s]
+        return attr(atype | NLA_F_NESTED, b"".join(inner))
+    return attr(atype, encode(kind, value))
+
+
 def build(words, cmds, attrs):
     cmd = int(words[0]) if words[0].isdigit() else cmds[words[0]]
-    payload = b""
-    for spec in words[1:]:
-        atype, kind, value = spec.split(":", 2)
-        atype = int(atype) if atype.isdigit() else attrs[atype]
-        payload += attr(atype, encode(kind, value))
-    return cmd, payload
+    return cmd, b"".join(build_attr(spec, attrs) for spec in words[1:])
 
 
 def main(argv):

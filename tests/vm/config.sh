@@ -149,6 +149,29 @@ domain a.example
 	user 1001
 	cgroup 999999999
 EOF
+# A domain's uids go to the kernel as lists; one it refuses is still named
+# by its own line: a uid that the loader's user namespace (root of its
+# own, mapping uid 0 alone) cannot name, in the first list or a later one.
+userns_load() {	# userns_load DESC LINE: load the file on stdin there
+	local out rc
+	cat >"$T/bad.conf"
+	out=$(unshare -Urn "$VADDRCTL" load "$T/bad.conf" 2>&1); rc=$?
+	expect_eq "$1" "$rc $out" "1 $T/bad.conf:$2: Error: uid is not mapped in the sender's user namespace."
+}
+userns_load "a uid the kernel refuses in a list: its line" 3 <<EOF
+domain a.example
+	addr 192.0.2.1
+	user 5
+	user 0
+EOF
+userns_load "  ... in the second list" 6 <<EOF
+domain a.example
+	addr 192.0.2.1
+	user 0
+domain b.example
+	addr 192.0.2.2
+	user 7
+EOF
 # Thousands of requests refused by the kernel: the first errors, by line.
 {
 	printf 'domain a.example\n\taddr 192.0.2.1\n'

@@ -55,6 +55,10 @@ name uid add
 reset $base
 req UID_ADD UID:u32:1010 DOMAIN:str:b.example
 
+name uid list add (20 uids: the uid array is rebuilt for them first)
+reset $base
+req UID_ADD UIDS:uids:$(seq -s, 1010 1029) DOMAIN:str:b.example
+
 name uid del
 reset $base
 req UID_DEL UID:u32:1002

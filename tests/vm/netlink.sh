@@ -88,6 +88,28 @@ rejects "uid already mapped" EEXIST "uid is already mapped to a domain" \
 	UID_ADD UID:u32:1001 DOMAIN:str:bcd.example
 rejects "removing an unmapped uid" ENOENT "uid is not mapped" \
 	UID_DEL UID:u32:4242
+# A list of uids (VADDR_A_UIDS) is added whole or not at all.
+rejects "a uid and a list of uids" EINVAL "give a uid or a list of uids, not both" \
+	UID_ADD UID:u32:1002 UIDS:uids:1003 DOMAIN:str:bcd.example
+rejects "an empty list of uids" EINVAL "empty list of uids" \
+	UID_ADD UIDS:uids: DOMAIN:str:bcd.example
+rejects "a list not flagged as a nest" EINVAL "NLA_F_NESTED is missing" \
+	UID_ADD UIDS:hex:08000500ea030000 DOMAIN:str:bcd.example
+rejects "a list holding a domain name" EINVAL "Unsupported attribute" \
+	UID_ADD UIDS:nest:"UID:u32:1002;DOMAIN:str:bcd.example" DOMAIN:str:bcd.example
+rejects "a list holding a uid of 8 bytes" EINVAL "invalid attribute length" \
+	UID_ADD UIDS:nest:"UID:u32:1002;UID:u64:1003" DOMAIN:str:bcd.example
+rejects "a list holding an invalid uid" EINVAL \
+	"uid is not mapped in the sender's user namespace" \
+	UID_ADD UIDS:uids:1002,4294967295 DOMAIN:str:bcd.example
+rejects "a list holding a mapped uid" EEXIST "uid is already mapped to a domain" \
+	UID_ADD UIDS:uids:1002,1003,1001,1004 DOMAIN:str:bcd.example
+rejects "a list holding a uid twice" EEXIST "uid is listed twice" \
+	UID_ADD UIDS:uids:1002,1003,1004,1003 DOMAIN:str:bcd.example
+rejects "a list to an unknown domain" ENOENT "unknown domain" \
+	UID_ADD UIDS:uids:1002,1003 DOMAIN:str:nope.example
+rejects "a list to remove" EINVAL "Unsupported attribute" \
+	UID_DEL UIDS:uids:1001
 rejects "cgroup id that does not exist" ENOENT \
 	"no cgroup v2 directory with this id" \
 	CGROUP_ADD CGROUP_ID:u64:0xdeadbeef DOMAIN:str:bcd.example
@@ -171,6 +193,29 @@ ctl cgroup del /sys/fs/cgroup/vdeep
 ctl domain del deep.example
 rmdir $deep/d/e $deep/d
 while [ "$deep" != /sys/fs/cgroup ]; do rmdir $deep; deep=${deep%/*}; done
+
+# --- lists of uids ----------------------------------------------------------
+expect_eq "a list of three uids is added" \
+	"$(ip netns exec n $NLRAW UID_ADD UIDS:uids:1002,1003,1004 DOMAIN:str:bcd.example)" \
+	"errno=0 msg="
+expect_eq "  ... each of them mapped" \
+	"$(ctl -j user show | jq -c '[.[] | select(.uid >= 1002 and .uid <= 1004) | .domain]')" \
+	'["bcd.example","bcd.example","bcd.example"]'
+expect_eq "  ... for its sockets too" \
+	"$(run_as 1003 n "$VADDRCTL" -j whoami | jq -r .domain)" bcd.example
+ctl user del 1002
+ctl user del 1003
+ctl user del 1004
+# 8191 entries of 8 bytes fill the list's 64 KB: one request, one answer.
+ctl domain add list.example addr 192.0.2.53
+expect_eq "a list of 8191 uids is added" \
+	"$(ip netns exec n $NLRAW UID_ADD UIDS:uids:"$(seq -s, 300000 308190)" DOMAIN:str:list.example)" \
+	"errno=0 msg="
+expect_eq "  ... every one of them" \
+	"$(ctl -j user show | jq '[.[] | select(.domain == "list.example")] | length')" 8191
+expect_eq "  ... the last one too, for its sockets" \
+	"$(run_as 308190 n "$VADDRCTL" -j whoami | jq -r .domain)" list.example
+ctl domain del list.example
 
 # --- a dump far larger than one message --------------------------------------
 for uid in $(seq 100000 102999); do

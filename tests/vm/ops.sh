@@ -103,6 +103,11 @@ ctl user add 1001 domain bcd.example
 ctl cgroup add $CG/cde domain cde.example
 ctl user add 1002 domain cde.example
 ctl user del 1002
+# A list of uids (what load sends) is announced uid by uid.
+ip netns exec h python3 "$VADDR_ROOT/tests/tools/nlraw.py" UID_ADD \
+	UIDS:uids:1003,1004 DOMAIN:str:cde.example >/dev/null
+ctl user del 1003
+ctl user del 1004
 ctl set nat off
 ctl set nat on
 ctl cgroup del $CG/cde
@@ -132,6 +137,10 @@ user_add bcd.example - - 1001 - - -
 cgroup_add cde.example - - - $CG/cde - -
 user_add cde.example - - 1002 - - -
 user_del cde.example - - 1002 - - -
+user_add cde.example - - 1003 - - -
+user_add cde.example - - 1004 - - -
+user_del cde.example - - 1003 - - -
+user_del cde.example - - 1004 - - -
 settings - - - - - false -
 settings - - - - - true -
 cgroup_del cde.example - - - $CG/cde - -

@@ -124,21 +124,30 @@ int cg_exists(uint64_t id);
 
 /* ---- wire.c: requests, their messages, decoding them as the kernel ---- */
 
+/* Entries of a list of uids (VADDR_A_UIDS) the fuzzer makes or decodes. */
+#define UIDS_MAX 256
+
 struct req {
 	uint8_t cmd;
 	bool dump;
 	bool staged;
 	bool has_name, has4, has6, has_fc, has_uid, has_cg, has_nat, has_iso,
-	     has_gen;
+	     has_gen, has_uids;
 	int name;
 	uint8_t a4[4], a6[16];
 	uint8_t fc, nat, iso;
 	uint32_t uid, gen;
 	uint64_t cg;
+	unsigned int nuids;
+	uint32_t uids[UIDS_MAX];
 };
 
-/* The family's policies, as the fuzzer reads them from netlink.c. */
-enum pol { P_NONE, P_STR, P_BIN4, P_BIN16, P_BOOL, P_U32, P_U64, P_FLAG };
+/*
+ * The family's policies, as the fuzzer reads them from netlink.c; P_UIDS:
+ * a nest of VADDR_A_UID u32 attributes and nothing else.
+ */
+enum pol { P_NONE, P_STR, P_BIN4, P_BIN16, P_BOOL, P_U32, P_U64, P_FLAG,
+	   P_UIDS };
 
 struct op {
 	bool doit, dumpit, public;

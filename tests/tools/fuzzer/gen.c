@@ -123,6 +123,24 @@ static uint32_t pick_uid(void)
 	return pool_uids[rnd(sizeof(pool_uids) / sizeof(pool_uids[0]))];
 }
 
+/*
+ * A list of uids (VADDR_A_UIDS): mostly a run of the batch range, which
+ * the table rarely holds yet; else from the pool, where one is often
+ * mapped already or listed twice; now and then empty.
+ */
+static void pick_uids(struct req *r)
+{
+	uint32_t base = BATCH_UID0 + rnd(BATCH_UIDS);
+	unsigned int i;
+
+	r->has_uids = true;
+	r->nuids = chance(3) ? 0 : 1 + rnd(chance(10) ? UIDS_MAX : 8);
+	for (i = 0; i < r->nuids; i++)
+		r->uids[i] = chance(70) ?
+			BATCH_UID0 + (base - BATCH_UID0 + i) % BATCH_UIDS :
+			pick_uid();
+}
+
 static uint64_t pick_cg(void)
 {
 	if (!ncg_pool || chance(10))
@@ -186,7 +204,12 @@ void gen_req(struct req *r, int stageable)
 		break;
 	case VADDR_CMD_UID_ADD:
 	case VADDR_CMD_UID_DEL:
-		r->has_uid = chance(98);
+		if (r->cmd == VADDR_CMD_UID_ADD && chance(30)) {
+			pick_uids(r);
+			r->has_uid = chance(3);
+		} else {
+			r->has_uid = chance(98);
+		}
 		r->uid = pick_uid();
 		if (r->cmd == VADDR_CMD_UID_ADD && chance(98))
 			pick_name(r, true);

@@ -142,11 +142,12 @@ void describe(const struct req *r, struct sk *s, char *buf, size_t n)
 	fmt_addr(a4, sizeof(a4), r->has4, r->a4, false);
 	fmt_addr(a6, sizeof(a6), r->has6, r->a6, true);
 	snprintf(buf, n, "sk%ld %s%s%s name=%.40s 4=%s 6=%s uid=%s%u cg=%s%"
-		 PRIu64 " fc=%s%u", (long)(s - sks), cmd_name(r->cmd),
-		 r->dump ? " dump" : "", r->staged ? " staged" : "",
-		 r->has_name ? names[r->name] : "-", a4, a6,
-		 r->has_uid ? "" : "-", r->uid, r->has_cg ? "" : "-", r->cg,
-		 r->has_fc ? "" : "-", r->fc);
+		 PRIu64 " fc=%s%u uids=%s%u(%u...)", (long)(s - sks),
+		 cmd_name(r->cmd), r->dump ? " dump" : "",
+		 r->staged ? " staged" : "", r->has_name ? names[r->name] : "-",
+		 a4, a6, r->has_uid ? "" : "-", r->uid, r->has_cg ? "" : "-",
+		 r->cg, r->has_fc ? "" : "-", r->fc, r->has_uids ? "" : "-",
+		 r->nuids, r->nuids ? r->uids[0] : 0);
 }
 
 /* One well-formed request on @s, judged against the model. */

@@ -120,9 +120,48 @@ bool admin;
 /* The module's max_entries, when the caller says (-m): 0, no limit. */
 unsigned long max_entries;
 
+/* Whether @n more entries would take @t over max_entries. */
+static bool over(const struct table *t, size_t n)
+{
+	return max_entries && t->nd + t->nu + t->nc + n > max_entries;
+}
+
 static bool full(const struct table *t)
 {
-	return max_entries && t->nd + t->nu + t->nc >= max_entries;
+	return over(t, 1);
+}
+
+/*
+ * UID_ADD with a list (VADDR_A_UIDS): all of it or nothing. The list is
+ * checked before the table: a uid with it, an empty list, a uid the
+ * caller's namespace does not map; then the table, the domain, the room,
+ * and the uids mapped already or listed twice.
+ */
+static unsigned int predict_uids(const struct table *t, const struct req *r)
+{
+	unsigned int i, j, m = 0;
+
+	if (r->has_uid || !r->nuids)
+		return ebit(EINVAL);
+	for (i = 0; i < r->nuids; i++)
+		if (!uid_valid(r->uids[i]))
+			return ebit(EINVAL);
+	if (!t)
+		return ebit(ENOENT);
+	if (!r->has_name)
+		return ebit(EINVAL);
+	if (!dom_find((struct table *)t, r->name))
+		return ebit(ENOENT);
+	if (over(t, r->nuids))
+		m |= ebit(ENOSPC);
+	for (i = 0; i < r->nuids; i++) {
+		if (map_find(t->u, t->nu, r->uids[i]))
+			m |= ebit(EEXIST);
+		for (j = 0; j < i; j++)
+			if (r->uids[j] == r->uids[i])
+				m |= ebit(EEXIST);
+	}
+	return m ? m : OK;
 }
 
 /* ---- predictions ------------------------------------------------------- */
@@ -176,6 +215,8 @@ unsigned int predict(struct sk *s, const struct req *r)
 		return m ? m : OK;
 	case VADDR_CMD_UID_ADD:
 	case VADDR_CMD_UID_DEL:
+		if (r->cmd == VADDR_CMD_UID_ADD && r->has_uids)
+			return predict_uids(t, r);
 		if (!r->has_uid || !uid_valid(r->uid))
 			return ebit(EINVAL);
 		if (!t)
@@ -253,6 +294,7 @@ void apply(struct sk *s, const struct req *r)
 	bool changed = !r->staged;
 	struct map *e;
 	struct dom *d;
+	unsigned int i;
 
 	switch (r->cmd) {
 	case VADDR_CMD_DOMAIN_NEW:
@@ -274,9 +316,11 @@ void apply(struct sk *s, const struct req *r)
 		dom_find(t, r->name)->fc = r->fc;
 		break;
 	case VADDR_CMD_UID_ADD:
-		t->u = grow(t->u, &t->cu, t->nu, sizeof(*t->u));
-		t->u[t->nu].key = r->uid;
-		t->u[t->nu++].name = r->name;
+		for (i = 0; i < (r->has_uids ? r->nuids : 1); i++) {
+			t->u = grow(t->u, &t->cu, t->nu, sizeof(*t->u));
+			t->u[t->nu].key = r->has_uids ? r->uids[i] : r->uid;
+			t->u[t->nu++].name = r->name;
+		}
 		break;
 	case VADDR_CMD_UID_DEL:
 		map_del(t->u, &t->nu, map_find(t->u, t->nu, r->uid));

@@ -23,8 +23,8 @@ const struct op ops[VADDR_CMD_MAX + 1] = {
 	[VADDR_CMD_DOMAIN_GET] = { .doit = true, .dumpit = true,
 		.public = true, .pol = { [VADDR_A_DOMAIN] = P_STR } },
 	[VADDR_CMD_UID_ADD] = { .doit = true, .pol = {
-		[VADDR_A_UID] = P_U32, [VADDR_A_DOMAIN] = P_STR,
-		STAGED_POL } },
+		[VADDR_A_UID] = P_U32, [VADDR_A_UIDS] = P_UIDS,
+		[VADDR_A_DOMAIN] = P_STR, STAGED_POL } },
 	[VADDR_CMD_UID_DEL] = { .doit = true, .pol = {
 		[VADDR_A_UID] = P_U32, [VADDR_A_DOMAIN] = P_STR,
 		STAGED_POL } },
@@ -110,6 +110,26 @@ void put_attr(struct nlmsghdr *nlh, uint16_t type, const void *data,
 	nlh->nlmsg_len = NLMSG_ALIGN(nlh->nlmsg_len) + NLA_ALIGN(a->nla_len);
 }
 
+/* VADDR_A_UIDS: a nest of one VADDR_A_UID attribute per uid. */
+static void put_uids(struct nlmsghdr *nlh, const uint32_t *uids,
+		     unsigned int n)
+{
+	uint8_t list[UIDS_MAX * 8];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct nlattr a = { .nla_len = 8, .nla_type = VADDR_A_UID };
+
+		memcpy(list + 8 * i, &a, sizeof(a));
+		memcpy(list + 8 * i + NLA_HDRLEN, &uids[i], 4);
+	}
+	put_attr(nlh, VADDR_A_UIDS, list, 8 * n);
+	/* put_attr() left the last attribute last: flag it as a nest. */
+	((struct nlattr *)((uint8_t *)nlh + nlh->nlmsg_len -
+			   NLA_ALIGN(NLA_HDRLEN + 8 * n)))->nla_type |=
+		NLA_F_NESTED;
+}
+
 static void msg_end(struct msg *m, struct nlmsghdr *nlh)
 {
 	m->len += NLMSG_ALIGN(nlh->nlmsg_len);
@@ -121,7 +141,7 @@ void encode(struct msg *m, const struct req *r, uint16_t flags,
 	struct nlmsghdr *nlh;
 	const char *name;
 
-	if (m->len + 512 > MAXMSG)
+	if (m->len + 512 + (r->has_uids ? 8 * r->nuids : 0) > MAXMSG)
 		fail("no room for a request");
 	flags |= NLM_F_REQUEST | (r->dump ? NLM_F_DUMP : 0);
 	nlh = msg_start(m, flags, seq, r->cmd);
@@ -137,6 +157,8 @@ void encode(struct msg *m, const struct req *r, uint16_t flags,
 		put_attr(nlh, VADDR_A_FAIL_CLOSED, &r->fc, 1);
 	if (r->has_uid)
 		put_attr(nlh, VADDR_A_UID, &r->uid, 4);
+	if (r->has_uids)
+		put_uids(nlh, r->uids, r->nuids);
 	if (r->has_cg)
 		put_attr(nlh, VADDR_A_CGROUP_ID, &r->cg, 8);
 	if (r->has_nat)
@@ -151,6 +173,28 @@ void encode(struct msg *m, const struct req *r, uint16_t flags,
 }
 
 /* ---- decoding requests as the kernel does -------------------------------- */
+
+/*
+ * The entries of a nest checked as __nla_validate_parse() does with
+ * NL_VALIDATE_STRICT against vaddr_uid_list_policy: each VADDR_A_UID of 4
+ * bytes, not flagged as a nest, no bytes left over. Their number, or -1.
+ */
+static int uids_ok(const struct nlattr *nest)
+{
+	const struct nlattr *a = (const void *)((const char *)nest + NLA_HDRLEN);
+	int rem = nest->nla_len - NLA_HDRLEN, n = 0;
+
+	while (rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
+	       a->nla_len <= rem) {
+		if ((a->nla_type & NLA_TYPE_MASK) != VADDR_A_UID ||
+		    (a->nla_type & NLA_F_NESTED) || a->nla_len != NLA_HDRLEN + 4)
+			return -1;
+		n++;
+		rem -= NLA_ALIGN(a->nla_len);
+		a = (const void *)((const char *)a + NLA_ALIGN(a->nla_len));
+	}
+	return rem > 0 ? -1 : n;
+}
 
 /* validate_nla() with NL_VALIDATE_STRICT, for the policies of netlink.c. */
 static bool attr_ok(const struct nlattr *a, enum pol pol)
@@ -182,6 +226,9 @@ static bool attr_ok(const struct nlattr *a, enum pol pol)
 		return !nested && len == 8;
 	case P_FLAG:
 		return !nested && len == 0;
+	case P_UIDS:
+		/* Empty, or at least one attribute header. */
+		return nested && (!len || (len >= NLA_HDRLEN && uids_ok(a) >= 0));
 	}
 	return false;
 }
@@ -291,6 +338,17 @@ void decode(const uint8_t *p, size_t len, struct decoded *d)
 	if (tb[VADDR_A_UID]) {
 		d->r.has_uid = true;
 		memcpy(&d->r.uid, DATA(VADDR_A_UID), 4);
+	}
+	if (tb[VADDR_A_UIDS]) {
+		const struct nlattr *u = (const void *)DATA(VADDR_A_UIDS);
+		int i, n = uids_ok(tb[VADDR_A_UIDS]);
+
+		if (n > UIDS_MAX)
+			fail("a list of %d uids: more than the model holds", n);
+		d->r.has_uids = true;
+		d->r.nuids = n;
+		for (i = 0; i < n; i++, u = (const void *)((const char *)u + 8))
+			memcpy(&d->r.uids[i], (const char *)u + NLA_HDRLEN, 4);
 	}
 	if (tb[VADDR_A_CGROUP_ID]) {
 		d->r.has_cg = true;
