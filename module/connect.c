@@ -153,8 +153,33 @@ static enum vaddr_stat vaddr_verdict(const struct sock *sk, bool bound,
 	return VADDR_STAT_UNSPEC;
 }
 
+/*
+ * Whether @d's IPv4 address is local to @sk, as vaddr_sk_local4() says,
+ * remembered in the domain while the namespace's routes stay as they
+ * were: every change to them (an address added or removed, a route, a
+ * link going down) bumps rt_genid, as the kernel's own route caches rely
+ * on. A connect then skips the lookup in the local table. A socket bound
+ * to a device, which may be a VRF's with its own table, always asks.
+ */
+static bool vaddr_domain_local4(const struct sock *sk,
+				struct vaddr_domain *d)
+{
+	unsigned long gen;
+
+	if (sk->sk_bound_dev_if)
+		return vaddr_sk_local4(sk, d->addr4);
+	/* Read before the lookup: what is stored is never newer than it. */
+	gen = (u32)rt_genid_ipv4(sock_net(sk)) + 1UL;
+	if (READ_ONCE(d->local4_gen) == gen)
+		return true;
+	if (!vaddr_sk_local4(sk, d->addr4))
+		return false;
+	WRITE_ONCE(d->local4_gen, gen);
+	return true;
+}
+
 static enum vaddr_stat vaddr_verdict4(const struct sock *sk,
-				      const struct vaddr_domain *d,
+				      struct vaddr_domain *d,
 				      enum vaddr_scope scope, bool bound)
 {
 	enum vaddr_stat skip = vaddr_verdict(sk, bound, scope);
@@ -163,7 +188,7 @@ static enum vaddr_stat vaddr_verdict4(const struct sock *sk,
 		return skip;
 	if (!d->has4)
 		return VADDR_STAT_SKIP_NO_ADDR;
-	if (!vaddr_sk_local4(sk, d->addr4))
+	if (!vaddr_domain_local4(sk, d))
 		return VADDR_STAT_SKIP_ADDR_GONE;
 	return VADDR_STAT_BOUND4;
 }

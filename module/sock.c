@@ -181,8 +181,13 @@ bool vaddr_sk_rcv_any6(const struct in6_addr *addr)
  * LOCAL_OUT and POSTROUTING) takes its type; the connect probe, which
  * runs before the route is chosen, asks the local table the socket
  * binds from (as vaddr_sk_local4() does), which is where that route's
- * type comes from. A subnet of another host's, known to this host only
- * as a prefix it routes to, is unicast to both: as to the kernel itself.
+ * type comes from. It asks for a socket with SO_BROADCAST only: the
+ * kernel fails the connect of any other to a broadcast address once it
+ * has the route (EACCES for a datagram socket, ENETUNREACH for TCP),
+ * whatever its source, so for those the answer changes nothing but the
+ * counter the failed connect lands in. A subnet of another host's, known
+ * to this host only as a prefix it routes to, is unicast to both: as to
+ * the kernel itself.
  */
 enum vaddr_scope vaddr_scope4(const struct sock *sk, __be32 daddr,
 			      const struct sk_buff *skb)
@@ -196,8 +201,10 @@ enum vaddr_scope vaddr_scope4(const struct sock *sk, __be32 daddr,
 		return VADDR_SCOPE_LINK;
 	if (skb && skb_rtable(skb))
 		type = skb_rtable(skb)->rt_type;
-	else
+	else if (skb || sock_flag(sk, SOCK_BROADCAST))
 		type = vaddr_sk_addr_type4(sk, daddr);
+	else
+		type = RTN_UNICAST;
 	return type == RTN_BROADCAST ? VADDR_SCOPE_LINK : VADDR_SCOPE_GLOBAL;
 }
 

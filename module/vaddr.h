@@ -61,6 +61,11 @@ struct vaddr_domain {
 	bool has6;
 	bool fail_closed;		/* never leave from another address */
 	__be32 addr4;
+	/*
+	 * The namespace's rt_genid_ipv4() + 1 when a connect last found
+	 * addr4 local, 0 never: connect.c's cache of that lookup.
+	 */
+	unsigned long local4_gen;
 	struct in6_addr addr6;
 	struct vaddr_stats *stats;
 	char name[VADDR_DOMAIN_MAX + 1];

@@ -13,7 +13,7 @@
  *                                          (joins ADDR if it is a
  *                                          multicast group: ff02::fb%eth0)
  *   peer udp-send DST PORT [--connect] [--bind ADDR] [--v6] [--wait]
- *                    [--pktinfo ADDR] [--count N]
+ *                    [--pktinfo ADDR] [--count N] [--no-broadcast]
  *                                          print the local address, "reply"
  *   peer ping DST [--connect] [--v6] [--raw] [--bind ADDR]
  *                                          print the local address, "reply"
@@ -39,7 +39,8 @@
  * --cookies listens with a backlog of 0: the SYN queue is always full, so
  * (with net.ipv4.tcp_syncookies=1, the default) every SYN-ACK carries a
  * SYN cookie, as under a SYN flood. Any user may listen so.
- * udp-send sets SO_BROADCAST, so that it can send to a broadcast address.
+ * udp-send sets SO_BROADCAST, so that it can send to a broadcast address,
+ * unless --no-broadcast.
  * --mptcp connects an MPTCP socket (IPPROTO_MPTCP); if the kernel has no
  * MPTCP, it prints "no mptcp" and exits with status 2.
  * rds-send and rxrpc-send print "no rds" / "no rxrpc" and exit with status
@@ -74,7 +75,8 @@ static struct {
 	const char *fail_first;
 	const char *pktinfo;
 	long bind_port, count;
-	bool connect, cookies, mptcp, nonblock, raw, tfo, v6, wait;
+	bool connect, cookies, mptcp, no_broadcast, nonblock, raw, tfo, v6,
+	     wait;
 } opt;
 
 static const struct opt opts[] = {
@@ -85,6 +87,7 @@ static const struct opt opts[] = {
 	{ "--count", .n = &opt.count, .max = 65535 },
 	{ "--fail-first", .text = &opt.fail_first },
 	{ "--mptcp", .flag = &opt.mptcp },
+	{ "--no-broadcast", .flag = &opt.no_broadcast },
 	{ "--nonblock", .flag = &opt.nonblock },
 	{ "--pktinfo", .text = &opt.pktinfo },
 	{ "--raw", .flag = &opt.raw },
@@ -589,7 +592,8 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "rxrpc-send"))
 		return rxrpc_send(&dst);
 	fd = client(&dst, SOCK_DGRAM, 0);
-	if (setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) < 0)
+	if (!opt.no_broadcast &&
+	    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) < 0)
 		die("SO_BROADCAST");
 	return send_wait(fd, &dst, "vaddr", 5, NULL);
 }

@@ -123,6 +123,35 @@ expect_eq "  ... counted as address gone" \
 nsrun h ip addr add $BCD4/32 dev h0
 expect_eq "address back: bound again" "$(tcp_seen h 1001 $R4)" "$BCD4 $BCD4"
 
+# A domain's address that the host serves by a local route (AnyIP) rather
+# than on an interface: bound while the route is there, not once it is
+# deleted, though the connects before had the lookup remembered (a change
+# to the routes drops that). A UDP socket without SO_BROADCAST is bound
+# like one with it.
+ANY4=192.0.2.99
+ctl domain add any.example addr $ANY4
+ctl user add 1005 domain any.example
+nsrun h ip route add local 192.0.2.0/24 dev lo
+nsrun r ip route add 192.0.2.0/24 via $H4
+expect_eq "address of a local route: tcp bound" \
+	"$(tcp_seen h 1005 $R4)" "$ANY4 $ANY4"
+expect_eq "  ... udp bound" "$(udp_seen h 1005 $R4 --connect)" \
+	"$ANY4 reply $ANY4"
+expect_eq "  ... udp without SO_BROADCAST bound" \
+	"$(udp_seen h 1005 $R4 --connect --no-broadcast)" "$ANY4 reply $ANY4"
+nsrun h ip route del local 192.0.2.0/24 dev lo
+expect_eq "local route deleted: udp from the host" \
+	"$(udp_seen h 1005 $R4 --connect --no-broadcast)" "$H4 reply $H4"
+expect_eq "  ... tcp from the host" "$(tcp_seen h 1005 $R4)" "$H4 $H4"
+expect_eq "  ... both counted as address gone" \
+	"$(counter any.example skip_addr_gone)" 2
+nsrun h ip route add local 192.0.2.0/24 dev lo
+expect_eq "local route back: bound again" \
+	"$(udp_seen h 1005 $R4 --connect --no-broadcast)" "$ANY4 reply $ANY4"
+nsrun r ip route del 192.0.2.0/24 via $H4
+nsrun h ip route del local 192.0.2.0/24 dev lo
+ctl domain del any.example
+
 # --- a failed connect leaves the socket as it found it ---------------------
 # retry_seen tcp-connect|udp-send DST NOROUTE [opts]: uid 1001's socket first
 # connects to NOROUTE and fails; its mapping is then removed and the same

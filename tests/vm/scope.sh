@@ -101,6 +101,15 @@ expect_eq "  ... none auto-bound, no flow rewritten" \
 	"$(counter bcd.example bound4) $(counter bcd.example nat4)" "0 0"
 expect_eq "a global destination is still auto-bound" \
 	"$(tcp_seen h 1001 $R4)" "$BCD4 $BCD4"
+# Without SO_BROADCAST the kernel refuses that connect (EACCES) once it
+# has the route; vaddr, which asks the local table for sockets with
+# SO_BROADCAST only, changes nothing of that (it counts the
+# connect as auto-bound, which it was, before the kernel refused it).
+expect_eq "subnet broadcast connected without SO_BROADCAST: refused as for an unmapped user" \
+	"$(group_seen $BCAST 8104 1001 --connect --count 1 --no-broadcast)" \
+	"$(group_seen $BCAST 8105 1003 --connect --count 1 --no-broadcast)"
+check "  ... refused indeed (EACCES)" grep -q "Permission denied" \
+	<<<"$(group_seen $BCAST 8106 1003 --connect --count 1 --no-broadcast)"
 
 # --- IPv6: link-local and multicast ------------------------------------------
 expect_eq "tcp connect to fe80::2: the host's link-local address" \
