@@ -41,15 +41,21 @@ static int vaddr_fill_cgroup(struct vaddr_msg *m, u64 id,
 			     nla_put_string(m->skb, VADDR_A_DOMAIN, d->name));
 }
 
+static void vaddr_uid_event(struct genl_info *info, u8 cmd, u32 uid,
+			    const struct vaddr_domain *d)
+{
+	struct vaddr_msg m;
+
+	if (vaddr_event_start(info, cmd, &m))
+		vaddr_event_send(info, &m, vaddr_fill_uid(&m, uid, d));
+}
+
 /* A change to the live table: account and announce it. */
 static void vaddr_uid_changed(struct vaddr_net *vn, struct genl_info *info,
 			      u8 cmd, u32 uid, const struct vaddr_domain *d)
 {
-	struct vaddr_msg m;
-
 	vaddr_net_changed(vn);
-	if (vaddr_event_start(info, cmd, &m))
-		vaddr_event_send(info, &m, vaddr_fill_uid(&m, uid, d));
+	vaddr_uid_event(info, cmd, uid, d);
 }
 
 static void vaddr_cgroup_changed(struct vaddr_net *vn, struct genl_info *info,
@@ -180,10 +186,11 @@ static int vaddr_nl_uids_add(struct sk_buff *skb, struct genl_info *info)
 	err = vaddr_uids_add_all(skb, info, t, d, n);
 	if (err || staged)
 		goto out;
+	vaddr_net_changed(vn);
 	nla_for_each_nested(a, info->attrs[VADDR_A_UIDS], rem)
-		vaddr_uid_changed(vn, info, VADDR_CMD_UID_ADD,
-				  vaddr_event_uid(info, vaddr_listed_uid(skb, a)),
-				  d);
+		vaddr_uid_event(info, VADDR_CMD_UID_ADD,
+				vaddr_event_uid(info, vaddr_listed_uid(skb, a)),
+				d);
 out:
 	mutex_unlock(&vn->lock);
 	return err;
