@@ -180,13 +180,16 @@ cost_targets() {
 	}' "$tmp/rows"
 }
 
-# The floor of each way of hooking connect that vaddr has used: the
-# kretprobes', measured before the module moved to entry-only kprobes
-# (d21b597), and this run's "vaddr empty" row, mapped / unmapped caller.
+# The floor of each way of hooking connect that vaddr has used or tried:
+# the kretprobes', measured before the module moved to entry-only kprobes
+# (d21b597); bare ftrace_ops, measured with an experimental build
+# (ftrace-floor.patch, beside this file); and this run's "vaddr empty"
+# row, mapped / unmapped caller.
 attach_table() {
 	echo "| attach mechanism | tcp4 | tcp6 | tcp4in6 | udp-conn | udp-send | measured |"
 	echo "|---|---:|---:|---:|---:|---:|---|"
 	echo "| kretprobe (entry and return handler, a per-call instance) | 1.007 / 1.005 | 1.004 / 1.004 | | 1.008 / 1.007 | 1.000 / 1.000 | \`make bench T=cost\`, 2026-12-02 02:28 UTC, at fa67fc3 |"
+	echo "| bare \`ftrace_ops\` (saved registers, IPMODIFY; not in the module) | 1.003 / 1.001 | 1.003 / 1.002 | 1.006 / 1.007 | 1.006 / 1.007 | 1.001 / 1.002 | \`make bench T=cost COST_SYSTEMS='vaddr empty,vaddr 1' BENCH_PASS=COST_SYSTEMS\` with \`tests/bench/doc/ftrace-floor.patch\` applied at d961528, 2026-12-04 16:42 UTC; the kprobe floor in a run of the same commit: udp-conn 1.008 / 1.009, tcp4in6 1.008 / 1.006 |"
 	awk '$3 == "vaddr" && $4 == "empty" { v[$1, $2] = $5 }
 	END {
 		printf "| kprobe on ftrace (entry only; a refusal returns at once) |"
@@ -196,10 +199,15 @@ attach_table() {
 		print " this run (the `vaddr empty` row) |"
 	}' "$tmp/rows"
 	echo
-	echo "Mapped / unmapped caller. fprobe and a bare \`ftrace_ops\` were not"
-	echo "tried: a refusal changes the instruction pointer, which only a hook"
-	echo "with saved registers (\`FTRACE_OPS_FL_IPMODIFY\`) may do, and on x86 a"
-	echo "kprobe at a function's entry already is an ftrace callback."
+	echo "Mapped / unmapped caller. On x86 a kprobe at a function's entry"
+	echo "already is an ftrace callback; a bare \`ftrace_ops\` saves its"
+	echo "bookkeeping (the probe's hash lookup, the per-CPU current probe):"
+	echo "0.1 to 0.2% on udp-conn and tcp4in6, nothing measurable elsewhere (with"
+	echo "it, vaddr 1's udp-conn came to 0.991 mapped, 1.010 unmapped). The"
+	echo "module keeps kprobes: an \`ftrace_ops\` that may move the instruction"
+	echo "pointer (a refusal does) must claim IPMODIFY, which livepatch needs on"
+	echo "the same functions, and its callback differs on 5.10. fprobe was not"
+	echo "tried: it is an \`ftrace_ops\` underneath, with bookkeeping of its own."
 }
 
 # The plot: median ratio against table size, a panel per workload, a line
