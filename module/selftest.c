@@ -13,6 +13,7 @@
  * makes the load fail. tests/vm/selftest.sh turns the lines into TAP.
  */
 #include <linux/errno.h>
+#include <linux/hash.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -139,6 +140,26 @@ static void vaddr_selftest_uid_churn(struct vaddr_selftest *st,
 		    "uid churn: all removed, the array is gone (error %d)", err);
 }
 
+/* Enough uids to be sorted by radix: 3000 of 1000 values, hashed. */
+static void vaddr_selftest_uid_sort_many(struct vaddr_selftest *st)
+{
+	unsigned long n = 3000, nr, i;
+	bool ordered = true;
+	u32 *v;
+
+	v = kvmalloc_array(n, sizeof(*v), GFP_KERNEL);
+	if (!vaddr_check(st, v, "uid sort: 3000 uids allocated"))
+		return;
+	for (i = 0; i < n; i++)
+		v[i] = hash_32(i % 1000, 32) | (i % 1000 == 7 ? 0x80000000 : 0);
+	nr = vaddr_uid_sort(v, n);
+	for (i = 1; i < nr; i++)
+		ordered &= v[i - 1] < v[i];
+	vaddr_check(st, nr == 1000 && ordered,
+		    "uid sort: 3000 uids, each value thrice, give 1000 in order");
+	kvfree(v);
+}
+
 static void vaddr_selftest_uid_list(struct vaddr_selftest *st)
 {
 	static const u32 want[] = { 0, 3, 5, 42, 4294967294U };
@@ -153,6 +174,7 @@ static void vaddr_selftest_uid_list(struct vaddr_selftest *st)
 	vaddr_check(st, nr == ARRAY_SIZE(want) && !memcmp(v, want, sizeof(want)),
 		    "uid sort: 8 uids, 3 of them twice, give 5 in order");
 	vaddr_check(st, vaddr_uid_sort(v, 0) == 0, "uid sort: none give none");
+	vaddr_selftest_uid_sort_many(st);
 
 	t = vaddr_table_alloc();
 	if (!vaddr_check(st, t, "a table is allocated for the uid list"))

@@ -386,12 +386,53 @@ static int vaddr_u32_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Sort @n uids in place and drop duplicates: how many are left. */
+#define VADDR_RADIX	256
+
+/*
+ * @v sorted by radix, a byte a pass, through @tmp (@n entries, and
+ * VADDR_RADIX counters after them): back in @v after four passes.
+ */
+static void vaddr_u32_radix_sort(u32 *v, u32 *tmp, unsigned long n)
+{
+	u32 *src = v, *dst = tmp, *count = tmp + n;
+	unsigned long i, sum;
+	unsigned int shift;
+	u32 c;
+
+	for (shift = 0; shift < 32; shift += 8) {
+		memset(count, 0, VADDR_RADIX * sizeof(*count));
+		for (i = 0; i < n; i++)
+			count[(src[i] >> shift) & 0xff]++;
+		for (i = 0, sum = 0; i < VADDR_RADIX; i++) {
+			c = count[i];
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[count[(src[i] >> shift) & 0xff]++] = src[i];
+		swap(src, dst);
+		cond_resched();
+	}
+}
+
+/*
+ * Sort @n uids in place and drop duplicates: how many are left. A dump
+ * sorts every mapped uid under the namespace's lock: by radix, eight
+ * passes over them, where sort() makes some 20 compares per uid of a
+ * million; sort() when there are few, or no memory for the copy.
+ */
 unsigned long vaddr_uid_sort(u32 *uids, unsigned long n)
 {
+	u32 *tmp = n > 256 ? kvmalloc_array(n + VADDR_RADIX, sizeof(*tmp),
+					     VADDR_GFP) : NULL;
 	unsigned long i, nr = 0;
 
-	sort(uids, n, sizeof(*uids), vaddr_u32_cmp, NULL);
+	if (tmp) {
+		vaddr_u32_radix_sort(uids, tmp, n);
+		kvfree(tmp);
+	} else {
+		sort(uids, n, sizeof(*uids), vaddr_u32_cmp, NULL);
+	}
 	for (i = 0; i < n; i++)
 		if (!nr || uids[nr - 1] != uids[i])
 			uids[nr++] = uids[i];
