@@ -71,9 +71,9 @@ def listen(addr, port, secs):
     peerwatch.serve(addr, port, secs, IPPROTO_SCTP, None, None)
 
 
-def connect(addr, port, bind):
+def connect(addr, port, bind, timeout=3):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_SCTP)
-    s.settimeout(3)
+    s.settimeout(timeout)
     try:
         if bind:
             s.bind((bind, 0))
@@ -93,7 +93,9 @@ def connect(addr, port, bind):
 def connect_watch(addr, port):
     raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, IPPROTO_SCTP)
     raw.setblocking(False)
-    res = connect(addr, port, None)
+    # Room for one retransmission (SCTP's first RTO is 3 s): the server it
+    # talks to lives 15 s, and a lost packet under emulation is no refusal.
+    res = connect(addr, port, None, 10)
     seen = set()
     while True:
         try:
