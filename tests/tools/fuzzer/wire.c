@@ -123,11 +123,7 @@ static void put_uids(struct nlmsghdr *nlh, const uint32_t *uids,
 		memcpy(list + 8 * i, &a, sizeof(a));
 		memcpy(list + 8 * i + NLA_HDRLEN, &uids[i], 4);
 	}
-	put_attr(nlh, VADDR_A_UIDS, list, 8 * n);
-	/* put_attr() left the last attribute last: flag it as a nest. */
-	((struct nlattr *)((uint8_t *)nlh + nlh->nlmsg_len -
-			   NLA_ALIGN(NLA_HDRLEN + 8 * n)))->nla_type |=
-		NLA_F_NESTED;
+	put_attr(nlh, VADDR_A_UIDS | NLA_F_NESTED, list, 8 * n);
 }
 
 static void msg_end(struct msg *m, struct nlmsghdr *nlh)
