@@ -436,7 +436,6 @@ int nl_listen(nl_event_cb cb, void *data)
 
 /* A send buffer of a batch; a request of it never takes more than this. */
 #define NL_BATCH_SIZE	65536
-#define NL_BATCH_MSG	NL_BATCH_MSG_MAX
 /*
  * Room for an answer to every request of a buffer, even if all fail: an
  * error message takes about a kilobyte of receive buffer. Beyond the
@@ -546,7 +545,7 @@ struct nlmsghdr *nl_batch_msg(uint8_t cmd)
 				   sizeof(size));
 	}
 	if (batch.last &&
-	    batch.len + NLMSG_ALIGN(batch.last->nlmsg_len) + NL_BATCH_MSG >
+	    batch.len + NLMSG_ALIGN(batch.last->nlmsg_len) + NL_BATCH_MSG_MAX >
 	    NL_BATCH_SIZE) {
 		err = nl_batch_flush();
 		if (err < 0)
