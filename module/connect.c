@@ -209,6 +209,17 @@ static enum vaddr_stat vaddr_verdict6(const struct sock *sk,
 }
 
 /*
+ * Whether @sk has a source that vaddr_set_src4() would clear: without
+ * one, the connect of a socket vaddr does not judge has nothing to undo.
+ */
+static bool vaddr_sk_has_src4(const struct sock *sk, bool stream)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	return inet->inet_saddr || (stream && inet->inet_rcv_saddr);
+}
+
+/*
  * @addr as the source of an unbound socket, or 0 to clear what an earlier
  * connect of vaddr's left (see the top of this file).
  */
@@ -239,7 +250,14 @@ static void vaddr_set_src4(struct sock *sk, __be32 addr, bool stream)
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
-/* The same for IPv6: NULL clears. */
+/* The same for IPv6. */
+static bool vaddr_sk_has_src6(const struct sock *sk, bool stream)
+{
+	return !ipv6_addr_any(&inet6_sk(sk)->saddr) ||
+	       (stream && !ipv6_addr_any(&sk->sk_v6_rcv_saddr));
+}
+
+/* NULL clears. */
 static void vaddr_set_src6(struct sock *sk, const struct in6_addr *addr,
 			   bool stream)
 {
@@ -353,12 +371,17 @@ static int vaddr_connect4(struct pt_regs *regs, bool stream)
 	if (!stream && !vaddr_dgram_supported(sk))
 		return 0;
 	daddr = usin->sin_addr.s_addr;
-	bound = vaddr_sk_bound(sk, stream);
-	src = vaddr_bound_src4(sk, bound);
-	guard = guard && !vaddr_sk_exempt(sk);
 
 	rcu_read_lock();
 	d = vaddr_sock_domain(sk);
+	/* Most connects: no domain, no guard, no source of vaddr's to clear. */
+	if (!d && !guard && !vaddr_sk_has_src4(sk, stream)) {
+		rcu_read_unlock();
+		return 0;
+	}
+	bound = vaddr_sk_bound(sk, stream);
+	src = vaddr_bound_src4(sk, bound);
+	guard = guard && !vaddr_sk_exempt(sk);
 	/* Only a socket vaddr judges pays for the broadcast lookup. */
 	scope = d || guard ? vaddr_scope4(sk, daddr, NULL) :
 			     VADDR_SCOPE_GLOBAL;
@@ -429,6 +452,13 @@ static int vaddr_connect6(struct pt_regs *regs, bool stream)
 		return 0;
 	if (!stream && !vaddr_dgram_supported(sk))
 		return 0;
+
+	rcu_read_lock();
+	d = vaddr_sock_domain(sk);
+	if (!d && !guard && !vaddr_sk_has_src6(sk, stream)) {
+		rcu_read_unlock();
+		return 0;
+	}
 	scope = vaddr_scope6(&usin->sin6_addr);
 	/*
 	 * A socket bound (or connected) to an IPv4 address, ::ffff:0.0.0.0
@@ -439,9 +469,6 @@ static int vaddr_connect6(struct pt_regs *regs, bool stream)
 		ipv6_addr_v4mapped(&sk->sk_v6_rcv_saddr);
 	src = vaddr_bound_src6(sk, bound);
 	guard = guard && !vaddr_sk_exempt(sk);
-
-	rcu_read_lock();
-	d = vaddr_sock_domain(sk);
 	if (guard && src && scope != VADDR_SCOPE_LOOPBACK)
 		err = vaddr_guard_isolation(sk, d, AF_INET6, src);
 	if (d) {
