@@ -345,42 +345,21 @@ static __be32 vaddr_bound_src4(const struct sock *sk, bool bound)
 	return bound ? inet->inet_saddr ? : inet->inet_rcv_saddr : 0;
 }
 
-/* Entry of tcp_v4_connect() and __ip4_datagram_connect(). */
-static int vaddr_connect4(struct pt_regs *regs, bool stream)
+/*
+ * The rest of an IPv4 connect, for a socket with domain @d, under a guard,
+ * or with a source of vaddr's to clear. Apart from vaddr_connect4() so that
+ * what every other connect runs stays short. Under rcu_read_lock().
+ */
+static noinline int vaddr_judge4(struct pt_regs *regs, struct sock *sk,
+				 struct vaddr_domain *d, __be32 daddr,
+				 bool guard, bool stream)
 {
-	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
-	const struct sockaddr_in *usin =
-		(const struct sockaddr_in *)regs_get_kernel_argument(regs, 1);
-	int addr_len = (int)regs_get_kernel_argument(regs, 2);
-	enum vaddr_stat verdict = VADDR_STAT_UNSPEC;
+	bool bound = vaddr_sk_bound(sk, stream);
+	__be32 src = vaddr_bound_src4(sk, bound), set = 0;
+	enum vaddr_stat verdict;
 	enum vaddr_scope scope;
-	bool guard, bound;
-	struct vaddr_domain *d;
-	__be32 daddr, src, set = 0;
 	int err = 0;
 
-	if (static_branch_unlikely(&vaddr_proving) &&
-	    sk == READ_ONCE(vaddr_proof_sk))
-		return vaddr_refuse(regs, VADDR_PROOF_ERR);
-	guard = static_branch_unlikely(&vaddr_guarded);
-	if (!static_branch_unlikely(&vaddr_active) && !guard)
-		return 0;
-	/* The function's own checks; it fails right after them otherwise. */
-	if (addr_len < (int)sizeof(*usin) || usin->sin_family != AF_INET)
-		return 0;
-	if (!stream && !vaddr_dgram_supported(sk))
-		return 0;
-	daddr = usin->sin_addr.s_addr;
-
-	rcu_read_lock();
-	d = vaddr_sock_domain(sk);
-	/* Most connects: no domain, no guard, no source of vaddr's to clear. */
-	if (!d && !guard && !vaddr_sk_has_src4(sk, stream)) {
-		rcu_read_unlock();
-		return 0;
-	}
-	bound = vaddr_sk_bound(sk, stream);
-	src = vaddr_bound_src4(sk, bound);
 	guard = guard && !vaddr_sk_exempt(sk);
 	/* Only a socket vaddr judges pays for the broadcast lookup. */
 	scope = d || guard ? vaddr_scope4(sk, daddr, NULL) :
@@ -398,12 +377,44 @@ static int vaddr_connect4(struct pt_regs *regs, bool stream)
 		if (verdict == VADDR_STAT_BOUND4)
 			set = d->addr4;
 	}
-	rcu_read_unlock();
 	if (err)
 		return vaddr_refuse(regs, err);
 	if (!bound && !vaddr_sk_exempt(sk))
 		vaddr_set_src4(sk, set, stream);
 	return 0;
+}
+
+/* Entry of tcp_v4_connect() and __ip4_datagram_connect(). */
+static int vaddr_connect4(struct pt_regs *regs, bool stream)
+{
+	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	const struct sockaddr_in *usin =
+		(const struct sockaddr_in *)regs_get_kernel_argument(regs, 1);
+	int addr_len = (int)regs_get_kernel_argument(regs, 2);
+	struct vaddr_domain *d;
+	int ret = 0;
+	bool guard;
+
+	if (static_branch_unlikely(&vaddr_proving) &&
+	    sk == READ_ONCE(vaddr_proof_sk))
+		return vaddr_refuse(regs, VADDR_PROOF_ERR);
+	guard = static_branch_unlikely(&vaddr_guarded);
+	if (!static_branch_unlikely(&vaddr_active) && !guard)
+		return 0;
+	/* The function's own checks; it fails right after them otherwise. */
+	if (addr_len < (int)sizeof(*usin) || usin->sin_family != AF_INET)
+		return 0;
+	if (!stream && !vaddr_dgram_supported(sk))
+		return 0;
+
+	rcu_read_lock();
+	d = vaddr_sock_domain(sk);
+	/* Most connects: no domain, no guard, no source of vaddr's to clear. */
+	if (d || guard || vaddr_sk_has_src4(sk, stream))
+		ret = vaddr_judge4(regs, sk, d, usin->sin_addr.s_addr, guard,
+				   stream);
+	rcu_read_unlock();
+	return ret;
 }
 
 #if IS_ENABLED(CONFIG_IPV6)
@@ -418,48 +429,20 @@ static const struct in6_addr *vaddr_bound_src6(struct sock *sk, bool bound)
 		return &sk->sk_v6_rcv_saddr;
 	return NULL;
 }
-#endif
 
-/* Entry of tcp_v6_connect() and __ip6_datagram_connect(). */
-static int vaddr_connect6(struct pt_regs *regs, bool stream)
+/* The same as vaddr_judge4() for IPv6, to destination @daddr. */
+static noinline int vaddr_judge6(struct pt_regs *regs, struct sock *sk,
+				 struct vaddr_domain *d,
+				 const struct in6_addr *daddr, bool guard,
+				 bool stream)
 {
-#if IS_ENABLED(CONFIG_IPV6)
-	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
-	const struct sockaddr_in6 *usin =
-		(const struct sockaddr_in6 *)regs_get_kernel_argument(regs, 1);
-	int addr_len = (int)regs_get_kernel_argument(regs, 2);
-	enum vaddr_stat verdict = VADDR_STAT_UNSPEC;
+	enum vaddr_scope scope = vaddr_scope6(daddr);
 	const struct in6_addr *src, *set = NULL;
-	enum vaddr_scope scope;
-	bool guard, bound;
+	enum vaddr_stat verdict;
 	struct in6_addr addr;
-	struct vaddr_domain *d;
 	int err = 0;
+	bool bound;
 
-	if (static_branch_unlikely(&vaddr_proving) &&
-	    sk == READ_ONCE(vaddr_proof_sk))
-		return vaddr_refuse(regs, VADDR_PROOF_ERR);
-	guard = static_branch_unlikely(&vaddr_guarded);
-	if (!static_branch_unlikely(&vaddr_active) && !guard)
-		return 0;
-	/*
-	 * IPv4 and v4-mapped destinations go on to tcp_v4_connect() or
-	 * __ip4_datagram_connect(), whose probe handles them.
-	 */
-	if (addr_len < SIN6_LEN_RFC2133 || usin->sin6_family != AF_INET6)
-		return 0;
-	if (ipv6_addr_v4mapped(&usin->sin6_addr))
-		return 0;
-	if (!stream && !vaddr_dgram_supported(sk))
-		return 0;
-
-	rcu_read_lock();
-	d = vaddr_sock_domain(sk);
-	if (!d && !guard && !vaddr_sk_has_src6(sk, stream)) {
-		rcu_read_unlock();
-		return 0;
-	}
-	scope = vaddr_scope6(&usin->sin6_addr);
 	/*
 	 * A socket bound (or connected) to an IPv4 address, ::ffff:0.0.0.0
 	 * too, is no IPv6 socket any more: the kernel fails its connect to
@@ -483,13 +466,51 @@ static int vaddr_connect6(struct pt_regs *regs, bool stream)
 			set = &addr;
 		}
 	}
-	rcu_read_unlock();
 	if (err)
 		return vaddr_refuse(regs, err);
 	if (!bound && !vaddr_sk_exempt(sk))
 		vaddr_set_src6(sk, set, stream);
-#endif
 	return 0;
+}
+#endif
+
+/* Entry of tcp_v6_connect() and __ip6_datagram_connect(). */
+static int vaddr_connect6(struct pt_regs *regs, bool stream)
+{
+	int ret = 0;
+#if IS_ENABLED(CONFIG_IPV6)
+	struct sock *sk = (struct sock *)regs_get_kernel_argument(regs, 0);
+	const struct sockaddr_in6 *usin =
+		(const struct sockaddr_in6 *)regs_get_kernel_argument(regs, 1);
+	int addr_len = (int)regs_get_kernel_argument(regs, 2);
+	struct vaddr_domain *d;
+	bool guard;
+
+	if (static_branch_unlikely(&vaddr_proving) &&
+	    sk == READ_ONCE(vaddr_proof_sk))
+		return vaddr_refuse(regs, VADDR_PROOF_ERR);
+	guard = static_branch_unlikely(&vaddr_guarded);
+	if (!static_branch_unlikely(&vaddr_active) && !guard)
+		return 0;
+	/*
+	 * IPv4 and v4-mapped destinations go on to tcp_v4_connect() or
+	 * __ip4_datagram_connect(), whose probe handles them.
+	 */
+	if (addr_len < SIN6_LEN_RFC2133 || usin->sin6_family != AF_INET6)
+		return 0;
+	if (ipv6_addr_v4mapped(&usin->sin6_addr))
+		return 0;
+	if (!stream && !vaddr_dgram_supported(sk))
+		return 0;
+
+	rcu_read_lock();
+	d = vaddr_sock_domain(sk);
+	if (d || guard || vaddr_sk_has_src6(sk, stream))
+		ret = vaddr_judge6(regs, sk, d, &usin->sin6_addr, guard,
+				   stream);
+	rcu_read_unlock();
+#endif
+	return ret;
 }
 
 /*

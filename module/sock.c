@@ -73,58 +73,6 @@ bool vaddr_sk_exempt(const struct sock *sk)
 	       !sk_is_mptcp(sk);
 }
 
-/*
- * The uid a socket is judged as: its sk_uid, except for an MPTCP subflow
- * that the path manager adds. A kernel worker creates those, as root, and
- * the subflow gets its program's uid (mptcp_sock_graft()) only after its
- * connect has sent the SYN. But mptcp_subflow_create_socket() gives the
- * subflow's own socket inode the uid of its MPTCP socket's inode first,
- * and the graft later makes sk_socket the MPTCP socket itself: so the
- * inode behind sk_socket always holds the program's uid. Under
- * rcu_read_lock() or the socket's lock: a socket's inode is freed after
- * a grace period.
- */
-kuid_t vaddr_sk_uid(const struct sock *sk)
-{
-	struct socket *sock;
-
-	if (!sk->sk_kern_sock || !sk_is_mptcp(sk))
-		return READ_ONCE(sk->sk_uid);
-	sock = READ_ONCE(sk->sk_socket);
-	return sock ? SOCK_INODE(sock)->i_uid : READ_ONCE(sk->sk_uid);
-}
-
-/*
- * The user namespace a socket was created in: that of the credentials of
- * its file (the creator's, also when the socket was passed on), or NULL
- * for a socket with no file (a kernel socket, or one being closed). Under
- * rcu_read_lock(): the socket's inode and file are freed after a grace
- * period, and the credentials with them.
- */
-const struct user_namespace *vaddr_sk_userns(const struct sock *sk)
-{
-	const struct socket *sock = READ_ONCE(sk->sk_socket);
-	const struct file *file = sock ? READ_ONCE(sock->file) : NULL;
-
-	return file ? file->f_cred->user_ns : NULL;
-}
-
-/*
- * Who created the user namespace @ns descends from, at the top: the
- * owner of its ancestor whose parent is the initial namespace. A tenant's
- * rootless container (subordinate uids mapped in by newuidmap) runs as
- * uids that belong to no one, but the tenant created its namespace.
- * INVALID_UID for the initial namespace. At most 32 levels.
- */
-kuid_t vaddr_userns_owner(const struct user_namespace *ns)
-{
-	if (!ns || ns == &init_user_ns)
-		return INVALID_UID;
-	while (ns->parent != &init_user_ns)
-		ns = ns->parent;
-	return ns->owner;
-}
-
 /* ::ffff:0.0.0.0, the wildcard of IPv4 on a dual-stack socket. */
 static bool vaddr_v4mapped_any(const struct in6_addr *a)
 {

@@ -581,6 +581,39 @@ vaddr_uid_lookup(struct vaddr_table *t, kuid_t uid)
 }
 
 /*
+ * The domain of the nearest mapped ancestor of @cgrp, or NULL. Not inline
+ * in vaddr_owner_domain(): a connect on a host without cgroup mappings
+ * would pay for its registers.
+ */
+static noinline struct vaddr_domain *
+vaddr_cgroup_owner(struct vaddr_table *t, struct cgroup *cgrp,
+		   struct vaddr_owner *why)
+{
+	u64 levels = READ_ONCE(t->cgroup_levels);
+	struct vaddr_domain *d;
+	struct cgroup *a;
+	int level;
+
+	if (cgrp->level < VADDR_CGROUP_LEVEL_MAX)
+		levels &= GENMASK_ULL(cgrp->level, 0);
+	/* The deepest first: the nearest mapped ancestor wins. */
+	while (levels) {
+		level = fls64(levels) - 1;
+		levels &= ~BIT_ULL(level);
+		a = cgroup_ancestor(cgrp, level);
+		d = a ? xa_load(&t->cgroups, cgroup_id(a)) : NULL;
+		if (d) {
+			if (why) {
+				why->match = VADDR_MATCH_CGROUP;
+				why->cgroup = cgroup_id(a);
+			}
+			return d;
+		}
+	}
+	return NULL;
+}
+
+/*
  * The domain of an owner: the nearest mapped ancestor of @cgrp, else @uid,
  * else the uid that created the user namespace the owner lives in, at the
  * top (a tenant's container, see vaddr_userns_owner()): that of socket
@@ -596,26 +629,9 @@ vaddr_owner_domain(struct vaddr_table *t, struct cgroup *cgrp, kuid_t uid,
 	struct vaddr_domain *d;
 
 	if (READ_ONCE(t->nr_cgroups) && cgrp) {
-		u64 levels = READ_ONCE(t->cgroup_levels);
-		struct cgroup *a;
-		int level;
-
-		if (cgrp->level < VADDR_CGROUP_LEVEL_MAX)
-			levels &= GENMASK_ULL(cgrp->level, 0);
-		/* The deepest first: the nearest mapped ancestor wins. */
-		while (levels) {
-			level = fls64(levels) - 1;
-			levels &= ~BIT_ULL(level);
-			a = cgroup_ancestor(cgrp, level);
-			d = a ? xa_load(&t->cgroups, cgroup_id(a)) : NULL;
-			if (d) {
-				if (why) {
-					why->match = VADDR_MATCH_CGROUP;
-					why->cgroup = cgroup_id(a);
-				}
-				return d;
-			}
-		}
+		d = vaddr_cgroup_owner(t, cgrp, why);
+		if (d)
+			return d;
 	}
 	if (!READ_ONCE(t->nr_uids))
 		return NULL;
