@@ -23,6 +23,17 @@
 	 (VADDR_LINUX_MAJOR == (major) && VADDR_LINUX_MINOR >= (minor)))
 
 /*
+ * 7.2 (and maybe earlier) has rcu_dereference_all(): a pointer read by
+ * any RCU reader, one with preemption disabled (a kprobe's handler)
+ * included, which synchronize_rcu() waits for since 5.0. Before it, the
+ * same check spelled out.
+ */
+#ifndef rcu_dereference_all
+#define rcu_dereference_all(p)	\
+	rcu_dereference_check(p, rcu_read_lock_any_held())
+#endif
+
+/*
  * 6.1 added the missing-attribute report to extended ACKs. Before it the
  * message alone says which attribute is missing.
  */

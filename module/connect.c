@@ -401,6 +401,15 @@ static int vaddr_connect4(struct pt_regs *regs, bool stream)
 	guard = static_branch_unlikely(&vaddr_guarded);
 	if (!static_branch_unlikely(&vaddr_active) && !guard)
 		return 0;
+	/*
+	 * Most connects: no domain, no guard, no source of vaddr's to clear.
+	 * They leave here, after a lookup with no rcu_read_lock() of its own:
+	 * the handler runs with preemption disabled, and @d stays valid for
+	 * as long as it does (vaddr_sock_domain()).
+	 */
+	d = vaddr_sock_domain(sk);
+	if (!d && !guard && !vaddr_sk_has_src4(sk, stream))
+		return 0;
 	/* The function's own checks; it fails right after them otherwise. */
 	if (addr_len < (int)sizeof(*usin) || usin->sin_family != AF_INET)
 		return 0;
@@ -408,11 +417,7 @@ static int vaddr_connect4(struct pt_regs *regs, bool stream)
 		return 0;
 
 	rcu_read_lock();
-	d = vaddr_sock_domain(sk);
-	/* Most connects: no domain, no guard, no source of vaddr's to clear. */
-	if (d || guard || vaddr_sk_has_src4(sk, stream))
-		ret = vaddr_judge4(regs, sk, d, usin->sin_addr.s_addr, guard,
-				   stream);
+	ret = vaddr_judge4(regs, sk, d, usin->sin_addr.s_addr, guard, stream);
 	rcu_read_unlock();
 	return ret;
 }
@@ -492,6 +497,10 @@ static int vaddr_connect6(struct pt_regs *regs, bool stream)
 	guard = static_branch_unlikely(&vaddr_guarded);
 	if (!static_branch_unlikely(&vaddr_active) && !guard)
 		return 0;
+	/* As in vaddr_connect4(). */
+	d = vaddr_sock_domain(sk);
+	if (!d && !guard && !vaddr_sk_has_src6(sk, stream))
+		return 0;
 	/*
 	 * IPv4 and v4-mapped destinations go on to tcp_v4_connect() or
 	 * __ip4_datagram_connect(), whose probe handles them.
@@ -504,10 +513,7 @@ static int vaddr_connect6(struct pt_regs *regs, bool stream)
 		return 0;
 
 	rcu_read_lock();
-	d = vaddr_sock_domain(sk);
-	if (d || guard || vaddr_sk_has_src6(sk, stream))
-		ret = vaddr_judge6(regs, sk, d, &usin->sin6_addr, guard,
-				   stream);
+	ret = vaddr_judge6(regs, sk, d, &usin->sin6_addr, guard, stream);
 	rcu_read_unlock();
 #endif
 	return ret;

@@ -13,6 +13,7 @@
 #include <net/netns/generic.h>
 #include <net/sock.h>
 
+#include "compat.h"
 #include "table.h"
 #include "vaddr.h"
 
@@ -27,19 +28,23 @@ static inline struct vaddr_net *vaddr_net(const struct net *net)
 }
 
 /*
- * net_generic() for a reader under rcu_read_lock() already: without the
- * read section of its own it nests, which a connect pays for twice.
+ * net_generic() for any RCU reader: without a read section of its own,
+ * which would nest in the caller's, and for a kprobe handler too, which
+ * runs with preemption disabled and looks a socket up without one.
  */
 static inline struct vaddr_net *vaddr_net_rcu(const struct net *net)
 {
-	return rcu_dereference(net->gen)->ptr[vaddr_net_id];
+	return rcu_dereference_all(net->gen)->ptr[vaddr_net_id];
 }
 
-/* The domain of a socket, under rcu_read_lock(). */
+/*
+ * The domain of a socket, for any RCU reader: under rcu_read_lock(), or
+ * with preemption disabled.
+ */
 static inline struct vaddr_domain *vaddr_sock_domain(struct sock *sk)
 {
 	struct vaddr_table *t =
-		rcu_dereference(vaddr_net_rcu(sock_net(sk))->table);
+		rcu_dereference_all(vaddr_net_rcu(sock_net(sk))->table);
 
 	return t ? vaddr_domain_of_sock(t, sk) : NULL;
 }

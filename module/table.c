@@ -655,7 +655,7 @@ vaddr_owner_domain(struct vaddr_table *t, struct cgroup *cgrp, kuid_t uid,
 /*
  * The domain of a socket: its nearest mapped cgroup ancestor, else its
  * owner's uid, else the creator of its user namespace. Called under
- * rcu_read_lock().
+ * rcu_read_lock(), or with preemption disabled (a kprobe's handler).
  */
 struct vaddr_domain *vaddr_domain_of_sock(struct vaddr_table *t,
 					  struct sock *sk)
