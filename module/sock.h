@@ -40,9 +40,9 @@ enum vaddr_scope vaddr_scope6(const struct in6_addr *daddr);
  * connect has sent the SYN. But mptcp_subflow_create_socket() gives the
  * subflow's own socket inode the uid of its MPTCP socket's inode first,
  * and the graft later makes sk_socket the MPTCP socket itself: so the
- * inode behind sk_socket always holds the program's uid. Under
- * rcu_read_lock() or the socket's lock: a socket's inode is freed after
- * a grace period.
+ * inode behind sk_socket always holds the program's uid. Under RCU
+ * (rcu_read_lock(), or preemption disabled) or the socket's lock: a
+ * socket's inode is freed after a grace period.
  */
 static inline kuid_t vaddr_sk_uid(const struct sock *sk)
 {
@@ -58,8 +58,8 @@ static inline kuid_t vaddr_sk_uid(const struct sock *sk)
  * The user namespace a socket was created in: that of the credentials of
  * its file (the creator's, also when the socket was passed on), or NULL
  * for a socket with no file (a kernel socket, or one being closed). Under
- * rcu_read_lock(): the socket's inode and file are freed after a grace
- * period, and the credentials with them.
+ * RCU (rcu_read_lock(), or preemption disabled): the socket's inode and
+ * file are freed after a grace period, and the credentials with them.
  */
 static inline const struct user_namespace *
 vaddr_sk_userns(const struct sock *sk)

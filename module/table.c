@@ -619,8 +619,9 @@ vaddr_cgroup_owner(struct vaddr_table *t, struct cgroup *cgrp,
  * top (a tenant's container, see vaddr_userns_owner()): that of socket
  * @sk, or current's when @sk is NULL. Sockets and whoami both
  * come here, so that what a task is told is what its sockets get. @why,
- * when not NULL, says which mapping matched. Called under rcu_read_lock()
- * (or vaddr_net.lock, and rcu for @cgrp).
+ * when not NULL, says which mapping matched. Called under RCU
+ * (rcu_read_lock(), or preemption disabled) or vaddr_net.lock, and RCU
+ * for @cgrp.
  */
 static __always_inline struct vaddr_domain *
 vaddr_owner_domain(struct vaddr_table *t, struct cgroup *cgrp, kuid_t uid,
