@@ -215,12 +215,15 @@ attach_table() {
 # The plot: median ratio against table size, a panel per workload, a line
 # per system and caller.
 cost_plot() {
-	local wl sys who i=0 panels=() plots
+	local wl sys who i=0 panels=() plots cols
 	while read -r wl; do panels+=("$wl"); done < <(awk '!s[$1]++ { print $1 }' "$tmp/rows")
+	# Two rows of panels, as many columns as that takes: a panel more than
+	# the layout holds would be drawn over the first.
+	cols=$(((${#panels[@]} + 1) / 2))
 	{
-		echo "set terminal pngcairo size 1200,900 font ',10'"
+		echo "set terminal pngcairo size $((cols * 600)),900 font ',10'"
 		echo "set output '$png'"
-		echo "set multiplot layout 2,2 title 'cost of each operation against none (no module, rules or nft chain): median of pair ratios, by table size'"
+		echo "set multiplot layout 2,$cols title 'cost of each operation against none (no module, rules or nft chain): median of pair ratios, by table size'"
 		# Log y too: ip rules reach 10x, vaddr's 2% must still show.
 		echo "set logscale xy; set xrange [0.5:2e6]; set grid; set format y '%.2f'"
 		echo "set xlabel 'table size (uids; ip rule: domains)'; set ylabel 'ratio to none'"
