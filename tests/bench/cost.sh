@@ -23,6 +23,8 @@
 #   udp-conn  socket, connect (UDP), send 1 byte, close
 #   udp-send  sendto() on one unconnected socket (no connect: vaddr's
 #             auto-bind is not on its path; only NAT or routing is)
+#   ping      socket, connect, send one echo request, close: an ICMP
+#             datagram socket ("ping socket"), to 198.51.100.2
 #
 # Systems, each set up in ns h, compared with "none" (no module, no nft
 # table, no extra rule) in pairs of runs (compare in lib-bench.sh: the
@@ -75,7 +77,7 @@ CPU=0 SINK_CPU=1
 # compare switches once per pair). ip-rule 10k, 13 times slower than
 # none, gets two. Runs cost little here: loading the tables takes most
 # of the time.
-WORKLOADS=(tcp4 tcp6 tcp4in6 udp-conn udp-send)
+WORKLOADS=(tcp4 tcp6 tcp4in6 udp-conn udp-send ping)
 if [ -n "${QUICK:-}" ]; then
 	P=${BENCH_PAIRS:-2} P_BIG=${BENCH_PAIRS:-2} P_VADDR=${BENCH_PAIRS:-2}
 	RUN_MS=10
@@ -208,6 +210,8 @@ start_workers() {
 			--stdin --cpu $CPU
 		worker "udp-send $who" run_as $uid h "$LOOP" udp-send $R4 7001 1 \
 			--stdin --cpu $CPU
+		worker "ping $who" run_as $uid h "$LOOP" ping-connect $R4 0 1 \
+			--stdin --cpu $CPU
 	done
 }
 
@@ -217,7 +221,7 @@ size_workloads() {
 	for wl in "${WORKLOADS[@]}"; do
 		label="$wl $who"
 		n0=200
-		case $label in udp-send*) n0=2000 ;; udp-conn*) n0=500 ;; esac
+		case $label in udp-send*) n0=2000 ;; udp-conn* | ping*) n0=500 ;; esac
 		n=$(calibrate $RUN_MS $n0 work "'$label'") || return 1
 		WORKLOAD[$label]="work '$label' $n"
 		LABELS+=("$label")
@@ -363,6 +367,8 @@ addr_add h h0 $FILL6/128 preferred_lft 0
 bg_start /tmp/tcp-sink.out "$NSEXEC" -n r -- "$LOOP" tcp-sink :: 7000 --cpu $SINK_CPU
 bg_start /tmp/udp-sink.out "$NSEXEC" -n r -- "$LOOP" udp-sink :: 7001 --cpu $SINK_CPU
 bg_start /tmp/cost-peer.out "$NSEXEC" -n r -- "$PEER" tcp-listen :: 7002 0
+# Ping sockets for every group, as Debian's procps sets it on a host.
+"$NSEXEC" -n h -- sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 start_workers
 
 # nftables' NAT and vaddr's need nf_nat (insmod does not load it). As in

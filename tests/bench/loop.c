@@ -18,6 +18,10 @@
  *       IP_BIND_ADDRESS_NO_PORT, so the port is chosen at connect.
  *   loop udp-connect DST PORT N [--v6]
  *       N x (socket, connect, send one byte, close).
+ *   loop ping-connect DST PORT N
+ *       N x (socket, connect, send one echo request, close) on an ICMP
+ *       datagram socket, a "ping socket" as ping(8) opens one (the user's
+ *       group must be in net.ipv4.ping_group_range); PORT is not used.
  *   loop udp-send DST PORT N [--v6] [--flows K]
  *       N x sendto() of an 8-byte datagram on an unconnected socket. Without
  *       --flows: one socket per run, so one 5-tuple (one conntrack flow);
@@ -101,6 +105,21 @@ static void op_udp_connect(const struct addr *dst, long i)
 	(void)i;
 	xconnect(fd, dst);
 	if (send(fd, "x", 1, 0) != 1)
+		die("send");
+	close(fd);
+}
+
+static void op_ping_connect(const struct addr *dst, long i)
+{
+	bool v6 = dst->ss.ss_family == AF_INET6;
+	/* An echo request: type, code 0, the rest the kernel fills in. */
+	const unsigned char echo[8] = { v6 ? 128 : 8 };
+	int fd = xsocket(dst->ss.ss_family, SOCK_DGRAM | SOCK_CLOEXEC,
+			 v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+
+	(void)i;
+	xconnect(fd, dst);
+	if (send(fd, echo, sizeof(echo), 0) != sizeof(echo))
 		die("send");
 	close(fd);
 }
@@ -264,7 +283,7 @@ static void pin(void)
 
 static void __attribute__((noreturn)) usage(void)
 {
-	fputs("usage: loop tcp-connect|tcp-churn|udp-connect|udp-send DST PORT N [options]\n"
+	fputs("usage: loop tcp-connect|tcp-churn|udp-connect|udp-send|ping-connect DST PORT N [options]\n"
 	      "       loop tcp-sink|udp-sink ADDR PORT\n"
 	      "       (see the comment at the top of tests/bench/loop.c)\n", stderr);
 	exit(1);
@@ -279,6 +298,7 @@ int main(int argc, char **argv)
 		{ "tcp-connect", op_tcp_connect },
 		{ "udp-connect", op_udp_connect },
 		{ "udp-send", op_udp_send },
+		{ "ping-connect", op_ping_connect },
 	};
 	const char *cmd = argc > 1 ? argv[1] : "";
 	bool sink = !strcmp(cmd, "tcp-sink") || !strcmp(cmd, "udp-sink");

@@ -186,14 +186,14 @@ cost_targets() {
 # (ftrace-floor.patch, beside this file); and this run's "vaddr empty"
 # row, mapped / unmapped caller.
 attach_table() {
-	echo "| attach mechanism | tcp4 | tcp6 | tcp4in6 | udp-conn | udp-send | measured |"
-	echo "|---|---:|---:|---:|---:|---:|---|"
-	echo "| kretprobe (entry and return handler, a per-call instance) | 1.007 / 1.005 | 1.004 / 1.004 | | 1.008 / 1.007 | 1.000 / 1.000 | \`make bench T=cost\`, 2026-12-02 02:28 UTC, at fa67fc3 |"
-	echo "| bare \`ftrace_ops\` (saved registers, IPMODIFY; not in the module) | 1.003 / 1.001 | 1.003 / 1.002 | 1.006 / 1.007 | 1.006 / 1.007 | 1.001 / 1.002 | \`make bench T=cost COST_SYSTEMS='vaddr empty,vaddr 1' BENCH_PASS=COST_SYSTEMS\` with \`tests/bench/doc/ftrace-floor.patch\` applied at d961528, 2026-12-04 16:42 UTC; the kprobe floor in a run of the same commit: udp-conn 1.008 / 1.009, tcp4in6 1.008 / 1.006 |"
+	echo "| attach mechanism | tcp4 | tcp6 | tcp4in6 | udp-conn | udp-send | ping | measured |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---|"
+	echo "| kretprobe (entry and return handler, a per-call instance) | 1.007 / 1.005 | 1.004 / 1.004 | | 1.008 / 1.007 | 1.000 / 1.000 | | \`make bench T=cost\`, 2026-12-02 02:28 UTC, at fa67fc3 |"
+	echo "| bare \`ftrace_ops\` (saved registers, IPMODIFY; not in the module) | 1.003 / 1.001 | 1.003 / 1.002 | 1.006 / 1.007 | 1.006 / 1.007 | 1.001 / 1.002 | | \`make bench T=cost COST_SYSTEMS='vaddr empty,vaddr 1' BENCH_PASS=COST_SYSTEMS\` with \`tests/bench/doc/ftrace-floor.patch\` applied at d961528, 2026-12-04 16:42 UTC; the kprobe floor in a run of the same commit: udp-conn 1.008 / 1.009, tcp4in6 1.008 / 1.006 |"
 	awk '$3 == "vaddr" && $4 == "empty" { v[$1, $2] = $5 }
 	END {
 		printf "| kprobe on ftrace (entry only; a refusal returns at once) |"
-		n = split("tcp4 tcp6 tcp4in6 udp-conn udp-send", w, " ")
+		n = split("tcp4 tcp6 tcp4in6 udp-conn udp-send ping", w, " ")
 		for (i = 1; i <= n; i++)
 			printf " %s |", ((w[i], "mapped") in v) ? v[w[i], "mapped"] " / " v[w[i], "unmapped"] : ""
 		print " this run (the `vaddr empty` row) |"
