@@ -497,17 +497,18 @@ static int vaddr_connect6(struct pt_regs *regs, bool stream)
 	guard = static_branch_unlikely(&vaddr_guarded);
 	if (!static_branch_unlikely(&vaddr_active) && !guard)
 		return 0;
-	/* As in vaddr_connect4(). */
-	d = vaddr_sock_domain(sk);
-	if (!d && !guard && !vaddr_sk_has_src6(sk, stream))
-		return 0;
 	/*
 	 * IPv4 and v4-mapped destinations go on to tcp_v4_connect() or
-	 * __ip4_datagram_connect(), whose probe handles them.
+	 * __ip4_datagram_connect(), whose probe handles them: before the
+	 * lookup, which that probe makes.
 	 */
 	if (addr_len < SIN6_LEN_RFC2133 || usin->sin6_family != AF_INET6)
 		return 0;
 	if (ipv6_addr_v4mapped(&usin->sin6_addr))
+		return 0;
+	/* As in vaddr_connect4(). */
+	d = vaddr_sock_domain(sk);
+	if (!d && !guard && !vaddr_sk_has_src6(sk, stream))
 		return 0;
 	if (!stream && !vaddr_dgram_supported(sk))
 		return 0;
