@@ -12,6 +12,8 @@
 #              "KVM internal error", as a KVM that fails only later
 #   works      every boot works (run under TCG), as a good KVM
 #   broken     QEMU fails whatever the accelerator
+#   dies-once  the first TCG boot ends before init, as a kernel panic
+#              does; later ones work
 set -u
 
 real=qemu-system-x86_64
@@ -45,6 +47,13 @@ tcg() {
 if [ "${FAKE_QEMU_MODE:-}" = broken ]; then
 	echo "qemu-system-x86_64: cannot set up guest memory 'pc.ram': Cannot allocate memory" >&2
 	exit 1
+fi
+if [ "${FAKE_QEMU_MODE:-}" = dies-once ] && [ "$(grep -c tcg "$FAKE_QEMU_CALLS")" -eq 1 ]; then
+	for ((i = 0; i < ${#args[@]}; i++)); do
+		[ "${args[i]}" != -serial ] || serial=${args[i + 1]#file:}
+	done
+	echo "Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000100" >"$serial"
+	exit 0
 fi
 [ "$accel" = kvm ] || tcg
 case ${FAKE_QEMU_MODE:-} in

@@ -28,8 +28,12 @@ mount -t cgroup2 cgroup2 /sys/fs/cgroup
 mount -t tmpfs -o mode=1777 tmp /tmp
 mount -t tmpfs -o mode=0755 run /run
 mkdir -p "$out" /run/netns /run/lock
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 vaddrout "$out" ||
-	{ echo "guest-init: cannot mount the out share"; poweroff_now; }
+for i in $(seq 50); do
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 vaddrout "$out" \
+		2>/dev/null && break
+	[ "$i" -lt 50 ] || { echo "guest-init: cannot mount the out share"; poweroff_now; }
+	sleep 0.1
+done
 cut -d' ' -f1 /proc/uptime >"$out/boot_time"
 hostname vaddr-vm
 ip link set lo up

@@ -21,15 +21,20 @@ while read -r ko; do
 	insmod "/lib/modules/$ko" || die "insmod $ko failed"
 done </etc/modules
 
+# mount9p TAG DIR: the share TAG, read-only. A share's transport appears
+# once virtio_pci has probed its device; normally at once.
+mount9p() {
+	i=0
+	until mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose \
+		"$1" "$2" 2>/dev/null; do
+		i=$((i + 1))
+		[ "$i" -lt 50 ] || return 1
+		sleep 0.1
+	done
+}
+
 mkdir -p /lower /rw /newroot
-# The 9p transport appears once virtio_pci has probed; normally at once.
-i=0
-until mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose \
-	hostroot /lower 2>/dev/null; do
-	i=$((i + 1))
-	[ "$i" -lt 50 ] || die "cannot mount the host root over 9p"
-	sleep 0.1
-done
+mount9p hostroot /lower || die "cannot mount the host root over 9p"
 mount -t tmpfs -o mode=0755 rw /rw
 mkdir -p /rw/upper /rw/work
 mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work \
@@ -38,8 +43,7 @@ mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work \
 # A root other than the host's (vm.sh VM_ROOTFS): the tree, at its path.
 if [ -n "$vaddr_repo" ]; then
 	mkdir -p /repo /rw/repo-upper /rw/repo-work "/newroot$vaddr_repo"
-	mount -t 9p -o ro,trans=virtio,version=9p2000.L,msize=512000,cache=loose \
-		vaddrrepo /repo || die "cannot mount the tree over 9p"
+	mount9p vaddrrepo /repo || die "cannot mount the tree over 9p"
 	mount -t overlay -o lowerdir=/repo,upperdir=/rw/repo-upper,workdir=/rw/repo-work \
 		overlay "/newroot$vaddr_repo" || die "cannot mount the tree's overlay"
 fi

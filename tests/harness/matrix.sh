@@ -100,6 +100,8 @@ for name in $names; do
 	rc=$?
 	grep '^# vm:' "$log" | tail -n 3 | sed 's/^/# /'
 	if [ "$rc" -eq 2 ]; then
+		# What the console said: in CI, the log is gone with the clone.
+		grep '^# | ' "$log" | tail -n 20 | sed 's/^/# /'
 		record "not ok - matrix $name: harness: $(cat "$vmdir/harness-error" 2>/dev/null || echo 'the VM could not start')"
 		rows+=("$name|$release|$build|VM did not start|-|$(($(date +%s) - t0))")
 		continue

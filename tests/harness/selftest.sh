@@ -4,8 +4,9 @@
 # never stops a run. A fake QEMU (fake-qemu.sh) plays each way KVM has
 # been seen to break, with a fake /dev/kvm and a cache of its own, and
 # accel.sh and vm.sh must fall back to TCG, say why in one line, cache the
-# verdict, and still run a VM test to the end; a QEMU that fails whatever
-# the accelerator is a harness failure naming QEMU's error. Prints TAP
+# verdict, and still run a VM test to the end; a TCG VM that ends before
+# its init is booted once more; a QEMU that fails whatever the
+# accelerator is a harness failure naming QEMU's error. Prints TAP
 # lines "ok - harness: ..."; exit status 1 when one failed.
 #
 # Env: KDIR (as vm.sh), VADDR_KO.
@@ -98,6 +99,15 @@ expect "a KVM boot that hangs after a good probe is retried under TCG" \
 expect "and says so" grep -q 'KVM boot failed (KVM internal error' "$work/vm.out"
 FAKE_QEMU_MODE=probe-ok VADDR_CACHE=$work/cache "$here/accel.sh" >"$work/verdict" 2>/dev/null
 expect "and the machine's verdict is now TCG" verdict tcg
+grep '^# vm:' "$work/vm.out" | sed 's/^/# /'
+
+# Under TCG, a VM that ends before its init is booted once more.
+rm -rf "$work/calls"
+FAKE_QEMU_MODE=dies-once VM_ACCEL=tcg VM_DIR=$work/vm "$here/vm.sh" harness >"$work/vm.out" 2>&1
+rc=$?
+expect "a TCG VM that dies before its init is booted once more" \
+	eval '[ $rc -eq 0 ] && passed && calls "tcg tcg"'
+expect "and the first console is shown" grep -q '^# | Kernel panic - not syncing: Attempted to kill init' "$work/vm.out"
 grep '^# vm:' "$work/vm.out" | sed 's/^/# /'
 
 run broken

@@ -7,7 +7,9 @@
 # after it booted (a test's doing: a panic, a hang; the console tail
 # says); 2 when the harness failed: no kernel, no initramfs, an unknown
 # test, or a VM that aborted or did not boot within its budget (the reason,
-# with QEMU's error, is also written to build/vm/harness-error).
+# with QEMU's error, is also written to build/vm/harness-error). A TCG VM
+# that ends on its own before the guest's init is booted once more, and
+# the console of the first boot is kept.
 #
 # KVM is used only where tests/harness/accel.sh proved it with a probe
 # boot; a KVM boot that fails anyway is retried once under TCG.
@@ -120,8 +122,9 @@ qemu_error() {
 		head -n 1 || true
 }
 
-# boot ACCEL: run the VM; sets $booted when the guest reached its init and
-# $finished when it wrote its completion marker.
+# boot ACCEL: run the VM; sets $booted when the guest reached its init,
+# $finished when it wrote its completion marker, $stopped when a watchdog
+# stopped QEMU and $qstatus to QEMU's exit status.
 boot() {
 	local accel=$1 cpu=max icount=() start now limit name lim since
 	[ "$accel" = kvm ] && cpu=host
@@ -158,7 +161,7 @@ boot() {
 	start=$(date +%s)
 	limit=${VM_BOOT_TIMEOUT:-300}
 	[ "$accel" != kvm ] || limit=${VM_KVM_BOOT_TIMEOUT:-60}
-	booted= finished= cur= since=$start
+	booted= finished= stopped= cur= since=$start
 	while kill -0 "$qpid" 2>/dev/null; do
 		now=$(date +%s)
 		if [ -z "$booted" ] && [ -f "$out/boot_time" ]; then
@@ -168,6 +171,7 @@ boot() {
 		if [ -z "$booted" ]; then
 			if [ $((now - start)) -ge "$limit" ]; then
 				say "no guest init after ${limit} s, stopping qemu"
+				stopped=1
 				break
 			fi
 		elif [ -f "$out/current" ]; then
@@ -177,17 +181,20 @@ boot() {
 				cur=$name since=$now
 			elif [ $((now - since)) -ge $((${lim:-$test_timeout} + 120)) ]; then
 				say "$cur overran its ${lim} s limit by 120 s, stopping qemu"
+				stopped=1
 				break
 			fi
 		fi
 		if [ -n "${VM_TIMEOUT:-}" ] && [ $((now - start)) -ge "$VM_TIMEOUT" ]; then
 			say "timeout after ${VM_TIMEOUT}s, stopping qemu"
+			stopped=1
 			break
 		fi
 		sleep 0.5
 	done
 	kill "$qpid" 2>/dev/null || true
-	wait "$qpid" 2>/dev/null || true
+	qstatus=0
+	wait "$qpid" 2>/dev/null || qstatus=$?
 	[ -n "$booted" ] || [ ! -f "$out/boot_time" ] || booted=$(date +%s)
 	[ ! -f "$out/done" ] || finished=1
 	elapsed=$(($(date +%s) - start))
@@ -204,6 +211,17 @@ if [ -z "$booted" ] && [ "$accel" = kvm ] && [ -z "${VM_ACCEL:-}" ]; then
 	say "KVM boot failed ($(qemu_error)); forgetting the KVM verdict, retrying under TCG"
 	"$here/accel.sh" --forget
 	accel=tcg
+	boot tcg
+fi
+if [ -z "$booted" ] && [ "$accel" = tcg ] && [ -z "$stopped" ]; then
+	# QEMU ended on its own before the guest's init ran (a kernel panic,
+	# an init that died: nothing of vaddr's has run yet). Once seen on a
+	# cold CI machine, cause unknown: show what the console said, keep it,
+	# and boot once more. Twice is the harness's failure.
+	err=$(qemu_error)
+	say "the VM ended before its init (qemu exit status $qstatus${err:+: $err}), booting once more; its console tail (kept in ${log#"$repo"/}.first):"
+	tail -n 20 "$log" | sed 's/^/# | /'
+	cp "$log" "$log.first"
 	boot tcg
 fi
 if [ -n "$finished" ]; then
