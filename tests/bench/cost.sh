@@ -56,7 +56,8 @@
 # tcp6), so the figures show that the system does what its title says.
 #
 # QUICK=1 (make bench QUICK=1): fewer and shorter runs, four systems at
-# one size each, no tcp6 and no tcp4in6. BENCH_PAIRS overrides the pairs, COST_SYSTEMS the systems.
+# one size each, no tcp6 and no tcp4in6. BENCH_PAIRS overrides the pairs,
+# COST_SYSTEMS the systems, COST_WORKLOADS the workloads.
 # The state functions run through compare's eval.
 # shellcheck disable=SC2317
 set -u
@@ -93,8 +94,9 @@ else
 fi
 [ -n "${VM_ICOUNT:-}" ] || RUN_MS=$((RUN_MS * 4))
 # COST_SYSTEMS="vaddr 1,nftables 1" (make bench BENCH_PASS=COST_SYSTEMS):
-# these systems only.
+# these systems only; COST_WORKLOADS="udp-send ping": these workloads only.
 [ -z "${COST_SYSTEMS:-}" ] || IFS=, read -ra SYSTEMS <<<"$COST_SYSTEMS"
+[ -z "${COST_WORKLOADS:-}" ] || read -ra WORKLOADS <<<"$COST_WORKLOADS"
 LABELS=()
 conf=$(mktemp -d)
 
