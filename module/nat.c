@@ -32,10 +32,7 @@
 #include <net/ipv6.h>
 #include <net/route.h>
 #include <net/netfilter/nf_conntrack.h>
-#include <net/netfilter/nf_conntrack_core.h>
-#include <net/netfilter/nf_conntrack_zones.h>
 #include <net/netfilter/nf_nat.h>
-#include <net/tcp.h>
 
 #include "compat.h"
 #include "conntrack.h"
@@ -69,6 +66,31 @@ static bool vaddr_nat_wanted(const struct sk_buff *skb,
 	return true;
 }
 
+/*
+ * A new connection must not inherit the translation of an old one. The
+ * conntrack entry of a TCP connection outlives its socket: 10 s in CLOSE
+ * after a reset, longer in TIME_WAIT. When a new connection reuses the
+ * 4-tuple (the host's address and a recycled source port: ephemeral ports
+ * come round within seconds under load), conntrack takes its SYN into the
+ * old entry ("ignored", nf_conntrack_proto_tcp.c) unless the old one was
+ * closed by a FIN or reset by the same side, and the NAT core applies the
+ * old entry's binding: an unmapped user's connection would leave from the
+ * address of the domain the old connection had. A translated connection's
+ * entry is therefore marked from its SYN on with the flag conntrack sets
+ * when the original side sends the first FIN (IP_CT_TCP_FLAG_CLOSE_INIT,
+ * read nowhere else): once the entry is finished, a new SYN of its tuple
+ * makes conntrack kill it and look the SYN up again, and the NAT hook
+ * decides for the new socket. No hook of vaddr's is in the path of other
+ * packets for it. The entry is not confirmed yet: no other CPU sees it.
+ */
+static void vaddr_ct_reopenable(struct nf_conn *ct)
+{
+	spin_lock_bh(&ct->lock);
+	ct->proto.tcp.seen[IP_CT_DIR_ORIGINAL].flags |=
+		IP_CT_TCP_FLAG_CLOSE_INIT;
+	spin_unlock_bh(&ct->lock);
+}
+
 static unsigned int vaddr_nat_hook(void *priv, struct sk_buff *skb,
 				   const struct nf_hook_state *state)
 {
@@ -79,6 +101,7 @@ static unsigned int vaddr_nat_hook(void *priv, struct sk_buff *skb,
 	enum vaddr_stat stat;
 	struct nf_conn *ct;
 	struct sock *sk;
+	unsigned int ret;
 
 	ct = nf_ct_get(skb, &ctinfo);
 	if (!ct || ctinfo != IP_CT_NEW || !vaddr_nat_wanted(skb, state, &sk))
@@ -120,107 +143,11 @@ static unsigned int vaddr_nat_hook(void *priv, struct sk_buff *skb,
 	}
 	range.max_addr = range.min_addr;
 	vaddr_count(d, stat);
-	return nf_nat_setup_info(ct, &range, NF_NAT_MANIP_SRC);
+	ret = nf_nat_setup_info(ct, &range, NF_NAT_MANIP_SRC);
+	if (ret == NF_ACCEPT && nf_ct_protonum(ct) == IPPROTO_TCP)
+		vaddr_ct_reopenable(ct);
+	return ret;
 }
-
-/*
- * A new connection must not inherit the translation of an old one. The
- * conntrack entry of a TCP connection outlives its socket: 10 s in CLOSE
- * after a reset, longer in TIME_WAIT. When a new connection reuses the
- * 4-tuple (the host's address and a recycled source port: ephemeral ports
- * come round within seconds under load), conntrack takes its SYN as part
- * of the old entry unless that one was closed by a FIN or reset by the
- * same side ("ignored" SYN, nf_conntrack_proto_tcp.c), and the NAT core
- * applies the old entry's binding: an unmapped user's connection would
- * leave from the address of the domain the old connection had. So before
- * conntrack sees a local SYN, an entry of its tuple that is finished
- * (TIME_WAIT or CLOSE) and carries a source translation is killed, as
- * conntrack itself does for a SYN that reopens a closed connection; the
- * SYN then gets a new entry, and the NAT hook decides for its socket.
- * A retransmitted SYN finds its own entry in SYN_SENT and is left alone.
- */
-
-/* A finished TCP entry with a source translation. */
-static bool vaddr_ct_stale(const struct nf_conn *ct)
-{
-	u8 tcp_state;
-
-	if (!(READ_ONCE(ct->status) & IPS_SRC_NAT) ||
-	    nf_ct_protonum(ct) != IPPROTO_TCP)
-		return 0;
-	tcp_state = READ_ONCE(ct->proto.tcp.state);
-	return tcp_state == TCP_CONNTRACK_TIME_WAIT ||
-	       tcp_state == TCP_CONNTRACK_CLOSE;
-}
-
-static unsigned int vaddr_syn_hook(void *priv, struct sk_buff *skb,
-				   const struct nf_hook_state *state)
-{
-	struct nf_conntrack_tuple_hash *h;
-	const struct nf_conntrack_zone *zone;
-	struct nf_conntrack_zone tmp;
-	struct nf_conntrack_tuple tuple;
-	enum ip_conntrack_info ctinfo;
-	struct nf_conn *ct, *tmpl;
-	struct tcphdr _th;
-	const struct tcphdr *th;
-	int thoff;
-
-	if (!skb->sk || !sk_fullsock(skb->sk) ||
-	    skb->sk->sk_protocol != IPPROTO_TCP)
-		return NF_ACCEPT;
-	if (state->pf == NFPROTO_IPV4) {
-		if (ip_hdr(skb)->protocol != IPPROTO_TCP ||
-		    ip_is_fragment(ip_hdr(skb)))
-			return NF_ACCEPT;
-		thoff = skb_network_offset(skb) + ip_hdrlen(skb);
-	} else {
-		u8 nexthdr = ipv6_hdr(skb)->nexthdr;
-		__be16 frag_off;
-
-		thoff = ipv6_skip_exthdr(skb, skb_network_offset(skb) +
-					 sizeof(struct ipv6hdr), &nexthdr,
-					 &frag_off);
-		if (thoff < 0 || nexthdr != IPPROTO_TCP || frag_off)
-			return NF_ACCEPT;
-	}
-	th = skb_header_pointer(skb, thoff, sizeof(_th), &_th);
-	if (!th || !th->syn || th->ack)
-		return NF_ACCEPT;
-
-	/* As nf_conntrack_in(): a template only gives the zone. */
-	tmpl = nf_ct_get(skb, &ctinfo);
-	if ((tmpl && !nf_ct_is_template(tmpl)) || ctinfo == IP_CT_UNTRACKED)
-		return NF_ACCEPT;
-	if (!nf_ct_get_tuplepr(skb, skb_network_offset(skb), state->pf,
-			       state->net, &tuple))
-		return NF_ACCEPT;
-	zone = nf_ct_zone_tmpl(tmpl, skb, &tmp);
-	h = nf_conntrack_find_get(state->net, zone, &tuple);
-	if (!h)
-		return NF_ACCEPT;
-	ct = nf_ct_tuplehash_to_ctrack(h);
-	if (NF_CT_DIRECTION(h) == IP_CT_DIR_ORIGINAL && vaddr_ct_stale(ct))
-		nf_ct_kill(ct);
-	nf_ct_put(ct);
-	return NF_ACCEPT;
-}
-
-/* Just before conntrack looks the SYN up. */
-static const struct nf_hook_ops vaddr_syn_ops[] = {
-	{
-		.hook = vaddr_syn_hook,
-		.pf = NFPROTO_IPV4,
-		.hooknum = NF_INET_LOCAL_OUT,
-		.priority = NF_IP_PRI_CONNTRACK - 1,
-	},
-	{
-		.hook = vaddr_syn_hook,
-		.pf = NFPROTO_IPV6,
-		.hooknum = NF_INET_LOCAL_OUT,
-		.priority = NF_IP6_PRI_CONNTRACK - 1,
-	},
-};
 
 /* After the administrator's own srcnat rules, so that theirs win. */
 static const struct nf_hook_ops vaddr_nat_ops4 = {
@@ -250,14 +177,8 @@ static int vaddr_nat_hook_up(struct net *net)
 	err = nf_nat_ipv6_register_fn(net, &vaddr_nat_ops6);
 	if (err)
 		goto err_unregister4;
-	err = nf_register_net_hooks(net, vaddr_syn_ops,
-				    ARRAY_SIZE(vaddr_syn_ops));
-	if (err)
-		goto err_unregister6;
 	return 0;
 
-err_unregister6:
-	nf_nat_ipv6_unregister_fn(net, &vaddr_nat_ops6);
 err_unregister4:
 	nf_nat_ipv4_unregister_fn(net, &vaddr_nat_ops4);
 err_put:
@@ -291,8 +212,9 @@ static bool vaddr_ct_translated(struct nf_conn *ct)
  * Without the hooks a translated flow would go on from the address its
  * socket has, the host's; and its entry, left behind, would give its
  * translation to a later flow of the same addresses and ports (conntrack
- * takes a SYN into a live entry, or a finished one that no hook of vaddr
- * is left to kill), once NAT hooks are back: another user's connection
+ * takes a SYN into a live entry, and into a finished one not marked
+ * reopenable, as an administrator's rule leaves it), once NAT hooks are
+ * back: another user's connection
  * would leave from this flow's domain address. So every translated flow
  * ends first, while its translation still holds: its TCP socket is
  * aborted (its reset leaves translated) and its entry killed. Not when
@@ -316,7 +238,6 @@ static void vaddr_nat_hook_down(struct vaddr_net *vn)
 		synchronize_net();
 		vaddr_conntrack_end(net, vaddr_ct_translated);
 	}
-	nf_unregister_net_hooks(net, vaddr_syn_ops, ARRAY_SIZE(vaddr_syn_ops));
 	nf_nat_ipv6_unregister_fn(net, &vaddr_nat_ops6);
 	nf_nat_ipv4_unregister_fn(net, &vaddr_nat_ops4);
 	vaddr_conntrack_put(net);

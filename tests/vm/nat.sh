@@ -91,6 +91,55 @@ rm -f "$fifo" "$early" "$out"
 expect_eq "flows rewritten are counted" \
 	"$(counter bcd.example nat4) $(counter bcd.example nat6)" "6 4"
 
+# --- a finished translated connection passes nothing on --------------------
+# The remote accepts uid 1001's connections from the wildcard and a port of
+# its own, translated, and resets them: their conntrack entries stay 10 s
+# in CLOSE, translation included (a reset that is the only reply would
+# have ended them). uid 1003 then connects from the host's addresses and
+# the same ports to the same port: the same 4-tuples. Taken into the old
+# entries (conntrack's "ignored" SYN), its SYNs would leave translated and
+# the remote would accept them from bcd.example's addresses.
+RESETTER='
+import socket, struct, sys
+srv = socket.create_server(("", int(sys.argv[1])), family=socket.AF_INET6,
+                           dualstack_ipv6=True)
+print("ready", flush=True)
+while True:
+    c, a = srv.accept()
+    print("accepted", a[0].removeprefix("::ffff:"), flush=True)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    c.close()
+'
+# From SRC:SPORT to DST port 4930, until the remote resets the connection.
+RESET_CLIENT='
+import socket, sys
+dst, src, sport = sys.argv[1], sys.argv[2], int(sys.argv[3])
+s = socket.socket(socket.AF_INET6 if ":" in dst else socket.AF_INET)
+s.bind((src, sport))
+s.connect((dst, 4930))
+try:
+    while s.recv(4096):
+        pass
+    print("eof")
+except ConnectionResetError:
+    print("reset")
+'
+resets=$(mktemp)
+bg_start "$resets" ip netns exec r python3 -c "$RESETTER" 4930
+resetter=$!
+expect_eq "uid 1001, from the wildcard, reset by the remote" \
+	"$(run_as 1001 h python3 -c "$RESET_CLIENT" $R4 0.0.0.0 4931) $(
+	run_as 1001 h python3 -c "$RESET_CLIENT" $R6 :: 4932)" "reset reset"
+expect_eq "uid 1003, the same 4-tuples from the host's addresses, reset" \
+	"$(run_as 1003 h python3 -c "$RESET_CLIENT" $R4 $H4 4931) $(
+	run_as 1003 h python3 -c "$RESET_CLIENT" $R6 $H6 4932)" "reset reset"
+expect_eq "the remote accepted uid 1001's from bcd.example, uid 1003's from the host" \
+	"$(grep accepted "$resets" | paste -sd' ')" \
+	"accepted $BCD4 accepted $BCD6 accepted $H4 accepted $H6"
+kill $resetter
+wait $resetter 2>/dev/null
+rm -f "$resets"
+
 # --- never rewritten -------------------------------------------------------
 expect_eq "unmapped uid" "$(udp_seen h 1003 $R4)" "0.0.0.0 reply $H4"
 expect_eq "socket bound to the host address" \
