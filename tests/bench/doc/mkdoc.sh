@@ -92,10 +92,14 @@ cost_targets() {
 	$3 == "noise" { if (abs($5 - 1) > noise) noise = abs($5 - 1); next }
 	$3 == "vaddr" {
 		if ($5 > worst) { worst = $5; wat = $1 " " $2 ", vaddr " $4 }
-		if ($5 > 1.01)
+		if ($5 > 1.01) {
+			nover++
+			ow[nover] = $1 " " $2
 			over = over (over == "" ? "" : ", ") sprintf("%s %s at %s (%.3f)", $1, $2, $4, $5)
+		}
 		sizes[$4] = 1
 	}
+	$3 == "vaddr" && $4 == "empty" { e["vaddr", "empty", $1 " " $2] = $5 }
 	$3 == "vaddr" || $3 == "vaddr+nat" || $3 == "nftables" || $3 == "ip-rule" || $3 == "bpf" {
 		m[$3, $4, $1, $2] = $5
 		if ($4 != "empty" && (!(($3) in big) || n($4) > n(big[$3]))) big[$3] = $4
@@ -115,8 +119,18 @@ cost_targets() {
 				"**missed**, by less than the noise" : "**missed**"
 			printf "; same-vs-same medians land up to %.3f from 1 in this run", noise
 			print (noise > 0.01 ? ", so a 1% difference is below what this run can resolve." : ".")
-			if (over != "")
+			if (over != "") {
 				print "  Over 1%: " over "."
+				# What the attach alone costs there, in the same run.
+				floors = ""
+				for (i = 1; i <= nover; i++) {
+					if (ow[i] in seen || !(("vaddr", "empty", ow[i]) in e)) continue
+					seen[ow[i]] = 1
+					floors = floors (floors == "" ? "" : ", ") sprintf("%s %.3f", ow[i], e["vaddr", "empty", ow[i]])
+				}
+				if (floors != "")
+					print "  The probes alone (`vaddr empty`) cost there: " floors "."
+			}
 		}
 		printf "- vaddr at least as fast as nftables SNAT (mapped caller, same table size; "
 		printf "udp-send only with nat on, since that is what rewrites it): "
