@@ -94,12 +94,11 @@ cost_targets() {
 		if ($5 > worst) { worst = $5; wat = $1 " " $2 ", vaddr " $4 }
 		if ($5 > 1.01) {
 			nover++
-			ow[nover] = $1 " " $2
+			ow[nover] = $1 SUBSEP $2
 			over = over (over == "" ? "" : ", ") sprintf("%s %s at %s (%.3f)", $1, $2, $4, $5)
 		}
 		sizes[$4] = 1
 	}
-	$3 == "vaddr" && $4 == "empty" { e["vaddr", "empty", $1 " " $2] = $5 }
 	$3 == "vaddr" || $3 == "vaddr+nat" || $3 == "nftables" || $3 == "ip-rule" || $3 == "bpf" {
 		m[$3, $4, $1, $2] = $5
 		if ($4 != "empty" && (!(($3) in big) || n($4) > n(big[$3]))) big[$3] = $4
@@ -124,9 +123,10 @@ cost_targets() {
 				# What the attach alone costs there, in the same run.
 				floors = ""
 				for (i = 1; i <= nover; i++) {
-					if (ow[i] in seen || !(("vaddr", "empty", ow[i]) in e)) continue
+					split(ow[i], f, SUBSEP)
+					if (ow[i] in seen || !(("vaddr", "empty", f[1], f[2]) in m)) continue
 					seen[ow[i]] = 1
-					floors = floors (floors == "" ? "" : ", ") sprintf("%s %.3f", ow[i], e["vaddr", "empty", ow[i]])
+					floors = floors (floors == "" ? "" : ", ") sprintf("%s %s %.3f", f[1], f[2], m["vaddr", "empty", f[1], f[2]])
 				}
 				if (floors != "")
 					print "  The probes alone (`vaddr empty`) cost there: " floors "."
