@@ -200,6 +200,12 @@ boot() {
 	elapsed=$(($(date +%s) - start))
 }
 
+# console_tail N [WHAT]: say where the console is, then its last N lines.
+console_tail() {
+	say "console tail (${2:-all: ${log#"$repo"/}}):"
+	tail -n "$1" "$log" | sed 's/^/# | /'
+}
+
 # Never leave a qemu behind, whatever ends this script.
 qpid=
 trap '[ -z "$qpid" ] || kill "$qpid" 2>/dev/null || true' EXIT
@@ -219,8 +225,8 @@ if [ -z "$booted" ] && [ "$accel" = tcg ] && [ -z "$stopped" ]; then
 	# cold CI machine, cause unknown: show what the console said, keep it,
 	# and boot once more. Twice is the harness's failure.
 	err=$(qemu_error)
-	say "the VM ended before its init (qemu exit status $qstatus${err:+: $err}), booting once more; its console tail (kept in ${log#"$repo"/}.first):"
-	tail -n 20 "$log" | sed 's/^/# | /'
+	say "the VM ended before its init (qemu exit status $qstatus${err:+: $err}), booting once more"
+	console_tail 20 "kept in ${log#"$repo"/}.first"
 	cp "$log" "$log.first"
 	boot tcg
 fi
@@ -230,12 +236,10 @@ if [ -n "$finished" ]; then
 fi
 if [ -z "$booted" ]; then
 	err=$(qemu_error)
-	say "console tail (all: ${log#"$repo"/}):"
-	tail -n 20 "$log" | sed 's/^/# | /'
+	console_tail 20
 	harness_error "the VM did not boot ($accel, ${elapsed} s)${err:+: qemu: $err}"
 fi
 say "guest did not finish (no completion marker) after ${elapsed}s${cur:+, during $cur}"
 sed 's/^/# qemu: /' "$vmdir/qemu.log"
-say "console tail (all: ${log#"$repo"/}):"
-tail -n "${VM_LOG_LINES:-150}" "$log" | sed 's/^/# | /'
+console_tail "${VM_LOG_LINES:-150}"
 exit 1
