@@ -81,7 +81,8 @@ static bool vaddr_nat_wanted(const struct sk_buff *skb,
  * read nowhere else): once the entry is finished, a new SYN of its tuple
  * makes conntrack kill it and look the SYN up again, and the NAT hook
  * decides for the new socket. No hook of vaddr's is in the path of other
- * packets for it. The entry is not confirmed yet: no other CPU sees it.
+ * packets for it. Written under the entry's lock, as conntrack's TCP
+ * tracker writes it, although no other CPU sees an unconfirmed entry yet.
  */
 static void vaddr_ct_reopenable(struct nf_conn *ct)
 {
